@@ -1,0 +1,69 @@
+"""General rules for site boilerplate lines in page dumps.
+
+Each rule names a kind of boilerplate that recurs across news sites (navigation,
+breadcrumbs, byline metadata, promotional banners, share and subscription prompts,
+cookie notices, disclaimers, contact and copyright blocks, related-article lists). The
+rules describe the kind, never one site's exact sentence, so they carry over to sites
+the pipeline has not seen.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("breadcrumb", re.compile(r"^(?:home|homepage|current location|location|you are here)\s*[>»/:|]", re.I)),
+    ("breadcrumb", re.compile(r"^[^.!?]{0,200}(?:\s[>»]\s[^>»]+){2,}$")),
+    ("meta", re.compile(r"^(?:last update[d]?|update[d]?|source|author|editor|release(?:d)? time|release date|"
+                        r"publish(?:ed)?(?: time| date| on)?|posted(?: on)?|date|time|views|reads|clicks|"
+                        r"responsible editor|proofread(?:ing)?|copy editor|tags?|keywords?|category)\s*[:：]", re.I)),
+    ("meta", re.compile(r"^(?:by|author)\s+[A-Z][\w.\- ]{1,40}$")),
+    ("promo", re.compile(r"\b(?:search more information|good prices|reliable suppliers|visit www\.|"
+                         r"high quality (?:chemicals|products)|request a quote|buy now|free trial|"
+                         r"advertisement|sponsored content)\b", re.I)),
+    ("share", re.compile(r"^(?:share (?:this|to|on)|follow us|scan (?:the )?qr code|wechat|weibo|"
+                         r"subscribe|sign up|newsletter|download (?:the|our) app)\b.{0,80}$", re.I)),
+    ("share", re.compile(r"^(?:share|print|favorite|favourite|like|collect|forward|tweet|email)\s*[:：]?\s*$", re.I)),
+    ("share", re.compile(r"\b(?:scan the qr code|follow (?:us|our official account)|subscribe to our newsletter)\b", re.I)),
+    ("cookie", re.compile(r"\b(?:cookies?|cookie policy|privacy policy|accept all|manage preferences)\b.{0,200}"
+                          r"\b(?:accept|consent|policy|preferences|settings|experience)\b", re.I)),
+    ("disclaimer", re.compile(r"\b(?:for information purposes only|makes? no representations?|"
+                              r"(?:express(?:ed)?|implied) warrant|originally in the chinese language|"
+                              r"does(?:n't| not) (?:necessarily )?represent .{0,40}(?:opinion|view|position)s?|"
+                              r"not constitute (?:medical|investment) advice|for reference only|"
+                              r"infring\w*|plagiari[sz]\w*|unauthori[sz]ed (?:translation|reproduction|reprint)|"
+                              r"reprint\w*|exclusively authori[sz]ed|legal responsibilit\w*|"
+                              r"(?:will|shall) be (?:removed|deleted) immediately)", re.I)),
+    ("contact", re.compile(r"^(?:contact us|about us|contact|feedback|join us|advertise with us|site map|sitemap)\s*$", re.I)),
+    ("contact", re.compile(r"\b(?:please (?:write|send|contact|leave a message)|will be replied|"
+                           r"staff member will contact|contact (?:us|the editor) (?:at|via|by))\b", re.I)),
+    ("copyright", re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bICP\b.{0,20}\d)", re.I)),
+    ("related", re.compile(r"^(?:related (?:readings?|articles?|news|posts?|links?)|recommended(?: reading| articles?)?|"
+                           r"previous(?: article| post)?|next(?: article| post)?|read more|more news|hot (?:articles?|news)|"
+                           r"popular (?:articles?|posts?)|you may also like)\b", re.I)),
+    ("comment", re.compile(r"^(?:comments?\s*\(\d+\)|leave a (?:comment|reply)|post a comment|\d+\s+comments?|"
+                           r"log ?in to comment|reply|report)\s*$", re.I)),
+    ("nav", re.compile(r"^[•·▪►|\-*]\s*\S+(?:\s+\S+){0,3}\s*$")),
+    ("nav", re.compile(r"^\S+(?:\s\S+)?\s+logo$", re.I)),
+]
+
+#: markers after which the rest of a line is a related-articles list or publisher blurb
+TAIL_MARKERS = re.compile(r"\b(?:Related readings?|Related articles?|Recommended reading|Copyright Information|"
+                          r"Editor'?s note|About the (?:journal|publisher))\b")
+
+
+def boilerplate_kind(line: str) -> Optional[str]:
+    """The kind of boilerplate a whole line is, or None for article text."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for kind, pattern in _RULES:
+        if pattern.search(stripped):
+            return kind
+    return None
+
+
+def is_short_menu_line(line: str) -> bool:
+    """A menu entry: a very short line without sentence punctuation."""
+    words = line.split()
+    return 0 < len(words) <= 3 and not re.search(r"[.!?,;:]$", line) and len(line) < 40

@@ -1,0 +1,117 @@
+"""Reference blocks and DOIs.
+
+DOIs are found with the Crossref pattern ``10.\\d{4,9}/[-._;()/:A-Z0-9]+`` once broken
+lines are re-joined; a DOI that lost its ``10.`` prefix in translation ("1038/s41586-...")
+is restored when it stands where a DOI is expected (at the start of a reference line or
+after "doi"). A reference block ("Original Source:", "References", "Reviewed article")
+is parsed into citations (authors, title, journal, year, DOI).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..schema import Citation
+
+DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
+_PREFIXLESS_DOI = re.compile(r"(?:(?<=^)|(?<=doi:)|(?<=doi\.org/)|(?<=doi )|(?<=\()\s?)(\d{4,9}/[-._;()/:A-Za-z0-9]*[A-Za-z][-._;()/:A-Za-z0-9]*)",
+                             re.I)
+REFERENCE_HEADING = re.compile(
+    r"^(?:original (?:source|article|paper|link)|references?|reviewed article|source article|"
+    r"paper (?:link|information)|literature|bibliography|citation|original text)\b\s*[:：]?", re.I)
+_AUTHOR = r"[A-Z][A-Za-z'\-\u00C0-\u017F]+(?:,\s*(?:[A-Z]\.\s?)+|\s+[A-Z]{1,3}\b)"
+AUTHOR_LIST = re.compile(rf"^(?:{_AUTHOR})(?:\s*,\s*(?:{_AUTHOR}))*(?:,?\s*(?:et al\.?|and others))?")
+_ET_AL = re.compile(r"^(.{2,80}?)\s+et al\.?", re.I)
+_JOURNAL_YEAR = re.compile(
+    r"^(?P<journal>[A-Z][A-Za-z&.\- ]{1,60}?)\.?\s*(?:\((?P<y1>(?:19|20)\d{2})\)|(?P<y2>(?:19|20)\d{2})\b)")
+
+
+def clean_doi(doi: str) -> str:
+    doi = doi.rstrip(".,;:")
+    while doi.endswith(")") and doi.count(")") > doi.count("("):
+        doi = doi[:-1].rstrip(".,;:")
+    return doi
+
+
+def find_dois(text: str) -> list[str]:
+    """Every DOI in ``text``, repaired, in order of appearance, without repeats."""
+    found: list[str] = []
+    for line in text.splitlines():
+        candidates = [m.group(0) for m in DOI.finditer(line)]
+        if not candidates:
+            candidates = ["10." + m.group(1) for m in _PREFIXLESS_DOI.finditer(line.strip())]
+        for doi in candidates:
+            doi = clean_doi(doi)
+            if len(doi) > 8 and doi.lower() not in {d.lower() for d in found}:
+                found.append(doi)
+    return found
+
+
+def parse_reference_block(lines: list[str]) -> list[Citation]:
+    """Citations from the lines of a reference block; one citation per DOI, with the
+    authors, title, journal and year read from the lines before it."""
+    citations: list[Citation] = []
+    pending: list[str] = []
+    for line in lines:
+        dois = find_dois(line)
+        before = DOI.split(line)[0] if DOI.search(line) else line
+        if dois:
+            if before.strip() and not re.match(r"^\s*(?:https?://|doi)", before, re.I) and not _PREFIXLESS_DOI.match(line.strip()):
+                pending.append(before.strip())
+            citations.append(_citation(pending, dois[0]))
+            pending = []
+        else:
+            pending.append(line.strip())
+    if pending and any(_JOURNAL_YEAR.search(p) for p in pending):
+        citations.append(_citation(pending, None))
+    return citations
+
+
+def _citation(lines: list[str], doi: Optional[str]) -> Citation:
+    authors: list[str] = []
+    title = journal = None
+    year = None
+    for line in lines:
+        line = REFERENCE_HEADING.sub("", line).strip()
+        if not line:
+            continue
+        if not authors:
+            names = _authors(line)
+            if names:
+                authors = names
+                continue
+        match = _JOURNAL_YEAR.match(line)
+        if match and journal is None and title is not None:
+            journal = match.group("journal").strip(" .")
+            year = int(match.group("y1") or match.group("y2"))
+            continue
+        if title is None and len(line.split()) >= 3:
+            title = line.rstrip(". ")
+    return Citation(doi=doi, journal=journal, year=year, authors=authors, title=title)
+
+
+def _authors(line: str) -> list[str]:
+    et_al = _ET_AL.match(line)
+    if et_al and len(et_al.group(1).split()) <= 12:
+        return _pair_names(et_al.group(1))
+    match = AUTHOR_LIST.match(line)
+    if match and match.end() >= len(line.rstrip(". ")) - 1:
+        return _pair_names(match.group(0))
+    return []
+
+
+def _pair_names(text: str) -> list[str]:
+    """'Mackensen, A., Müller, F.' -> ['Mackensen A', 'Müller F']; 'Melenhorst JJ' stays."""
+    text = re.sub(r",?\s*(?:et al\.?|and others)$", "", text.strip())
+    pieces = [p.strip() for p in text.split(",") if p.strip()]
+    names: list[str] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if i + 1 < len(pieces) and re.fullmatch(r"(?:[A-Z]\.\s?)+", pieces[i + 1]):
+            names.append(f"{piece} {pieces[i + 1].replace('.', '').replace(' ', '')}")
+            i += 2
+        else:
+            names.append(piece)
+            i += 1
+    return names

@@ -1,0 +1,75 @@
+"""Page metadata read from the header of a page dump: title, publication date,
+section (breadcrumb) and site."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Optional
+
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_MONTH_FIRST = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+_DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b")
+_DATE_CUE = re.compile(r"(?:update|publish|release|posted|date|time|issued)", re.I)
+_BREADCRUMB_SPLIT = re.compile(r"\s+[>»]\s+|\s+/\s+")
+
+
+def parse_date(text: str) -> Optional[str]:
+    """The first date in ``text`` as ISO YYYY-MM-DD, or None."""
+    found: list[tuple[int, str]] = []
+    for pattern, order in ((_ISO, "ymd"), (_CJK, "ymd"), (_MONTH_FIRST, "mdy"), (_DAY_FIRST, "dmy")):
+        for match in pattern.finditer(text):
+            iso = _to_iso(match.groups(), order)
+            if iso:
+                found.append((match.start(), iso))
+    return min(found)[1] if found else None
+
+
+def _to_iso(parts: tuple[str, ...], order: str) -> Optional[str]:
+    values = dict(zip(order, parts))
+    month = values["m"]
+    month_number = int(month) if month.isdigit() else MONTHS.get(month[:3].lower())
+    try:
+        return date(int(values["y"]), month_number or 0, int(values["d"])).isoformat()
+    except (ValueError, TypeError):
+        return None
+
+
+def date_from_header(lines: list[str]) -> Optional[str]:
+    """Prefer a date on a line that says it is one ("Last Update:", "Release time"),
+    else the first date in the header."""
+    for line in lines:
+        if _DATE_CUE.search(line):
+            iso = parse_date(line)
+            if iso:
+                return iso
+    for line in lines:
+        iso = parse_date(line)
+        if iso:
+            return iso
+    return None
+
+
+def breadcrumb_parts(line: str) -> list[str]:
+    parts = [p.strip(" •·") for p in _BREADCRUMB_SPLIT.split(line.strip())]
+    return [p for p in parts if p]
+
+
+def title_from_header(lines: list[str], hint: Optional[str] = None) -> Optional[str]:
+    """The title: the dump's own title if given; else a header line that the breadcrumb
+    ends with; else the longest line of the header that reads as a headline."""
+    if hint and hint.strip():
+        return hint.strip()
+    crumbs: list[str] = []
+    for line in lines:
+        parts = breadcrumb_parts(line)
+        if len(parts) >= 3:
+            crumbs.append(parts[-1])
+    for line in lines:
+        if any(line.strip() == c for c in crumbs):
+            return line.strip()
+    if crumbs:
+        return crumbs[0]
+    return None

@@ -1,0 +1,70 @@
+"""Repair of machine-translation damage in page text.
+
+Translated dumps put one sentence or paragraph on a line, but the translation also breaks
+lines inside sentences, person names ("Anthony L." / "Komaroff") and DOIs
+("https://doi." / "org/10." / "1038/..."). ``join_broken_lines`` re-joins such lines;
+sentences that end without a full stop stay on their own lines, since a line break is a
+sentence boundary in these dumps.
+"""
+from __future__ import annotations
+
+import re
+
+import ftfy
+
+_INITIAL_END = re.compile(r"(?:^|[\s,])[A-Z]\.$")
+_DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.)$", re.I)
+_DOI_CONTINUATION = re.compile(r"^(?:org/|10\.|\d{4,9}/)")
+_LOWER_START = re.compile(r"^[a-z]")
+_PUNCT_START = re.compile(r"^[,;:)\]]")
+_ET_AL_START = re.compile(r"^et al\b")
+_SENTENCE_END = (".", "!", "?", ":")
+_TRUNCATED_NUMBER = re.compile(r"\b(?:of|is|was|at|to|about|approximately|by)\s+\d+\.$")
+
+
+def fix_encoding(text: str) -> str:
+    """Undo mojibake and normalize Unicode (NFC) without changing quotes or widths,
+    so that cleaned text stays verbatim comparable with the page."""
+    return ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False,
+                         fix_latin_ligatures=False, normalization="NFC")
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Re-join lines that translation broke in the middle of a sentence, name or DOI."""
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            out[-1] = _glue(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    if not previous or not line:
+        return False
+    if _DOI_OPEN_END.search(previous):
+        return bool(_DOI_CONTINUATION.match(line))
+    if _PUNCT_START.match(line) or _ET_AL_START.match(line):
+        return True
+    if _word_split(previous, line):
+        return True
+    if _INITIAL_END.search(previous) and re.match(r"^[A-Z][a-z]", line):
+        return True
+    return bool(_LOWER_START.match(line)) and not previous.endswith(_SENTENCE_END)
+
+
+def _word_split(previous: str, line: str) -> bool:
+    return previous.endswith("-") and not previous.endswith(" -") and bool(re.match(r"^[A-Za-z0-9]", line))
+
+
+def _glue(previous: str, line: str) -> str:
+    if _PUNCT_START.match(line) or _word_split(previous, line) or _DOI_OPEN_END.search(previous):
+        return previous + line
+    return previous + " " + line
+
+
+def truncated_number_warnings(lines: list[str]) -> list[str]:
+    """Numbers cut off by the translation ("an incidence of 0.") cannot be repaired;
+    they are kept and reported."""
+    return [f"truncated number: '{line[-60:]}'" for line in lines if _TRUNCATED_NUMBER.search(line)]

@@ -1,0 +1,98 @@
+"""Command line: one sub-command per stage, ``run`` for all of them, ``schema`` and
+``eval``. Sub-commands only wire stages to files (see ``pipeline.runner``)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List
+
+import typer
+
+from . import runner
+from .schema import RunReport, StageStats, article_json_schema
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Turn dumps of biomedical news pages into normalized article records.")
+OUT_OPTION = typer.Option(Path("out"), "--out", "-o", help="output folder")
+
+
+def _say_stage(stats: StageStats) -> None:
+    typer.echo(f"{stats.stage:10} read {stats.read:7d}  written {stats.written:7d}  rejected {stats.rejected:5d}"
+               f"  duplicates {stats.duplicates:5d}  {stats.seconds:8.2f}s", err=True)
+
+
+def _say_report(report: RunReport, out: Path) -> None:
+    for stats in report.stages:
+        _say_stage(stats)
+    state = "reconciled" if report.reconciled else "NOT RECONCILED"
+    typer.echo(f"inputs {report.inputs_read} = articles {report.articles_written} + rejects {report.rejects} "
+               f"+ duplicates {report.duplicates}: {state}", err=True)
+    typer.echo(f"wrote {out / 'articles.jsonl'}, {out / 'articles.sqlite'}, {out / 'rejects.jsonl'}, {out / 'run.json'}",
+               err=True)
+
+
+@app.command()
+def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
+        out: Path = OUT_OPTION) -> None:
+    """All stages, end to end."""
+    report = runner.run_all(inputs, out)
+    _say_report(report, out)
+
+
+@app.command()
+def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
+           out: Path = OUT_OPTION) -> None:
+    """Read dumps into OUT/work/ingested.jsonl."""
+    _say_stage(runner.run_ingest(inputs, out))
+
+
+def _stage_command(name: str, summary: str) -> None:
+    def command(out: Path = OUT_OPTION) -> None:
+        try:
+            _say_stage(runner.run_stage(name, out))
+        except FileNotFoundError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(2)
+    command.__doc__ = summary
+    app.command(name=name)(command)
+
+
+_stage_command("clean", "Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl.")
+_stage_command("ner", "Find entities: OUT/work/entities.jsonl.")
+_stage_command("relations", "Relate therapies to the other entities: OUT/work/relations.jsonl.")
+_stage_command("normalize", "Canonical names, ontology ids and findings: OUT/work/normalized.jsonl.")
+
+
+@app.command()
+def export(out: Path = OUT_OPTION) -> None:
+    """Write OUT/articles.jsonl, OUT/articles.sqlite, OUT/rejects.jsonl and OUT/run.json."""
+    try:
+        report = runner.run_export(out)
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2)
+    _say_report(report, out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of an articles.jsonl record."""
+    sys.stdout.write(json.dumps(article_json_schema(), indent=2, sort_keys=True) + "\n")
+
+
+@app.command(name="eval")
+def evaluate(records: Path = typer.Argument(..., help="articles.jsonl"),
+             gold_dir: Path = typer.Argument(..., help="folder of gold *.json files"),
+             verbose: bool = typer.Option(False, "--verbose", help="list missed and extra concepts"),
+             report_json: Path = typer.Option(None, "--json", help="write the full report here")) -> None:
+    """Score records against gold files (entities, relations, findings, cleaning)."""
+    from .evaluation import format_report, score_files
+    report = score_files(records, gold_dir)
+    typer.echo(format_report(report, verbose))
+    if report_json:
+        report_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,64 @@
+"""JSON-lines reading and atomic writing of stage records."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator, TypeVar, Union
+
+from pydantic import BaseModel, ValidationError
+
+from .schema import Reject, RejectReason, Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``path`` and rename it into place on success,
+    so a reader never sees a half-written stage output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_line(record: BaseModel) -> str:
+    return record.model_dump_json(exclude_none=False) + "\n"
+
+
+def read_records(path: Path, model: type[M], stage: str) -> Iterator[Union[M, Reject]]:
+    """Stream ``model`` records from a JSON-lines file; a line that does not parse or
+    validate becomes a ``Reject`` rather than stopping the stage."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield model.model_validate_json(line)
+            except ValidationError as err:
+                yield _bad_line(path, number, line, stage, err)
+
+
+def _bad_line(path: Path, number: int, line: str, stage: str, err: ValidationError) -> Reject:
+    source = Source(path=f"{path}#L{number}", id=f"{path.stem}-L{number}")
+    doc_id = None
+    try:
+        raw = json.loads(line)
+        if isinstance(raw, dict):
+            doc_id = raw.get("doc_id")
+            if isinstance(raw.get("source"), dict):
+                source = Source.model_validate(raw["source"])
+    except (ValueError, ValidationError):
+        pass
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return Reject(source=source, stage=stage, reason=RejectReason.INVALID_RECORD,
+                  detail=f"{where}: {first.get('msg', 'invalid')}"[:500], doc_id=doc_id)

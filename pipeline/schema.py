@@ -1,0 +1,231 @@
+"""The pipeline's single schema: one pydantic model for each stage's record.
+
+Stage records flow one way::
+
+    RawDocument -> CleanDocument -> EntityDocument -> RelationDocument -> ArticleRecord
+
+Every stage may also emit a ``Reject`` (input that could not become a record, with the
+reason) and ingest may emit a ``Duplicate`` (an exact copy of a page already read).
+``ArticleRecord`` is the output contract (``shared/CONTRACT.md``): fields may be added,
+never renamed or dropped.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Label = Literal["THERAPY", "CELL_TYPE", "ANTIGEN", "DISEASE", "OUTCOME", "ADVERSE_EVENT"]
+RelationType = Literal["TREATS", "TARGETS", "USES_CELL_TYPE", "HAS_OUTCOME", "CAUSES_ADVERSE_EVENT"]
+DurationUnit = Literal["day", "week", "month", "year"]
+
+#: the (head label, tail label) each relation type links
+RELATION_SIGNATURES: dict[str, tuple[str, str]] = {
+    "TREATS": ("THERAPY", "DISEASE"),
+    "TARGETS": ("THERAPY", "ANTIGEN"),
+    "USES_CELL_TYPE": ("THERAPY", "CELL_TYPE"),
+    "HAS_OUTCOME": ("THERAPY", "OUTCOME"),
+    "CAUSES_ADVERSE_EVENT": ("THERAPY", "ADVERSE_EVENT"),
+}
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(Record):
+    path: str = Field(description="where the page came from; archive members as 'archive.zip!member'")
+    id: str = Field(description="the dump's own id, else the file stem")
+    url: Optional[str] = None
+
+
+class ContentType(str, Enum):
+    TEXT = "text"
+    HTML = "html"
+
+
+class RejectReason(str, Enum):
+    EMPTY = "empty"
+    BINARY = "binary"
+    UNDECODABLE = "undecodable"
+    OVERSIZED = "oversized"
+    MALFORMED_JSON = "malformed_json"
+    MISSING_CONTENT = "missing_content"
+    CORRUPT_ARCHIVE = "corrupt_archive"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    UNREADABLE = "unreadable"
+    NO_BODY_TEXT = "no_body_text"
+    INVALID_RECORD = "invalid_record"
+    PROCESSING_ERROR = "processing_error"
+
+
+class Reject(Record):
+    """An input that could not become a record; written to ``rejects.jsonl``."""
+
+    source: Source
+    stage: str
+    reason: RejectReason
+    detail: str = ""
+    doc_id: Optional[str] = None
+
+
+class Duplicate(Record):
+    """An exact copy of a page read earlier in the same run; counted, not processed."""
+
+    source: Source
+    doc_id: str
+    duplicate_of: Source
+
+
+class RawDocument(Record):
+    """A page as read from a dump: decoded, not yet cleaned."""
+
+    doc_id: str
+    source: Source
+    content_type: ContentType
+    content: str
+    title: Optional[str] = Field(None, description="a title the dump supplied, if any")
+    encoding: str = Field(description="the encoding the bytes were decoded with")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Citation(Record):
+    doi: Optional[str] = None
+    journal: Optional[str] = None
+    year: Optional[int] = None
+    authors: list[str] = Field(default_factory=list)
+    title: Optional[str] = None
+
+
+class CleanDocument(Record):
+    """A page reduced to its article body, with metadata read from the page."""
+
+    doc_id: str
+    source: Source
+    title: Optional[str] = None
+    published: Optional[str] = Field(None, description="ISO YYYY-MM-DD")
+    site: Optional[str] = None
+    section: Optional[str] = None
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    encoding: str = "utf-8"
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Normalized(Record):
+    id: Optional[str] = Field(None, description="a CURIE such as MESH:D015451, or null")
+    name: str = Field(min_length=1)
+
+
+class Entity(Record):
+    id: str
+    label: Label
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    negated: bool = False
+    normalized: Optional[Normalized] = None
+
+
+class EntityDocument(CleanDocument):
+    entities: list[Entity] = Field(default_factory=list)
+
+
+class Evidence(Record):
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+
+
+class Relation(Record):
+    type: RelationType
+    head: str
+    tail: str
+    evidence: Evidence
+
+
+class RelationDocument(EntityDocument):
+    relations: list[Relation] = Field(default_factory=list)
+
+
+class FollowUp(Record):
+    value: Union[int, float]
+    unit: DurationUnit
+
+
+class Finding(Record):
+    therapy: str = Field(min_length=1)
+    therapy_id: Optional[str] = None
+    disease: Optional[str] = None
+    disease_id: Optional[str] = None
+    target: Optional[str] = None
+    cell_types: list[str] = Field(default_factory=list)
+    outcomes: list[str] = Field(default_factory=list)
+    adverse_events: list[str] = Field(default_factory=list)
+    patients: Optional[int] = Field(None, ge=0)
+    follow_up: Optional[FollowUp] = None
+
+
+class LinkedEntity(Entity):
+    normalized: Normalized
+
+
+class ArticleRecord(Record):
+    """One line of ``articles.jsonl``: the output contract."""
+
+    schema_version: str = SCHEMA_VERSION
+    doc_id: str
+    source: Source
+    title: Optional[str] = None
+    published: Optional[str] = None
+    site: Optional[str] = None
+    section: Optional[str] = None
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    entities: list[LinkedEntity] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class StageStats(Record):
+    stage: str
+    read: int = 0
+    written: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+
+
+class RunReport(Record):
+    """``run.json``: per-stage counts and the reconciliation of inputs with outputs."""
+
+    inputs: list[str]
+    stages: list[StageStats]
+    inputs_read: int
+    articles_written: int
+    rejects: int
+    duplicates: int
+    reconciled: bool
+    reject_reasons: dict[str, int] = Field(default_factory=dict)
+
+
+def article_json_schema() -> dict:
+    """The JSON Schema of an ``articles.jsonl`` line, as downstream databases load it."""
+    return ArticleRecord.model_json_schema()
+
+
+class Concept(Record):
+    """One entry of a compiled vocabulary in ``models/``: a concept, its label, its
+    ontology id and the surface forms it is written with."""
+
+    label: Label
+    name: str = Field(min_length=1)
+    id: Optional[str] = None
+    aliases: list[str] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.label}|{self.name}"

@@ -1,0 +1,22 @@
+"""Plain-text helpers shared by stages: sentence spans and number words."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Character spans of sentences: every line, split again after . ! ? before a
+    capital (the same rule as the ``line_sentencizer`` component)."""
+    offset = 0
+    for line in text.split("\n"):
+        start = 0
+        for match in _SENTENCE_BREAK.finditer(line):
+            if line[start:match.start()].strip():
+                yield offset + start, offset + match.start()
+            start = match.end()
+        if line[start:].strip():
+            yield offset + start, offset + len(line.rstrip())
+        offset += len(line) + 1
