@@ -1,9 +1,10 @@
 """Decoding of page bytes: byte-order marks, UTF-8, GB18030 (the superset of GBK and
-GB2312 that Chinese sources use), then statistical detection by charset-normalizer as a
-reported fallback. Bytes that are not text at all are refused with a reason."""
+GB2312 that Chinese sources use), then Windows-1252 and last statistical detection by
+charset-normalizer, both reported on the record as fallbacks. Bytes that are not text at all are refused with a reason."""
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -38,7 +39,11 @@ def decode_bytes(data: bytes) -> Union[Decoded, tuple[RejectReason, str]]:
     if decoded is None:
         if b"\x00" in data:
             return RejectReason.BINARY, "contains NUL bytes"
-        decoded = _strict(data, "utf-8") or _strict(data, "gb18030")
+        decoded = _strict(data, "utf-8") or _plausible_chinese(_strict(data, "gb18030"))
+    if decoded is None:
+        decoded = _strict(data, "cp1252")
+        if decoded is not None:
+            decoded.warnings.append("encoding: not UTF-8 or GB18030, decoded as cp1252 (Western fallback)")
     if decoded is None:
         best = from_bytes(data).best()
         if best is None:
@@ -71,6 +76,20 @@ def _by_bom(data: bytes) -> Decoded | None:
                 return None
             return Decoded(text.lstrip("\ufeff"), encoding)
     return None
+
+
+_CJK_INSIDE_WORD = re.compile(r"(?<=[A-Za-z])[\u3400-\u9fff](?=[A-Za-z])")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _plausible_chinese(decoded: Decoded | None) -> Decoded | None:
+    """Western bytes (é, ï in Windows-1252) also pass as GB18030, but then give lone
+    Chinese characters inside Latin words; real Chinese text has none of those."""
+    if decoded is None:
+        return None
+    cjk = len(_CJK.findall(decoded.text))
+    inside = len(_CJK_INSIDE_WORD.findall(decoded.text))
+    return None if cjk and inside * 2 > cjk else decoded
 
 
 def _strict(data: bytes, encoding: str) -> Decoded | None:

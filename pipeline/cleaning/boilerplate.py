@@ -29,7 +29,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                           r"\b(?:accept|consent|policy|preferences|settings|experience)\b", re.I)),
     ("disclaimer", re.compile(r"\b(?:for information purposes only|makes? no representations?|"
                               r"(?:express(?:ed)?|implied) warrant|originally in the chinese language|"
-                              r"does(?:n't| not) (?:necessarily )?represent .{0,40}(?:opinion|view|position)s?|"
+                              r"(?:does|do)(?:n't| not) (?:necessarily )?represent .{0,40}(?:opinion|view|position)s?|"
                               r"not constitute (?:medical|investment) advice|for reference only|"
                               r"infring\w*|plagiari[sz]\w*|unauthori[sz]ed (?:translation|reproduction|reprint)|"
                               r"reprint\w*|exclusively authori[sz]ed|legal responsibilit\w*|"

@@ -14,8 +14,8 @@ from typing import Optional
 from ..schema import Citation
 
 DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
-_PREFIXLESS_DOI = re.compile(r"(?:(?<=^)|(?<=doi:)|(?<=doi\.org/)|(?<=doi )|(?<=\()\s?)(\d{4,9}/[-._;()/:A-Za-z0-9]*[A-Za-z][-._;()/:A-Za-z0-9]*)",
-                             re.I)
+_PREFIXLESS_DOI = re.compile(
+    r"(?:^|doi:\s*|doi\.org/|\bdoi\s+|\(\s?)(\d{4,9}/[-._;()/:A-Za-z0-9]*[A-Za-z][-._;()/:A-Za-z0-9]*)", re.I)
 REFERENCE_HEADING = re.compile(
     r"^(?:original (?:source|article|paper|link)|references?|reviewed article|source article|"
     r"paper (?:link|information)|literature|bibliography|citation|original text)\b\s*[:：]?", re.I)

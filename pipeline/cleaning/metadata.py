@@ -6,6 +6,8 @@ import re
 from datetime import date
 from typing import Optional
 
+from .boilerplate import boilerplate_kind
+
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
@@ -58,18 +60,30 @@ def breadcrumb_parts(line: str) -> list[str]:
 
 
 def title_from_header(lines: list[str], hint: Optional[str] = None) -> Optional[str]:
-    """The title: the dump's own title if given; else a header line that the breadcrumb
-    ends with; else the longest line of the header that reads as a headline."""
+    """The title: the dump's own title if given; else a header line the breadcrumb ends
+    with; else the headline-like line just above the byline ("Time: … Source: …");
+    else the first headline-like line of the header."""
     if hint and hint.strip():
         return hint.strip()
-    crumbs: list[str] = []
-    for line in lines:
-        parts = breadcrumb_parts(line)
-        if len(parts) >= 3:
-            crumbs.append(parts[-1])
-    for line in lines:
-        if any(line.strip() == c for c in crumbs):
-            return line.strip()
-    if crumbs:
-        return crumbs[0]
-    return None
+    crumbs = [parts[-1] for parts in map(breadcrumb_parts, lines) if len(parts) >= 3]
+    candidates = [(i, line) for i, line in enumerate(lines) if _headline_like(line)]
+    for _, line in candidates:
+        if line in crumbs:
+            return line
+    byline = next((i for i, line in enumerate(lines) if _BYLINE.match(line)), None)
+    if byline is not None:
+        above = [line for i, line in candidates if i < byline]
+        if above:
+            return above[-1]
+    return candidates[0][1] if candidates else None
+
+
+_BYLINE = re.compile(r"^[•·]?\s*(?:last update|update|time|date|release|publish|posted|source|author|editor|by)\b.{0,20}[:：]",
+                     re.I)
+_MENU = re.compile(r"(?:\s[|»>/]\s.*){2,}")
+
+
+def _headline_like(line: str) -> bool:
+    words = line.split()
+    return (4 <= len(words) <= 60 and len(line) < 400 and not _MENU.search(line) and not line.endswith(":")
+            and boilerplate_kind(line) is None and len(breadcrumb_parts(line)) < 3)

@@ -45,7 +45,7 @@ def clean_document(raw: RawDocument) -> Union[CleanDocument, Reject]:
         return _reject(raw, "the HTML has no main content")
     lines = join_broken_lines(page.lines)
     header = lines[:HEADER_LINES]
-    title = page.title or title_from_header(header, raw.title) or _headline(header)
+    title = page.title or title_from_header(header, raw.title)
     published = page.published or date_from_header(header)
     section = _section(header)
     body, references = split_references(lines)
@@ -136,13 +136,6 @@ def _drop_header_menu(body: list[str], title: str) -> list[str]:
     position = body.index(title)
     head = [line for line in body[:position] if not is_short_menu_line(line)]
     return head + body[position:]
-
-
-def _headline(header: list[str]) -> Optional[str]:
-    for line in header:
-        if len(line.split()) >= 4 and not boilerplate_kind(line) and not line.endswith(".") and len(line) < 250:
-            return line
-    return None
 
 
 def _page_title(meta_title: Optional[str], lines: list[str]) -> Optional[str]:

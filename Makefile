@@ -1,0 +1,69 @@
+# One target per stage; each stage's output depends on the previous stage's output and
+# on the code of the stage, so `make` re-runs only what is stale.
+#   make run DUMP=path/to/dumps OUT=out/mydump
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DUMP ?= corpus/dump
+GOLD ?= corpus/gold
+OUT ?= out/corpus
+WORK := $(OUT)/work
+SHARED ?= ../shared
+
+COMMON := $(wildcard pipeline/*.py) pipeline/stages/__init__.py
+DUMP_FILES := $(shell find $(DUMP) -type f 2>/dev/null)
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: DUMP=$(DUMP) OUT=$(OUT) GOLD=$(GOLD)"
+
+setup: $(STAMP)  ## create .venv with the pipeline and its dependencies
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(WORK)/ingested.jsonl: $(STAMP) $(DUMP_FILES) $(COMMON) pipeline/readers.py pipeline/encoding.py pipeline/stages/ingest.py
+	$(PY) -m pipeline ingest $(DUMP) --out $(OUT)
+
+$(WORK)/cleaned.jsonl: $(WORK)/ingested.jsonl $(wildcard pipeline/cleaning/*.py) pipeline/stages/clean.py
+	$(PY) -m pipeline clean --out $(OUT)
+
+$(WORK)/entities.jsonl: $(WORK)/cleaned.jsonl $(wildcard pipeline/components/*.py) pipeline/stages/ner.py $(wildcard models/vocabulary/*)
+	$(PY) -m pipeline ner --out $(OUT)
+
+$(WORK)/relations.jsonl: $(WORK)/entities.jsonl pipeline/stages/relations.py
+	$(PY) -m pipeline relations --out $(OUT)
+
+$(WORK)/normalized.jsonl: $(WORK)/relations.jsonl $(wildcard pipeline/normalization/*.py) pipeline/stages/normalize.py
+	$(PY) -m pipeline normalize --out $(OUT)
+
+$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py
+	$(PY) -m pipeline export --out $(OUT)
+
+ingest: $(WORK)/ingested.jsonl        ## read the dumps in DUMP
+clean: $(WORK)/cleaned.jsonl          ## strip boilerplate, repair text, read metadata and citations
+ner: $(WORK)/entities.jsonl           ## find entities
+relations: $(WORK)/relations.jsonl    ## relate therapies to diseases, targets, cells, outcomes, adverse events
+normalize: $(WORK)/normalized.jsonl   ## canonical names, ids and findings
+export: $(OUT)/articles.jsonl         ## write articles.jsonl, articles.sqlite, rejects.jsonl, run.json
+run: export                           ## set-up plus every stage on DUMP (default: the corpus)
+	@$(PY) -c "import json; r=json.load(open('$(OUT)/run.json')); print(f\"{r['articles_written']} articles, {r['rejects']} rejects, {r['duplicates']} duplicates, reconciled: {r['reconciled']}\")"
+
+eval: export  ## run on the corpus and score against its gold
+	$(PY) -m pipeline eval $(OUT)/articles.jsonl $(GOLD)
+
+test: $(STAMP)  ## set-up plus the whole test suite
+	$(PY) -m pytest -q
+
+schema: $(STAMP)  ## rewrite the committed JSON Schema of an article record
+	$(PY) -m pipeline schema > models/article.schema.json
+
+distclean:  ## remove outputs (not the virtual environment)
+	rm -rf out

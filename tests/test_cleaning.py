@@ -1,0 +1,97 @@
+"""Cleaning: line repair, DOIs, metadata, boilerplate rules, on the seeds' artifacts and
+on corpus pages."""
+from __future__ import annotations
+
+from pipeline.cleaning.boilerplate import boilerplate_kind
+from pipeline.cleaning.citations import find_dois, parse_reference_block
+from pipeline.cleaning.metadata import parse_date
+from pipeline.cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
+from pipeline.schema import ContentType, RawDocument, Reject, Source
+from pipeline.stages.clean import clean_document
+
+
+def test_lines_broken_inside_names_dois_and_sentences_are_joined():
+    lines = ["Review by Anthony L.", "Komaroff, MD", "These data offer new possibilities", "for controlling lupus.",
+             "Mackensen, A.", ", Müller, F.", "et al.", "https://doi.", "org/10.", "1038/s41591-022-02017-5.",
+             "A sentence without a full stop", "Another sentence"]
+    assert join_broken_lines(lines) == [
+        "Review by Anthony L. Komaroff, MD", "These data offer new possibilities for controlling lupus.",
+        "Mackensen, A., Müller, F. et al.", "https://doi.org/10.1038/s41591-022-02017-5.",
+        "A sentence without a full stop", "Another sentence"]
+
+
+def test_dois_repaired_and_stripped():
+    assert find_dois("https://doi.org/10.1038/s41591-022-02017-5.") == ["10.1038/s41591-022-02017-5"]
+    assert find_dois("1038/s41586-021-04390-6 ) Related readings") == ["10.1038/s41586-021-04390-6"]
+    assert find_dois("doi: 10.1056/NEJMoa2116133;") == ["10.1056/NEJMoa2116133"]
+    assert find_dois("(see 10.1016/S0140-6736(23)01234-5).") == ["10.1016/S0140-6736(23)01234-5"]
+    assert find_dois("Released 2022/05/12 in Beijing") == []
+
+
+def test_reference_block_parsed_into_citation():
+    block = ["Original Source:", "Mackensen A, Müller F, Mougiakakos D et al.",
+             "Anti-CD19 CAR T cell therapy for refractory systemic lupus erythematosus.", "Nat Med (2022).",
+             "https://doi.org/10.1038/s41591-022-02017-5."]
+    [citation] = parse_reference_block(block)
+    assert citation.doi == "10.1038/s41591-022-02017-5"
+    assert citation.journal == "Nat Med" and citation.year == 2022
+    assert citation.title.startswith("Anti-CD19 CAR T cell therapy")
+    assert citation.authors[0].startswith("Mackensen")
+
+
+def test_dates_in_many_forms():
+    assert parse_date("Last Update: 2022-04-30") == "2022-04-30"
+    assert parse_date("Release time: 2023/5/12 | Editor: Li") == "2023-05-12"
+    assert parse_date("Published March 3, 2021") == "2021-03-03"
+    assert parse_date("发布时间：2021年8月5日") == "2021-08-05"
+    assert parse_date("On 5 August 2021 the team") == "2021-08-05"
+    assert parse_date("no date here 2021") is None
+
+
+def test_boilerplate_kinds_are_general():
+    assert boilerplate_kind("Home > News > Oncology > Some headline") == "breadcrumb"
+    assert boilerplate_kind("Editor: Wang Li") == "meta"
+    assert boilerplate_kind("We use cookies to improve your experience. Accept all") == "cookie"
+    assert boilerplate_kind("Scan the QR code to follow our official account") == "share"
+    assert boilerplate_kind("© 2024 Health News Network. All rights reserved.") == "copyright"
+    assert boilerplate_kind("Previous article: Gene therapy for hemophilia") == "related"
+    assert boilerplate_kind("The views expressed do not represent the position of this site") == "disclaimer"
+    for body in ("Two patients with aggressive CLL who received CAR T-cell therapy 10 years ago are still alive",
+                 "Like other CAR-T products, the therapy caused cytokine release syndrome in most patients",
+                 "Source data were reviewed by an independent committee and shared with regulators."):
+        assert boilerplate_kind(body) is None, body
+
+
+def test_truncated_number_is_kept_and_flagged():
+    lines = ["Systemic sclerosis is rare with an incidence of 0.", "It affects women more often"]
+    assert len(truncated_number_warnings(lines)) == 1
+
+
+def test_mojibake_repaired_without_touching_quotes():
+    assert fix_encoding("Ã©tude “quoted”") == "étude “quoted”"
+
+
+def test_seed_pages_clean_to_title_date_body_and_doi(seed_paths):
+    for path in seed_paths:
+        raw = RawDocument(doc_id="d", source=Source(path=str(path), id=path.stem), content_type=ContentType.TEXT,
+                          content=path.read_text(encoding="utf-8"), encoding="utf-8")
+        doc = clean_document(raw)
+        assert doc.title and doc.published and doc.citations and doc.citations[0].doi.startswith("10.1038/")
+        assert "Search more information" not in doc.text and "plagiarism" not in doc.text
+        assert "Contact Us" not in doc.text and doc.text.splitlines()[0] == doc.title
+
+
+def test_html_page_main_content(corpus_html):
+    raw = RawDocument(doc_id="d", source=Source(path="p.html", id="p"), content_type=ContentType.HTML,
+                      content=corpus_html, encoding="utf-8")
+    doc = clean_document(raw)
+    assert not isinstance(doc, Reject)
+    assert doc.title and len(doc.text.split()) > 100 and "<" not in doc.text
+
+
+def test_page_with_only_boilerplate_is_rejected():
+    content = "Home > News > Health\nLast Update: 2022-01-01\nContact Us\n© 2022 Site. All rights reserved."
+    raw = RawDocument(doc_id="d", source=Source(path="p.txt", id="p"), content_type=ContentType.TEXT,
+                      content=content, encoding="utf-8")
+    result = clean_document(raw)
+    assert isinstance(result, Reject) and result.reason.value == "no_body_text"
