@@ -33,10 +33,20 @@ def clean_doi(doi: str) -> str:
     return doi
 
 
+_SPLIT_INSIDE_LINE = re.compile(r"(doi\.)\s+(org/)|(org/10\.)\s+(\d{4,9}/)|(\b10\.\d{4,9}/)\s+(?=[A-Za-z0-9])", re.I)
+
+
+def rejoin_inline_dois(text: str) -> str:
+    """'https://doi. org/10. 1056/NEJMoa…' (a DOI broken where lines were folded into one)."""
+    for _ in range(3):  # the pieces overlap: "doi. org/" then "org/10. 1056/"
+        text = _SPLIT_INSIDE_LINE.sub(lambda m: "".join(g for g in m.groups() if g), text)
+    return text
+
+
 def find_dois(text: str) -> list[str]:
     """Every DOI in ``text``, repaired, in order of appearance, without repeats."""
     found: list[str] = []
-    for line in text.splitlines():
+    for line in rejoin_inline_dois(text).splitlines():
         candidates = [m.group(0) for m in DOI.finditer(line)]
         if not candidates:
             candidates = ["10." + m.group(1) for m in _PREFIXLESS_DOI.finditer(line.strip())]

@@ -13,8 +13,11 @@ import re
 import ftfy
 
 _INITIAL_END = re.compile(r"(?:^|[\s,])[A-Z]\.$")
-_DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.)$", re.I)
-_DOI_CONTINUATION = re.compile(r"^(?:org/|10\.|\d{4,9}/)")
+_DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.|\b10\.|\b10\.\d{4,9}/)$", re.I)
+_DOI_CONTINUATION = re.compile(r"^(?:org/|10\.|\d{4,9}/|[-._;()/:A-Za-z0-9]+$)")
+_DOI_UNFINISHED = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
+_DOI_TAIL = re.compile(r"^(?!https?:|doi|10\.)[-._;()/:A-Za-z0-9]*\d[-._;()/:A-Za-z0-9]*$", re.I)
+_NOT_CONTINUATION = re.compile(r"^(?:https?:|doi\b|www\.)", re.I)
 _LOWER_START = re.compile(r"^[a-z]")
 _PUNCT_START = re.compile(r"^[,;:)\]]")
 _ET_AL_START = re.compile(r"^et al\b")
@@ -45,13 +48,16 @@ def _continues(previous: str, line: str) -> bool:
         return False
     if _DOI_OPEN_END.search(previous):
         return bool(_DOI_CONTINUATION.match(line))
+    if _DOI_UNFINISHED.search(previous) and _DOI_TAIL.match(line):
+        return True
     if _PUNCT_START.match(line) or _ET_AL_START.match(line):
         return True
     if _word_split(previous, line):
         return True
     if _INITIAL_END.search(previous) and re.match(r"^[A-Z][a-z]", line):
         return True
-    return bool(_LOWER_START.match(line)) and not previous.endswith(_SENTENCE_END)
+    return (bool(_LOWER_START.match(line)) and not previous.endswith(_SENTENCE_END)
+            and not _NOT_CONTINUATION.match(line))
 
 
 def _word_split(previous: str, line: str) -> bool:
@@ -59,7 +65,8 @@ def _word_split(previous: str, line: str) -> bool:
 
 
 def _glue(previous: str, line: str) -> str:
-    if _PUNCT_START.match(line) or _word_split(previous, line) or _DOI_OPEN_END.search(previous):
+    if (_PUNCT_START.match(line) or _word_split(previous, line) or _DOI_OPEN_END.search(previous)
+            or _DOI_UNFINISHED.search(previous)):
         return previous + line
     return previous + " " + line
 

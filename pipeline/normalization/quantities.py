@@ -15,8 +15,8 @@ WORD_NUMBERS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100, "hundred": 100, "a dozen": 12,
     "dozen": 12, "a single": 1, "single": 1,
 }
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True)) + \
-    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
+_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _PATIENTS = re.compile(
     rf"\b(?P<n>{_NUMBER})\s+(?:(?:other|additional|more|adult|pediatric|paediatric|young|eligible|evaluable|"
     rf"consecutive|new|female|male|elderly|[a-z]+-year-old)\s+){{0,3}}"
