@@ -12,18 +12,23 @@ import re
 from typing import Optional
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("breadcrumb", re.compile(r"^(?:home|homepage|current location|location|you are here)\s*[>»/:|]", re.I)),
+    ("breadcrumb", re.compile(r"^(?:home|homepage|current location|current position|your position|location|"
+                              r"you are here)\s*[>»/:|：]", re.I)),
+    ("breadcrumb", re.compile(r"^[^/.!?]{1,40}(?: / [^/.!?]{1,40}){2,}$")),
     ("breadcrumb", re.compile(r"^[^.!?]{0,200}(?:\s[>»]\s[^>»]+){2,}$")),
     ("meta", re.compile(r"^(?:last update[d]?|update[d]?|source|author|editor|release(?:d)? time|release date|"
                         r"publish(?:ed)?(?: time| date| on)?|posted(?: on)?|date|time|views|reads|clicks|"
                         r"responsible editor|proofread(?:ing)?|copy editor|tags?|keywords?|category)\s*[:：]", re.I)),
     ("meta", re.compile(r"^(?:by|author)\s+[A-Z][\w.\- ]{1,40}$")),
+    ("meta", re.compile(r"^(?:compiled|edited|written|translated|reported|reviewed) by\b.{0,60}$", re.I)),
+    ("meta", re.compile(r"(?:\b(?:source|author|editor|views|reads|reading|clicks|release time)\s*[:：].*){2,}", re.I)),
     ("promo", re.compile(r"\b(?:search more information|good prices|reliable suppliers|visit www\.|"
                          r"high quality (?:chemicals|products)|request a quote|buy now|free trial|"
                          r"advertisement|sponsored content)\b", re.I)),
     ("share", re.compile(r"^(?:share (?:this|to|on)|follow us|scan (?:the )?qr code|wechat|weibo|"
                          r"subscribe|sign up|newsletter|download (?:the|our) app)\b.{0,80}$", re.I)),
     ("share", re.compile(r"^(?:share|print|favorite|favourite|like|collect|forward|tweet|email)\s*[:：]?\s*$", re.I)),
+    ("share", re.compile(r"^\[?(?:share(?: to)?|font(?: size)?|text size)\s*[:：]", re.I)),
     ("share", re.compile(r"\b(?:scan the qr code|follow (?:us|our official account)|subscribe to our newsletter)\b", re.I)),
     ("cookie", re.compile(r"\b(?:cookies?|cookie policy|privacy policy|accept all|manage preferences)\b.{0,200}"
                           r"\b(?:accept|consent|policy|preferences|settings|experience)\b", re.I)),
@@ -43,7 +48,11 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                            r"popular (?:articles?|posts?)|you may also like)\b", re.I)),
     ("comment", re.compile(r"^(?:comments?\s*\(\d+\)|leave a (?:comment|reply)|post a comment|\d+\s+comments?|"
                            r"log ?in to comment|reply|report)\s*$", re.I)),
+    ("promo", re.compile(r"^\[(?:ad|ads|advert|advertisement|hot|sponsored|promotion|promo)\]", re.I)),
     ("nav", re.compile(r"^[•·▪►|\-*]\s*\S+(?:\s+\S+){0,3}\s*$")),
+    ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
+    ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
+    ("nav", re.compile(r"^(?:hot(?: search| topics| tags)?|trending|popular searches|quick links)\s*[:：]", re.I)),
     ("nav", re.compile(r"^\S+(?:\s\S+)?\s+logo$", re.I)),
 ]
 

@@ -14,7 +14,7 @@ _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH_FIRST = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b")
-_DATE_CUE = re.compile(r"(?:update|publish|release|posted|date|time|issued)", re.I)
+_DATE_CUE = re.compile(r"(?:update|publish|release|posted|date|time|issued|source|author|editor)", re.I)
 _BREADCRUMB_SPLIT = re.compile(r"\s+[>»]\s+|\s+/\s+")
 
 
@@ -40,17 +40,14 @@ def _to_iso(parts: tuple[str, ...], order: str) -> Optional[str]:
 
 
 def date_from_header(lines: list[str]) -> Optional[str]:
-    """Prefer a date on a line that says it is one ("Last Update:", "Release time"),
-    else the first date in the header."""
-    for line in lines:
-        if _DATE_CUE.search(line):
+    """The page's date: from a byline-like line ("Last Update: …", "2018-02-05 10:26
+    Source: …") rather than from a body sentence that mentions a date."""
+    short = [line for line in lines if len(line.split()) <= 16 or boilerplate_kind(line) == "meta"]
+    for pool in ([line for line in short if _DATE_CUE.search(line) or boilerplate_kind(line)], short):
+        for line in pool:
             iso = parse_date(line)
             if iso:
                 return iso
-    for line in lines:
-        iso = parse_date(line)
-        if iso:
-            return iso
     return None
 
 
@@ -70,7 +67,7 @@ def title_from_header(lines: list[str], hint: Optional[str] = None) -> Optional[
     for _, line in candidates:
         if line in crumbs:
             return line
-    byline = next((i for i, line in enumerate(lines) if _BYLINE.match(line)), None)
+    byline = next((i for i, line in enumerate(lines) if _BYLINE.match(line) or boilerplate_kind(line) == "meta"), None)
     if byline is not None:
         above = [line for i, line in candidates if i < byline]
         if above:
