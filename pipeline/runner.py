@@ -13,9 +13,10 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 from pydantic import BaseModel
 
 from .jsonl import atomic_writer, dump_line, read_records
-from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, RawDocument, Reject,
+from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
                      RelationDocument, RunReport, StageStats)
-from .stages.clean import clean
+from .cleaning.templates import LineCounter, ShardCounts, merge_shards
+from .stages.clean import clean_pages, extract
 from .stages.export import export
 from .stages.ingest import ingest
 from .stages.ner import ner
@@ -23,23 +24,27 @@ from .stages.normalize import normalize
 from .stages.relations import relations
 
 WORK = "work"
+#: pages per shard when counting lines for template learning
+SHARD_PAGES = 10_000
 
 
 @dataclass(frozen=True)
 class Stage:
     name: str
-    function: Callable[[Iterable], Iterator]
+    function: Callable[[Iterable, Path], Iterator]   # (records, work folder) -> records
     reads: Optional[str]            # file in OUT/work the stage reads
     reads_model: Optional[type[BaseModel]]
     writes: str                     # file in OUT/work the stage writes
 
 
 STAGES: dict[str, Stage] = {s.name: s for s in (
-    Stage("ingest", ingest, None, None, "ingested.jsonl"),
-    Stage("clean", clean, "ingested.jsonl", RawDocument, "cleaned.jsonl"),
-    Stage("ner", ner, "cleaned.jsonl", CleanDocument, "entities.jsonl"),
-    Stage("relations", relations, "entities.jsonl", EntityDocument, "relations.jsonl"),
-    Stage("normalize", normalize, "relations.jsonl", RelationDocument, "normalized.jsonl"),
+    Stage("ingest", lambda inputs, work: ingest(inputs), None, None, "ingested.jsonl"),
+    Stage("clean", lambda records, work: clean_learning_templates(records, work), "ingested.jsonl", RawDocument,
+          "cleaned.jsonl"),
+    Stage("ner", lambda records, work: ner(records), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
+    Stage("relations", lambda records, work: relations(records), "entities.jsonl", EntityDocument, "relations.jsonl"),
+    Stage("normalize", lambda records, work: normalize(records), "relations.jsonl", RelationDocument,
+          "normalized.jsonl"),
 )}
 ORDER = ["ingest", "clean", "ner", "relations", "normalize", "export"]
 
@@ -74,7 +79,7 @@ def run_export(out_dir: Path) -> RunReport:
         stats.written += 1
     stats.rejected = len(invalid)
     stats.read = stats.written + stats.rejected
-    _append(work / "export.rejects.jsonl", invalid, overwrite=True)
+    _write_all(work / "export.rejects.jsonl", invalid)
     stats.seconds = round(time.perf_counter() - started, 3)
     (work / "export.stats.json").write_text(stats.model_dump_json(indent=2), encoding="utf-8")
     return _report(out_dir)
@@ -85,6 +90,41 @@ def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path) -> RunReport:
     for name in ORDER[1:-1]:
         run_stage(name, out_dir)
     return run_export(out_dir)
+
+
+def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES
+                             ) -> Iterator[Union[CleanDocument, Reject]]:
+    """The clean stage over a dump: extract every page to lines (written to
+    ``work/extracted.jsonl``) while counting lines shard by shard (map), merge the
+    shards into the dump's site templates (reduce, ``work/templates.npz``), then clean
+    each page with them."""
+    counter = LineCounter()
+    shards: list[Path] = []
+    shard_dir = work / "line-counts"
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    for old in shard_dir.glob("*.npz"):
+        old.unlink()
+    extracted = work / "extracted.jsonl"
+    with atomic_writer(extracted) as handle:
+        for page in extract(records):
+            if isinstance(page, Reject):
+                yield page
+                continue
+            handle.write(dump_line(page))
+            counter.add(page.site, page.lines)
+            if counter.pages >= shard_pages:
+                shards.append(_save_shard(counter, shard_dir, len(shards)))
+    if counter.pages:
+        shards.append(_save_shard(counter, shard_dir, len(shards)))
+    templates = merge_shards(ShardCounts.load(path) for path in shards)
+    templates.save(work / "templates.npz")
+    yield from clean_pages(_split_rejects(read_records(extracted, PageLines, "clean"), []), templates)
+
+
+def _save_shard(counter: LineCounter, folder: Path, number: int) -> Path:
+    path = folder / f"shard-{number:05d}.npz"
+    counter.shard().save(path)
+    return path
 
 
 class _Counter:
@@ -113,7 +153,7 @@ def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_C
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage.function(items):
+        for item in stage.function(items, work):
             if isinstance(item, Reject):
                 rejected.write(dump_line(item))
                 stats.rejected += 1
@@ -134,7 +174,7 @@ def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_C
     return stats
 
 
-def _append(path: Path, records: Iterable[BaseModel], overwrite: bool = False) -> None:
+def _write_all(path: Path, records: Iterable[BaseModel]) -> None:
     with atomic_writer(path) as handle:
         for record in records:
             handle.write(dump_line(record))

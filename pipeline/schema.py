@@ -92,6 +92,22 @@ class RawDocument(Record):
     warnings: list[str] = Field(default_factory=list)
 
 
+class PageLines(Record):
+    """A page reduced to text lines (HTML main content extracted, Unicode repaired,
+    broken lines re-joined), with the metadata the page's markup gave: the clean
+    stage's first pass, from which site templates are learned."""
+
+    doc_id: str
+    source: Source
+    site: str = Field(description="the key pages are grouped by to learn templates")
+    lines: list[str]
+    title: Optional[str] = None
+    published: Optional[str] = None
+    site_name: Optional[str] = None
+    encoding: str = "utf-8"
+    warnings: list[str] = Field(default_factory=list)
+
+
 class Citation(Record):
     doi: Optional[str] = None
     journal: Optional[str] = None

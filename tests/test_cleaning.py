@@ -7,7 +7,12 @@ from pipeline.cleaning.citations import find_dois, parse_reference_block
 from pipeline.cleaning.metadata import parse_date
 from pipeline.cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
 from pipeline.schema import ContentType, RawDocument, Reject, Source
-from pipeline.stages.clean import clean_document
+from pipeline.stages.clean import clean
+
+
+def clean_document(raw):
+    [result] = clean([raw])
+    return result
 
 
 def test_lines_broken_inside_names_dois_and_sentences_are_joined():

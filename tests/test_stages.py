@@ -21,14 +21,14 @@ def raw_page(path: Path) -> RawDocument:
 
 
 def test_a_record_that_breaks_a_stage_is_rejected_and_the_stream_goes_on(monkeypatch, seed_paths):
-    original = clean_module.text_page
+    original = clean_module.fix_encoding
 
-    def fragile(raw):
-        if raw.source.id == seed_paths[0].stem:
+    def fragile(text):
+        if "Komaroff" in text:
             raise RuntimeError("extractor crashed")
-        return original(raw)
+        return original(text)
 
-    monkeypatch.setattr(clean_module, "text_page", fragile)
+    monkeypatch.setattr(clean_module, "fix_encoding", fragile)
     out = list(clean(raw_page(p) for p in seed_paths))
     assert isinstance(out[0], Reject) and out[0].reason is RejectReason.PROCESSING_ERROR
     assert "extractor crashed" in out[0].detail and out[0].stage == "clean"

@@ -21,10 +21,16 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                         r"responsible editor|proofread(?:ing)?|copy editor|tags?|keywords?|category)\s*[:：]", re.I)),
     ("meta", re.compile(r"^(?:by|author)\s+[A-Z][\w.\- ]{1,40}$")),
     ("meta", re.compile(r"^(?:compiled|edited|written|translated|reported|reviewed) by\b.{0,60}$", re.I)),
+    ("meta", re.compile(r"^(?:published|updated|posted|last updated|first published)(?: on)?\b.{0,30}\d{4}.{0,80}$", re.I)),
+    ("meta", re.compile(r"\b\d+\s*(?:min|minute)s?\s+read\s*$", re.I)),
     ("meta", re.compile(r"(?:\b(?:source|author|editor|views|reads|reading|clicks|release time)\s*[:：].*){2,}", re.I)),
     ("promo", re.compile(r"\b(?:search more information|good prices|reliable suppliers|visit www\.|"
-                         r"high quality (?:chemicals|products)|request a quote|buy now|free trial|"
-                         r"advertisement|sponsored content)\b", re.I)),
+                         r"high quality (?:chemicals|products)|request a quote|sponsored content)\b", re.I)),
+    ("promo", re.compile(r"^(?:advertisement|advertising|sponsored|ad)\s*$", re.I)),
+    ("promo", re.compile(r"^(?:webinar|sponsored|promoted|advertisement|ad|event|live|conference|summit|"
+                         r"register now|sign up now)\s*[:：|]", re.I)),
+    ("promo", re.compile(r"\b(?:free for (?:registered )?members|register (?:now|today)|early[- ]bird|"
+                         r"click (?:here )?to (?:sign up|register|download|subscribe))\b", re.I)),
     ("share", re.compile(r"^(?:share (?:this|to|on)|follow us|scan (?:the )?qr code|wechat|weibo|"
                          r"subscribe|sign up|newsletter|download (?:the|our) app)\b.{0,80}$", re.I)),
     ("share", re.compile(r"^(?:share|print|favorite|favourite|like|collect|forward|tweet|email)\s*[:：]?\s*$", re.I)),
@@ -35,23 +41,30 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("disclaimer", re.compile(r"\b(?:for information purposes only|makes? no representations?|"
                               r"(?:express(?:ed)?|implied) warrant|originally in the chinese language|"
                               r"(?:does|do)(?:n't| not) (?:necessarily )?represent .{0,40}(?:opinion|view|position)s?|"
-                              r"not constitute (?:medical|investment) advice|for reference only|"
-                              r"infring\w*|plagiari[sz]\w*|unauthori[sz]ed (?:translation|reproduction|reprint)|"
-                              r"reprint\w*|exclusively authori[sz]ed|legal responsibilit\w*|"
-                              r"(?:will|shall) be (?:removed|deleted) immediately)", re.I)),
+                              r"(?:does|do)(?:n't| not) constitute (?:any )?(?:medical|investment|professional) advice|"
+                              r"for (?:reference|exchange|communication) (?:only|purposes only)|"
+                              r"unauthori[sz]ed (?:translation|reproduction|reprint\w*)|exclusively authori[sz]ed|"
+                              r"legal responsibilit\w*|"
+                              r"(?:will|shall) be (?:removed|deleted) (?:immediately|within)|"
+                              r"infring\w*.{0,80}\b(?:contact|delete|remove)|(?:contact|delete|remove)\w*.{0,80}infring\w*|"
+                              r"reprint\w*.{0,60}\b(?:authori[sz]|permission|contact|indicate the source|source must)|"
+                              r"plagiari[sz]\w*.{0,80}\b(?:email|contact|evidence))", re.I)),
     ("contact", re.compile(r"^(?:contact us|about us|contact|feedback|join us|advertise with us|site map|sitemap)\s*$", re.I)),
     ("contact", re.compile(r"\b(?:please (?:write|send|contact|leave a message)|will be replied|"
                            r"staff member will contact|contact (?:us|the editor) (?:at|via|by))\b", re.I)),
     ("copyright", re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bICP\b.{0,20}\d)", re.I)),
-    ("related", re.compile(r"^(?:related (?:readings?|articles?|news|posts?|links?)|recommended(?: reading| articles?)?|"
-                           r"previous(?: article| post)?|next(?: article| post)?|read more|more news|hot (?:articles?|news)|"
-                           r"popular (?:articles?|posts?)|you may also like)\b", re.I)),
+    ("related", re.compile(r"^(?:related (?:readings?|articles?|news|posts?|links?|stories)|recommended(?: reading| articles?| for you)?|"
+                           r"read more|more news|hot (?:articles?|news)|most read|popular (?:articles?|posts?)|"
+                           r"you may also like)\s*(?:[:：>»]|$)", re.I)),
+    ("related", re.compile(r"^(?:related|see also|further reading|also read|read also)\s*[:：]", re.I)),
+    ("related", re.compile(r"^(?:previous|next|prev)(?:\s+(?:article|post|story|page|news))?\s*(?:[:：>»]|$)", re.I)),
     ("comment", re.compile(r"^(?:comments?\s*\(\d+\)|leave a (?:comment|reply)|post a comment|\d+\s+comments?|"
                            r"log ?in to comment|reply|report)\s*$", re.I)),
     ("promo", re.compile(r"^\[(?:ad|ads|advert|advertisement|hot|sponsored|promotion|promo)\]", re.I)),
     ("nav", re.compile(r"^[•·▪►|\-*]\s*\S+(?:\s+\S+){0,3}\s*$")),
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
+    ("nav", re.compile(r"^search\b.{0,40}(?:\.\.\.|…)$", re.I)),
     ("nav", re.compile(r"^(?:hot(?: search| topics| tags)?|trending|popular searches|quick links)\s*[:：]", re.I)),
     ("nav", re.compile(r"^\S+(?:\s\S+)?\s+logo$", re.I)),
 ]
@@ -70,9 +83,3 @@ def boilerplate_kind(line: str) -> Optional[str]:
         if pattern.search(stripped):
             return kind
     return None
-
-
-def is_short_menu_line(line: str) -> bool:
-    """A menu entry: a very short line without sentence punctuation."""
-    words = line.split()
-    return 0 < len(words) <= 3 and not re.search(r"[.!?,;:]$", line) and len(line) < 40

@@ -1,85 +1,100 @@
-"""Clean: ``RawDocument`` -> ``CleanDocument``.
+"""Clean: ``RawDocument`` -> ``CleanDocument``, in two passes over the dump.
 
-HTML pages go through trafilatura's main-content extraction; plain-text dumps are
-already text. Both then share the line-level pass: Unicode repair (ftfy), re-joining of
-lines broken by translation, metadata from the header (title, date, breadcrumb section),
-removal of boilerplate lines by general rules, and the reference block split off into
-parsed citations. The cleaned text starts with the title line, then the body, one
-sentence or paragraph a line.
+1. ``extract``: a page to text lines. HTML goes through trafilatura's main-content
+   extraction (its fast path, without fallback extractors); both HTML and text dumps then
+   get Unicode repair (ftfy) and the re-joining of lines broken by translation. The
+   page's site is named for template learning: its URL host, the site name in its
+   markup, else its first line (a text dump's logo or masthead line).
+2. Site templates are learned from all pages' lines (``pipeline.cleaning.templates``).
+3. ``clean_page``: title, date and breadcrumb section from the header; the reference
+   block split off into citations (what follows it — related readings, a publisher's
+   blurb — is dropped); template lines and lines of a general boilerplate kind removed.
+   The cleaned text is the title line, then the body, one sentence or paragraph a line.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Iterable, Iterator, Optional, Union
 from urllib.parse import urlparse
 
 import trafilatura
 
-from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind, is_short_menu_line
+from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind
 from ..cleaning.citations import REFERENCE_HEADING, find_dois, parse_reference_block
 from ..cleaning.metadata import breadcrumb_parts, date_from_header, parse_date, title_from_header
 from ..cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
+from ..cleaning.templates import TemplateModel, normalize_line
+from ..schema import Citation, CleanDocument, ContentType, PageLines, RawDocument, Reject, RejectReason
 from . import per_record
-from ..schema import Citation, CleanDocument, ContentType, RawDocument, Reject, RejectReason
 
 STAGE = "clean"
 #: how many leading lines are searched for title, date and breadcrumb
 HEADER_LINES = 20
 #: a reference block is only taken as such after this many body lines
 MIN_BODY_BEFORE_REFERENCES = 3
+#: a line above the title is kept only if it is at least this long (a lede, not a menu)
+MIN_LEAD_WORDS = 12
+NO_TEMPLATES = TemplateModel()
 
 
-@dataclass
-class PageText:
-    lines: list[str]
-    title: Optional[str] = None
-    published: Optional[str] = None
-    site: Optional[str] = None
-    warnings: list[str] = field(default_factory=list)
+def extract_page(raw: RawDocument) -> Union[PageLines, Reject]:
+    if raw.content_type is ContentType.HTML:
+        return _html_lines(raw)
+    lines = join_broken_lines(text_lines(fix_encoding(raw.content)))
+    return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, None, lines), lines=lines,
+                     title=raw.title, encoding=raw.encoding, warnings=raw.warnings)
 
 
-def clean_document(raw: RawDocument) -> Union[CleanDocument, Reject]:
-    page = html_page(raw) if raw.content_type is ContentType.HTML else text_page(raw)
-    if page is None:
+def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
+    doc = trafilatura.bare_extraction(raw.content, url=raw.source.url, with_metadata=True, fast=True,
+                                      include_comments=False, include_tables=True)
+    if doc is None or not (doc.text or "").strip():
         return _reject(raw, "the HTML has no main content")
-    lines = join_broken_lines(page.lines)
-    header = lines[:HEADER_LINES]
-    title = page.title or title_from_header(header, raw.title)
-    published = page.published or date_from_header(header)
-    section = _section(header)
-    body, references = split_references(lines)
-    body = [line for line in body if not _is_boilerplate(line, title)]
+    lines = join_broken_lines(text_lines(fix_encoding(doc.text)))
+    site_name = doc.sitename or doc.hostname
+    return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, site_name, lines), lines=lines,
+                     title=raw.title or headline(doc.title, lines),
+                     published=doc.date if doc.date and parse_date(doc.date) else None,
+                     site_name=site_name, encoding=raw.encoding, warnings=raw.warnings)
+
+
+def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Union[CleanDocument, Reject]:
+    header = page.lines[:HEADER_LINES]
+    title = page.title or title_from_header([line for line in header if not templates.is_template(page.site, line)])
+    body, references = split_references(page.lines)
+    body = [line for line in body if line == title or not (
+        templates.is_template(page.site, line) or _is_boilerplate(line, title))]
     if title:
         body = _drop_header_menu(body, title)
     if not any(len(line.split()) >= 5 for line in body):
-        return _reject(raw, "no article text left after removing boilerplate")
+        return Reject(source=page.source, stage=STAGE, reason=RejectReason.NO_BODY_TEXT,
+                      detail="no article text left after removing boilerplate", doc_id=page.doc_id)
     citations = parse_reference_block(references) if references else []
     citations += _inline_dois(body, citations)
-    text_lines = ([title] if title and (not body or body[0] != title) else []) + body
+    text_lines_ = ([title] if title and body[0] != title else []) + body
     return CleanDocument(
-        doc_id=raw.doc_id, source=raw.source, title=title, published=published,
-        site=page.site or _host(raw.source.url), section=section, text="\n".join(text_lines),
-        citations=citations, encoding=raw.encoding,
-        warnings=raw.warnings + page.warnings + truncated_number_warnings(body))
+        doc_id=page.doc_id, source=page.source, title=title, published=page.published or date_from_header(header),
+        site=page.site_name or _host(page.source.url), section=_section(header), text="\n".join(text_lines_),
+        citations=citations, encoding=page.encoding, warnings=page.warnings + truncated_number_warnings(body))
 
 
-clean = per_record(STAGE, clean_document)
+extract = per_record(STAGE, extract_page)
 
 
-def text_page(raw: RawDocument) -> PageText:
-    return PageText(lines=_lines(fix_encoding(raw.content)))
+def clean_pages(pages: Iterable[Union[PageLines, Reject]], templates: TemplateModel = NO_TEMPLATES
+                ) -> Iterator[Union[CleanDocument, Reject]]:
+    """The second pass; rejects of the first pass pass through."""
+    return per_record(STAGE, lambda page: page if isinstance(page, Reject) else clean_page(page, templates))(pages)
 
 
-def html_page(raw: RawDocument) -> Optional[PageText]:
-    doc = trafilatura.bare_extraction(raw.content, url=raw.source.url, with_metadata=True,
-                                      include_comments=False, include_tables=True)
-    if doc is None or not (doc.text or "").strip():
-        return None
-    lines = _lines(fix_encoding(doc.text))
-    title = raw.title or _page_title(doc.title, lines)
-    published = doc.date if doc.date and parse_date(doc.date) else None
-    return PageText(lines=lines, title=title, published=published, site=doc.sitename or doc.hostname)
+def clean(records: Iterable[RawDocument], templates: TemplateModel = NO_TEMPLATES
+          ) -> Iterator[Union[CleanDocument, Reject]]:
+    """Both passes with given (or no) templates; the runner learns them from the dump."""
+    return clean_pages(extract(records), templates)
+
+
+def text_lines(text: str) -> list[str]:
+    return [re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in text.split("\n") if line.strip()]
 
 
 def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -95,7 +110,7 @@ def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def _reference_lines(lines: list[str]) -> list[str]:
     block: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         marker = TAIL_MARKERS.search(line)
         if marker:
             if line[:marker.start()].strip():
@@ -104,16 +119,15 @@ def _reference_lines(lines: list[str]) -> list[str]:
         if boilerplate_kind(line) and not find_dois(line):
             break
         block.append(line)
-        if find_dois(line) and not _more_references_follow(lines, line):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if find_dois(line) and not _starts_reference(following):
             break
     return block
 
 
-def _more_references_follow(lines: list[str], current: str) -> bool:
+def _starts_reference(line: str) -> bool:
     """A numbered or author-led line after a DOI continues a reference list."""
-    index = lines.index(current)
-    following = lines[index + 1] if index + 1 < len(lines) else ""
-    return bool(re.match(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:[A-Z]\.?\s?){1,3}[,.]|.{2,60} et al\.?)", following))
+    return bool(re.match(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:[A-Z]\.?\s?){1,3}[,.]|.{2,60} et al\.?)", line))
 
 
 def _inline_dois(body: list[str], known: list[Citation]) -> list[Citation]:
@@ -122,23 +136,21 @@ def _inline_dois(body: list[str], known: list[Citation]) -> list[Citation]:
 
 
 def _is_boilerplate(line: str, title: Optional[str]) -> bool:
-    if title and line == title:
-        return False
     if boilerplate_kind(line):
         return True
     return len(breadcrumb_parts(line)) >= 3 and bool(title) and line.endswith(title or "")
 
 
 def _drop_header_menu(body: list[str], title: str) -> list[str]:
-    """Short menu entries above the title line are navigation."""
-    if title not in body:
+    """Above a title line near the top of the page stand the site's masthead, menus and
+    search box: short lines there are dropped."""
+    if title not in body[:HEADER_LINES]:
         return body
     position = body.index(title)
-    head = [line for line in body[:position] if not is_short_menu_line(line)]
-    return head + body[position:]
+    return [line for line in body[:position] if len(line.split()) >= MIN_LEAD_WORDS] + body[position:]
 
 
-def _page_title(meta_title: Optional[str], lines: list[str]) -> Optional[str]:
+def headline(meta_title: Optional[str], lines: list[str]) -> Optional[str]:
     """The headline without a " - Site" suffix: prefer a text line the meta title starts with."""
     if not meta_title:
         return lines[0] if lines else None
@@ -156,8 +168,13 @@ def _section(header: list[str]) -> Optional[str]:
     return None
 
 
-def _lines(text: str) -> list[str]:
-    return [re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in text.split("\n") if line.strip()]
+def _site(raw: RawDocument, site_name: Optional[str], lines: list[str]) -> str:
+    host = _host(raw.source.url)
+    if host:
+        return host.removeprefix("www.")
+    if site_name:
+        return site_name.lower()
+    return "first-line:" + normalize_line(lines[0]) if lines else ""
 
 
 def _host(url: Optional[str]) -> Optional[str]:
