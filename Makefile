@@ -15,7 +15,7 @@ COMMON := $(wildcard pipeline/*.py) pipeline/stages/__init__.py
 DUMP_FILES := $(shell find $(DUMP) -type f 2>/dev/null)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,3 +67,7 @@ schema: $(STAMP)  ## rewrite the committed JSON Schema of an article record
 
 distclean:  ## remove outputs (not the virtual environment)
 	rm -rf out
+
+bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-stage memory on 1,000 and 10,000 pages
+	$(PY) -m pipeline bench clean --data $(SHARED)/data
+	$(PY) -m pipeline bench clean-memory --pages 1000 --pages 10000

@@ -94,5 +94,27 @@ def evaluate(records: Path = typer.Argument(..., help="articles.jsonl"),
         report_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
+bench = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks; figures go in the README.")
+app.add_typer(bench, name="bench")
+DATA_OPTION = typer.Option(Path("../shared/data"), "--data", help="folder holding the public benchmark data sets")
+
+
+@bench.command("clean")
+def bench_clean(data: Path = DATA_OPTION,
+                limit: int = typer.Option(0, help="only the first N pages of each set (0: all)")) -> None:
+    """HTML extraction: the project against trafilatura, same pages, same run."""
+    from .benchmarks.extraction import run as run_extraction
+    run_extraction(data, limit or None)
+
+
+@bench.command("clean-memory")
+def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages", help="dump sizes"),
+                       work: Path = typer.Option(Path("out/bench"), "--work", help="scratch folder")) -> None:
+    """Peak memory and speed of ingest and clean on generated dumps of several sizes."""
+    from .benchmarks.scale import run as run_scale
+    work.mkdir(parents=True, exist_ok=True)
+    run_scale(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, work)
+
+
 def main() -> None:
     app()

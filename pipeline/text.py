@@ -20,3 +20,12 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         if line[start:].strip():
             yield offset + start, offset + len(line.rstrip())
         offset += len(line) + 1
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words of a line, counting each Chinese, Japanese or Korean character as one, since
+    those scripts put no spaces between words."""
+    return len(text.split()) + len(_CJK.findall(text))

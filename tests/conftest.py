@@ -58,3 +58,16 @@ def write_tar(path: Path, members: dict[str, bytes]) -> Path:
 def write_jsonl(path: Path, objects: list) -> Path:
     path.write_text("".join((o if isinstance(o, str) else json.dumps(o)) + "\n" for o in objects), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def corpus_lines() -> list[str]:
+    """Every line of every corpus page, boilerplate and article alike."""
+    from pipeline.schema import RawDocument
+    from pipeline.stages.ingest import ingest
+
+    lines: list[str] = []
+    for record in ingest([CORPUS / "dump"]):
+        if isinstance(record, RawDocument):
+            lines += [line for line in record.content.splitlines() if line.strip()]
+    return lines

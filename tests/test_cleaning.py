@@ -100,3 +100,13 @@ def test_page_with_only_boilerplate_is_rejected():
                       content=content, encoding="utf-8")
     result = clean_document(raw)
     assert isinstance(result, Reject) and result.reason.value == "no_body_text"
+
+
+def test_trigger_prefilter_changes_no_decision(corpus_lines):
+    from pipeline.cleaning import boilerplate
+
+    for line in corpus_lines:
+        stripped = boilerplate._BULLET.sub("", line.strip())
+        full = boilerplate._ANCHORED.match(stripped) or boilerplate._FLOATING.search(stripped)
+        expected = full.lastgroup.rsplit("_", 1)[0] if full else None
+        assert boilerplate.boilerplate_kind(line) == expected, line

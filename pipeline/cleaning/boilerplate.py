@@ -61,7 +61,6 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("comment", re.compile(r"^(?:comments?\s*\(\d+\)|leave a (?:comment|reply)|post a comment|\d+\s+comments?|"
                            r"log ?in to comment|reply|report)\s*$", re.I)),
     ("promo", re.compile(r"^\[(?:ad|ads|advert|advertisement|hot|sponsored|promotion|promo)\]", re.I)),
-    ("nav", re.compile(r"^[•·▪►|\-*]\s*\S+(?:\s+\S+){0,3}\s*$")),
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
     ("nav", re.compile(r"^search\b.{0,40}(?:\.\.\.|…)$", re.I)),
@@ -74,12 +73,40 @@ TAIL_MARKERS = re.compile(r"\b(?:Related readings?|Related articles?|Recommended
                           r"Editor'?s note|About the (?:journal|publisher))\b")
 
 
+def _combine(rules: list[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
+    """All rules as one alternation, so a line is scanned once, not once per rule."""
+    parts = []
+    for index, (kind, pattern) in enumerate(rules):
+        body = f"(?i:{pattern.pattern})" if pattern.flags & re.IGNORECASE else f"(?:{pattern.pattern})"
+        parts.append(f"(?P<{kind}_{index}>{body})")
+    return re.compile("|".join(parts))
+
+
+_ANCHORED = _combine([rule for rule in _RULES if rule[1].pattern.startswith("^")])
+_FLOATING = _combine([rule for rule in _RULES if not rule[1].pattern.startswith("^")])
+#: every rule that may match inside a line needs one of these words; most article lines
+#: hold none, and a substring test is far cheaper than the rules
+FLOATING_TRIGGERS = (
+    "read", "source", "author", "editor", "views", "clicks", "release time", "search more", "good prices",
+    "suppliers", "visit www", "high quality", "quote", "sponsored", "free for", "register", "early", "click",
+    "qr code", "follow", "subscribe", "cookie", "privacy", "accept all", "preferences", "information purposes",
+    "representation", "warrant", "chinese language", "represent", "constitute", "reference", "exchange",
+    "communication", "unauthori", "exclusively authori", "legal respons", "removed", "deleted", "infring",
+    "reprint", "plagiari", "please", "replied", "staff member", "contact", "©", "(c)", "copyright",
+    "rights reserved", "icp")
+
+
+_BULLET = re.compile(r"^[•·▪►▸◆■\-*]\s*")
+
+
 def boilerplate_kind(line: str) -> Optional[str]:
     """The kind of boilerplate a whole line is, or None for article text."""
-    stripped = line.strip()
+    stripped = _BULLET.sub("", line.strip())
     if not stripped:
         return None
-    for kind, pattern in _RULES:
-        if pattern.search(stripped):
-            return kind
-    return None
+    match = _ANCHORED.match(stripped)
+    if match is None:
+        lowered = stripped.lower()
+        if any(trigger in lowered for trigger in FLOATING_TRIGGERS):
+            match = _FLOATING.search(stripped)
+    return match.lastgroup.rsplit("_", 1)[0] if match else None

@@ -39,14 +39,21 @@ _SPLIT_INSIDE_LINE = re.compile(r"(doi\.)\s+(org/)|(org/10\.)\s+(\d{4,9}/)|(\b10
 def rejoin_inline_dois(text: str) -> str:
     """'https://doi. org/10. 1056/NEJMoa…' (a DOI broken where lines were folded into one)."""
     for _ in range(3):  # the pieces overlap: "doi. org/" then "org/10. 1056/"
-        text = _SPLIT_INSIDE_LINE.sub(lambda m: "".join(g for g in m.groups() if g), text)
+        joined = _SPLIT_INSIDE_LINE.sub(lambda m: "".join(g for g in m.groups() if g), text)
+        if joined == text:
+            break
+        text = joined
     return text
 
 
 def find_dois(text: str) -> list[str]:
     """Every DOI in ``text``, repaired, in order of appearance, without repeats."""
     found: list[str] = []
+    if "/" not in text:
+        return found
     for line in rejoin_inline_dois(text).splitlines():
+        if "/" not in line:
+            continue
         candidates = [m.group(0) for m in DOI.finditer(line)]
         if not candidates:
             candidates = ["10." + m.group(1) for m in _PREFIXLESS_DOI.finditer(line.strip())]

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Optional
 
+from ..text import word_count
 from .boilerplate import boilerplate_kind
 
 MONTHS = {m: i for i, m in enumerate(
@@ -42,7 +43,7 @@ def _to_iso(parts: tuple[str, ...], order: str) -> Optional[str]:
 def date_from_header(lines: list[str]) -> Optional[str]:
     """The page's date: from a byline-like line ("Last Update: …", "2018-02-05 10:26
     Source: …") rather than from a body sentence that mentions a date."""
-    short = [line for line in lines if len(line.split()) <= 16 or boilerplate_kind(line) == "meta"]
+    short = [line for line in lines if word_count(line) <= 16 or boilerplate_kind(line) == "meta"]
     for pool in ([line for line in short if _DATE_CUE.search(line) or boilerplate_kind(line)], short):
         for line in pool:
             iso = parse_date(line)
@@ -81,6 +82,5 @@ _MENU = re.compile(r"(?:\s[|»>/]\s.*){2,}")
 
 
 def _headline_like(line: str) -> bool:
-    words = line.split()
-    return (4 <= len(words) <= 60 and len(line) < 400 and not _MENU.search(line) and not line.endswith(":")
+    return (4 <= word_count(line) <= 60 and len(line) < 400 and not _MENU.search(line) and not line.endswith(":")
             and boilerplate_kind(line) is None and len(breadcrumb_parts(line)) < 3)

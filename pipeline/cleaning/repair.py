@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
+import unicodedata
+
 import ftfy
+from ftfy.badness import is_bad
 
 _INITIAL_END = re.compile(r"(?:^|[\s,])[A-Z]\.$")
 _DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.|\b10\.|\b10\.\d{4,9}/)$", re.I)
@@ -28,6 +31,10 @@ _TRUNCATED_NUMBER = re.compile(r"\b(?:of|is|was|at|to|about|approximately|by)\s+
 def fix_encoding(text: str) -> str:
     """Undo mojibake and normalize Unicode (NFC) without changing quotes or widths,
     so that cleaned text stays verbatim comparable with the page."""
+    if text.isascii():
+        return text
+    if not is_bad(text):
+        return unicodedata.normalize("NFC", text)
     return ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False,
                          fix_latin_ligatures=False, normalization="NFC")
 

@@ -1,7 +1,7 @@
 """Clean: ``RawDocument`` -> ``CleanDocument``, in two passes over the dump.
 
-1. ``extract``: a page to text lines. HTML goes through trafilatura's main-content
-   extraction (its fast path, without fallback extractors); both HTML and text dumps then
+1. ``extract``: a page to text lines. HTML goes through ``pipeline.cleaning.html``
+   (trafilatura's main-content extraction, metadata from the tree); both then
    get Unicode repair (ftfy) and the re-joining of lines broken by translation. The
    page's site is named for template learning: its URL host, the site name in its
    markup, else its first line (a text dump's logo or masthead line).
@@ -17,14 +17,14 @@ import re
 from typing import Iterable, Iterator, Optional, Union
 from urllib.parse import urlparse
 
-import trafilatura
-
 from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind
+from ..cleaning.html import read_html
 from ..cleaning.citations import REFERENCE_HEADING, find_dois, parse_reference_block
-from ..cleaning.metadata import breadcrumb_parts, date_from_header, parse_date, title_from_header
+from ..cleaning.metadata import breadcrumb_parts, date_from_header, title_from_header
 from ..cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
 from ..cleaning.templates import TemplateModel, normalize_line
 from ..schema import Citation, CleanDocument, ContentType, PageLines, RawDocument, Reject, RejectReason
+from ..text import word_count
 from . import per_record
 
 STAGE = "clean"
@@ -46,16 +46,13 @@ def extract_page(raw: RawDocument) -> Union[PageLines, Reject]:
 
 
 def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
-    doc = trafilatura.bare_extraction(raw.content, url=raw.source.url, with_metadata=True, fast=True,
-                                      include_comments=False, include_tables=True)
-    if doc is None or not (doc.text or "").strip():
+    page = read_html(raw.content, raw.source.url)
+    if page is None or not page.text.strip():
         return _reject(raw, "the HTML has no main content")
-    lines = join_broken_lines(text_lines(fix_encoding(doc.text)))
-    site_name = doc.sitename or doc.hostname
-    return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, site_name, lines), lines=lines,
-                     title=raw.title or headline(doc.title, lines),
-                     published=doc.date if doc.date and parse_date(doc.date) else None,
-                     site_name=site_name, encoding=raw.encoding, warnings=raw.warnings)
+    lines = join_broken_lines(text_lines(fix_encoding(page.text)))
+    return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, page.site_name, lines), lines=lines,
+                     title=raw.title or _title_line(page.title, lines), published=page.published,
+                     site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings)
 
 
 def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Union[CleanDocument, Reject]:
@@ -66,7 +63,7 @@ def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Unio
         templates.is_template(page.site, line) or _is_boilerplate(line, title))]
     if title:
         body = _drop_header_menu(body, title)
-    if not any(len(line.split()) >= 5 for line in body):
+    if not any(word_count(line) >= 5 for line in body):
         return Reject(source=page.source, stage=STAGE, reason=RejectReason.NO_BODY_TEXT,
                       detail="no article text left after removing boilerplate", doc_id=page.doc_id)
     citations = parse_reference_block(references) if references else []
@@ -147,17 +144,15 @@ def _drop_header_menu(body: list[str], title: str) -> list[str]:
     if title not in body[:HEADER_LINES]:
         return body
     position = body.index(title)
-    return [line for line in body[:position] if len(line.split()) >= MIN_LEAD_WORDS] + body[position:]
+    return [line for line in body[:position] if word_count(line) >= MIN_LEAD_WORDS] + body[position:]
 
 
-def headline(meta_title: Optional[str], lines: list[str]) -> Optional[str]:
-    """The headline without a " - Site" suffix: prefer a text line the meta title starts with."""
-    if not meta_title:
+def _title_line(headline: Optional[str], lines: list[str]) -> Optional[str]:
+    """The headline as the extracted text writes it, when the text repeats it."""
+    if not headline:
         return lines[0] if lines else None
-    for line in lines[:5]:
-        if meta_title.startswith(line) and len(line) >= 0.5 * len(meta_title.split(" - ")[0]):
-            return line
-    return re.split(r"\s+[-|–—_]\s+(?=[^-|–—_]+$)", meta_title)[0].strip()
+    folded = " ".join(headline.split())
+    return next((line for line in lines[:5] if line == folded), folded)
 
 
 def _section(header: list[str]) -> Optional[str]:
