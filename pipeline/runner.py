@@ -4,6 +4,7 @@ the final outputs (``articles.jsonl``, ``articles.sqlite``, ``rejects.jsonl``,
 ``run.json``) and reconciles the counts. Nothing here transforms records."""
 from __future__ import annotations
 
+import importlib
 import json
 import time
 from dataclasses import dataclass
@@ -19,9 +20,6 @@ from .cleaning.templates import LineCounter, ShardCounts, merge_shards
 from .stages.clean import clean_pages, extract
 from .stages.export import export
 from .stages.ingest import ingest
-from .stages.ner import ner
-from .stages.normalize import normalize
-from .stages.relations import relations
 
 WORK = "work"
 #: pages per shard when counting lines for template learning
@@ -41,12 +39,18 @@ STAGES: dict[str, Stage] = {s.name: s for s in (
     Stage("ingest", lambda inputs, work: ingest(inputs), None, None, "ingested.jsonl"),
     Stage("clean", lambda records, work: clean_learning_templates(records, work), "ingested.jsonl", RawDocument,
           "cleaned.jsonl"),
-    Stage("ner", lambda records, work: ner(records), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
-    Stage("relations", lambda records, work: relations(records), "entities.jsonl", EntityDocument, "relations.jsonl"),
-    Stage("normalize", lambda records, work: normalize(records), "relations.jsonl", RelationDocument,
+    Stage("ner", lambda records, work: _stage("ner")(records), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
+    Stage("relations", lambda records, work: _stage("relations")(records), "entities.jsonl", EntityDocument,
+          "relations.jsonl"),
+    Stage("normalize", lambda records, work: _stage("normalize")(records), "relations.jsonl", RelationDocument,
           "normalized.jsonl"),
 )}
 ORDER = ["ingest", "clean", "ner", "relations", "normalize", "export"]
+
+
+def _stage(name: str) -> Callable[[Iterable], Iterator]:
+    """A stage's function, imported when it runs: cleaning a dump need not load spaCy."""
+    return getattr(importlib.import_module(f"pipeline.stages.{name}"), name)
 
 
 def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:

@@ -125,6 +125,7 @@ class CleanDocument(Record):
     published: Optional[str] = Field(None, description="ISO YYYY-MM-DD")
     site: Optional[str] = None
     section: Optional[str] = None
+    journal: Optional[str] = Field(None, description="the journal the article reports on")
     text: str
     citations: list[Citation] = Field(default_factory=list)
     encoding: str = "utf-8"
@@ -198,6 +199,7 @@ class ArticleRecord(Record):
     published: Optional[str] = None
     site: Optional[str] = None
     section: Optional[str] = None
+    journal: Optional[str] = None
     text: str
     citations: list[Citation] = Field(default_factory=list)
     entities: list[LinkedEntity] = Field(default_factory=list)
@@ -245,3 +247,11 @@ class Concept(Record):
     @property
     def key(self) -> str:
         return f"{self.label}|{self.name}"
+
+
+class Journal(Record):
+    """One entry of ``models/journals.jsonl``: a journal's abbreviation (NLM style) and
+    the other names articles call it by."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)

@@ -25,6 +25,30 @@ def test_lines_broken_inside_names_dois_and_sentences_are_joined():
         "A sentence without a full stop", "Another sentence"]
 
 
+def test_lines_broken_inside_dois_are_joined():
+    assert join_broken_lines(["DOI: 10.1056/NEJMoa", "2204925", "Disclaimer: none"]) == [
+        "DOI: 10.1056/NEJMoa2204925", "Disclaimer: none"]
+    assert join_broken_lines(["https://doi.org/10.1016/", "S0140-6736(25)00860-8"]) == [
+        "https://doi.org/10.1016/S0140-6736(25)00860-8"]
+    assert join_broken_lines(["doi.org/10.1182/", "blood.2021014162", "Tags: lymphoma"]) == [
+        "doi.org/10.1182/blood.2021014162", "Tags: lymphoma"]
+
+
+def test_words_split_by_a_hyphen_at_a_line_end_are_joined():
+    assert join_broken_lines(["patients received CAR-", "T cells after lymphodepletion"]) == [
+        "patients received CAR-T cells after lymphodepletion"]
+
+
+def test_sentences_without_full_stop_stay_apart_and_lowercase_tokens_start_sentences():
+    lines = ["The trial met its primary endpoint", "Median follow-up was 18 months",
+             "mRNA-4157 is a personalized vaccine", "pCR rates were higher in the combination arm"]
+    assert join_broken_lines(lines) == lines
+
+
+def test_inline_dois_broken_by_folded_lines():
+    assert find_dois("N Engl J Med 2022;387:2220 https://doi. org/10. 1056/NEJMoa2206913 |") == ["10.1056/NEJMoa2206913"]
+
+
 def test_dois_repaired_and_stripped():
     assert find_dois("https://doi.org/10.1038/s41591-022-02017-5.") == ["10.1038/s41591-022-02017-5"]
     assert find_dois("1038/s41586-021-04390-6 ) Related readings") == ["10.1038/s41586-021-04390-6"]
@@ -44,6 +68,33 @@ def test_reference_block_parsed_into_citation():
     assert citation.authors[0].startswith("Mackensen")
 
 
+def test_run_together_reference_and_known_journal():
+    block = ["Reference:", "Richardson PG, Jacobus SJ, Weller EA, et al. Triplet Therapy, Transplantation, and "
+             "Maintenance until Progression in Myeloma. N Engl J Med 2022;387:132-147.", "DOI: 10.1056/NEJMoa2204925"]
+    [citation] = parse_reference_block(block)
+    assert citation.authors[:2] == ["Richardson PG", "Jacobus SJ"]
+    assert citation.title == "Triplet Therapy, Transplantation, and Maintenance until Progression in Myeloma"
+    assert (citation.journal, citation.year, citation.doi) == ("N Engl J Med", 2022, "10.1056/NEJMoa2204925")
+    [other] = parse_reference_block(["Original link:", "Brown, C.E., Hibbard, J.C., Alizadeh, D. et al.",
+                                     "Locoregional delivery of IL-13Rα2-targeting CAR-T cells: a phase 1 trial.",
+                                     "Nat Med 30, 1001–1012 (2024).", "https://doi.org/10.1038/s41591-024-02875-1"])
+    assert (other.journal, other.year) == ("Nat Med", 2024)
+
+
+def test_inline_journal_mentions_become_citations():
+    from pipeline.cleaning.journals import inline_citations, merge_citations
+    from pipeline.schema import Citation
+
+    lines = ["Nat Med: A new breakthrough in CAR-T cell therapy",
+             "The results were published in The New England Journal of Medicine in 2023",
+             "an earlier report (Nat Med (2021)) described the first patient",
+             "Cell therapy is changing how lupus is treated"]
+    found = inline_citations(lines)
+    assert [(c.journal, c.year) for c in found] == [("Nat Med", 2021), ("N Engl J Med", None)]
+    merged = merge_citations([Citation(doi="10.1038/s41591-022-02017-5")], found)
+    assert merged[0].journal == "Nat Med" and merged[0].doi and len(merged) == 2
+
+
 def test_dates_in_many_forms():
     assert parse_date("Last Update: 2022-04-30") == "2022-04-30"
     assert parse_date("Release time: 2023/5/12 | Editor: Li") == "2023-05-12"
@@ -51,6 +102,35 @@ def test_dates_in_many_forms():
     assert parse_date("发布时间：2021年8月5日") == "2021-08-05"
     assert parse_date("On 5 August 2021 the team") == "2021-08-05"
     assert parse_date("no date here 2021") is None
+
+
+def test_each_boilerplate_kind():
+    examples = {
+        "nav": ["[Home] [News] [Clinical Trials] [Events]", "Login | Register | APP Download | Chinese Version",
+                "Hot search: CAR-T ADC PD-1", "Search MedWire..."],
+        "breadcrumb": ["Your position: Home / Frontier / CAR-T", "News / Solid Tumors / Gastric Cancer",
+                       "Home » Clinical » Tumor Immunity » Cell Therapy"],
+        "meta": ["• Last Update: 2022-04-30", "Release time: 2023-05-12 | Editor: Li | Views: 1523",
+                 "2024-02-26 16:08 Source: Cell Watch Author: Zhou Ting Reading: 4,106",
+                 "Published 2024-01-22 · Compiled by the editorial team · 5 min read"],
+        "promo": ["[AD] Summit on cell therapy, Suzhou, June 8-9: early-bird registration is open",
+                  "Webinar: Managing chronic GVHD – free for registered members",
+                  "Search more information of high quality chemicals, good prices and reliable suppliers"],
+        "share": ["Share to: WeChat | Weibo | QQ Zone", "Font size: [Large] [Medium] [Small]",
+                  "Scan the QR code to follow our official account"],
+        "cookie": ["We use cookies to improve your experience. By clicking Accept all, you consent to our Cookie Policy."],
+        "disclaimer": ["This article is provided for information purposes only and makes no representation of accuracy",
+                       "If there is any infringement, please contact us and we will delete it within 48 hours.",
+                       "Reprinting requires authorization; please indicate the source."],
+        "contact": ["Contact Us", "If you have any queries, please write to us. It will be replied within 5 days."],
+        "copyright": ["Copyright © 2016-2024 BioWire All rights reserved | ICP No. 17028836-1"],
+        "related": ["Related reading", "Previous: Gene therapy for hemophilia", "Next article:",
+                    "Related: Why insertional oncogenesis is back"],
+        "comment": ["Leave a comment", "3 comments", "Comments (12)"],
+    }
+    for kind, lines in examples.items():
+        for line in lines:
+            assert boilerplate_kind(line) == kind, (kind, line)
 
 
 def test_boilerplate_kinds_are_general():
@@ -62,6 +142,9 @@ def test_boilerplate_kinds_are_general():
     assert boilerplate_kind("Previous article: Gene therapy for hemophilia") == "related"
     assert boilerplate_kind("The views expressed do not represent the position of this site") == "disclaimer"
     for body in ("Two patients with aggressive CLL who received CAR T-cell therapy 10 years ago are still alive",
+                 "Next steps include a phase 3 trial in 2025",
+                 "- Grade 3 neutropenia",
+                 "Patients were followed up at the clinic and contacted by phone every 3 months",
                  "Like other CAR-T products, the therapy caused cytokine release syndrome in most patients",
                  "Source data were reviewed by an independent committee and shared with regulators."):
         assert boilerplate_kind(body) is None, body

@@ -12,6 +12,7 @@ import re
 from typing import Optional
 
 from ..schema import Citation
+from .journals import journal_table
 
 DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
 _PREFIXLESS_DOI = re.compile(
@@ -24,6 +25,12 @@ AUTHOR_LIST = re.compile(rf"^(?:{_AUTHOR})(?:\s*,\s*(?:{_AUTHOR}))*(?:,?\s*(?:et
 _ET_AL = re.compile(r"^(.{2,80}?)\s+et al\.?", re.I)
 _JOURNAL_YEAR = re.compile(
     r"^(?P<journal>[A-Z][A-Za-z&.\- ]{1,60}?)\.?\s*(?:\((?P<y1>(?:19|20)\d{2})\)|(?P<y2>(?:19|20)\d{2})\b)")
+
+
+_PIECE_BREAK = re.compile(r"(?<=et al\.)\s+|(?<=[a-z0-9)\]]\.)\s+(?=[A-Z])")
+_KNOWN_JOURNAL = re.compile(
+    r"^(?:The\s+)?(?P<journal>" + "|".join(re.escape(n) for n in sorted(journal_table(), key=len, reverse=True)) +
+    r")\.?(?=\s*(?:\(?(?:19|20)\d{2}|\d+\s*[;:,(]|$|[.;,]|Published|Epub|[Oo]nline))")
 
 
 def clean_doi(doi: str) -> str:
@@ -85,26 +92,42 @@ def parse_reference_block(lines: list[str]) -> list[Citation]:
 
 
 def _citation(lines: list[str], doi: Optional[str]) -> Citation:
+    """Authors, title, journal and year from a reference's lines, which translation may
+    have split or run together ("Richardson PG, … et al. Triplet Therapy…. N Engl J Med 2022;387:132")."""
+    pieces: list[str] = []
+    for line in lines:
+        line = REFERENCE_HEADING.sub("", line).strip()
+        pieces += [piece.strip() for piece in _PIECE_BREAK.split(line) if piece.strip()]
     authors: list[str] = []
     title = journal = None
     year = None
-    for line in lines:
-        line = REFERENCE_HEADING.sub("", line).strip()
-        if not line:
+    for index, piece in enumerate(pieces):
+        if piece.lower().startswith(("http", "doi", "10.")) or _PREFIXLESS_DOI.match(piece):
             continue
-        if not authors:
-            names = _authors(line)
+        if not authors and title is None:
+            names = _authors(piece)
             if names:
                 authors = names
                 continue
-        match = _JOURNAL_YEAR.match(line)
-        if match and journal is None and title is not None:
-            journal = match.group("journal").strip(" .")
-            year = int(match.group("y1") or match.group("y2"))
-            continue
-        if title is None and len(line.split()) >= 3:
-            title = line.rstrip(". ")
+        if journal is None and (title is not None or authors):
+            known = _KNOWN_JOURNAL.match(piece)
+            if known:
+                journal = journal_table()[known.group("journal")]
+                year = _first_year(piece[known.end():] + " " + " ".join(pieces[index + 1:index + 2]))
+                continue
+            match = _JOURNAL_YEAR.match(piece)
+            if match and title is not None:
+                journal = match.group("journal").strip(" .")
+                year = int(match.group("y1") or match.group("y2"))
+                continue
+        if title is None and len(piece.split()) >= 3:
+            title = piece.rstrip(". ")
     return Citation(doi=doi, journal=journal, year=year, authors=authors, title=title)
+
+
+def _first_year(text: str) -> Optional[int]:
+    match = re.search(r"\b((?:19|20)\d{2})\b", text)
+    return int(match.group(1)) if match else None
 
 
 def _authors(line: str) -> list[str]:

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind
 from ..cleaning.html import read_html
+from ..cleaning.journals import canonical_journal, inline_citations, merge_citations
 from ..cleaning.citations import REFERENCE_HEADING, find_dois, parse_reference_block
 from ..cleaning.metadata import breadcrumb_parts, date_from_header, title_from_header
 from ..cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
@@ -68,10 +69,13 @@ def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Unio
                       detail="no article text left after removing boilerplate", doc_id=page.doc_id)
     citations = parse_reference_block(references) if references else []
     citations += _inline_dois(body, citations)
+    citations = merge_citations(citations, inline_citations(([title] if title else []) + body))
     text_lines_ = ([title] if title and body[0] != title else []) + body
     return CleanDocument(
         doc_id=page.doc_id, source=page.source, title=title, published=page.published or date_from_header(header),
-        site=page.site_name or _host(page.source.url), section=_section(header), text="\n".join(text_lines_),
+        site=page.site_name or _host(page.source.url), section=_section(header),
+        journal=next((canonical_journal(c.journal) or c.journal for c in citations if c.journal), None),
+        text="\n".join(text_lines_),
         citations=citations, encoding=page.encoding, warnings=page.warnings + truncated_number_warnings(body))
 
 
