@@ -13,6 +13,7 @@ from ..vocabulary import MODELS_DIR
 
 JOURNALS_FILE = MODELS_DIR / "journals.jsonl"
 _YEAR = r"(?:19|20)\d{2}"
+_PUBLISHED_CUE = re.compile(r"\b(?:published|reported|appeared|presented)\b")
 
 
 @lru_cache(maxsize=2)
@@ -50,8 +51,15 @@ def canonical_journal(name: Optional[str]) -> Optional[str]:
 def inline_citations(lines: list[str]) -> list[Citation]:
     """Journal mentions in the text, first mention of each journal, in order."""
     found: dict[str, Citation] = {}
-    for line in lines:
-        for pattern in _patterns():
+    headline, with_year, published_in = _patterns()
+    for number, line in enumerate(lines):
+        # each pattern needs a cue that a cheap test finds first: most lines have none
+        patterns = [headline] if number == 0 else []
+        if "(" in line:
+            patterns.append(with_year)
+        if _PUBLISHED_CUE.search(line):
+            patterns.append(published_in)
+        for pattern in patterns:
             for match in pattern.finditer(line):
                 journal = journal_table()[match.group("journal")]
                 year = match.groupdict().get("year")

@@ -53,6 +53,8 @@ def date_from_header(lines: list[str]) -> Optional[str]:
 
 
 def breadcrumb_parts(line: str) -> list[str]:
+    if ">" not in line and "»" not in line and " / " not in line:
+        return [line.strip(" •·")] if line.strip(" •·") else []
     parts = [p.strip(" •·") for p in _BREADCRUMB_SPLIT.split(line.strip())]
     return [p for p in parts if p]
 

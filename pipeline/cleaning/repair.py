@@ -28,12 +28,19 @@ _SENTENCE_END = (".", "!", "?", ":")
 _TRUNCATED_NUMBER = re.compile(r"\b(?:of|is|was|at|to|about|approximately|by)\s+\d+\.$")
 
 
+# UTF-8 read as Windows-1252 or Latin-1 always leaves a lead character (Â…ô) followed by a
+# continuation character; text without such a pair needs no mojibake repair
+_MOJIBAKE_PAIR = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                            "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+                            "\u20ac\u2122]")
+
+
 def fix_encoding(text: str) -> str:
     """Undo mojibake and normalize Unicode (NFC) without changing quotes or widths,
     so that cleaned text stays verbatim comparable with the page."""
     if text.isascii():
         return text
-    if not is_bad(text):
+    if not _MOJIBAKE_PAIR.search(text) or not is_bad(text):
         return unicodedata.normalize("NFC", text)
     return ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False,
                          fix_latin_ligatures=False, normalization="NFC")
