@@ -94,6 +94,19 @@ def evaluate(records: Path = typer.Argument(..., help="articles.jsonl"),
         report_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
+kb = typer.Typer(add_completion=False, no_args_is_help=True, help="The compiled knowledge base in models/kb/.")
+app.add_typer(kb, name="kb")
+
+
+@kb.command("build")
+def kb_build(data: Path = typer.Option(Path("../shared/data"), "--data", help="folder of the ontology extracts"),
+             out: Path = typer.Option(None, "--out", help="artifact path (default models/kb/kb.msgpack.gz)")) -> None:
+    """Compile vocabularies and ontologies into the knowledge base (deterministic)."""
+    from .knowledge.build import KB_FILE, build
+    summary = build(data if data.is_dir() else None, out or KB_FILE)
+    typer.echo(json.dumps(summary, indent=2))
+
+
 bench = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks; figures go in the README.")
 app.add_typer(bench, name="bench")
 DATA_OPTION = typer.Option(Path("../shared/data"), "--data", help="folder holding the public benchmark data sets")

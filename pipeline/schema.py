@@ -243,6 +243,8 @@ class Concept(Record):
     name: str = Field(min_length=1)
     id: Optional[str] = None
     aliases: list[str] = Field(default_factory=list)
+    ae_capable: bool = Field(False, description="a sign or symptom: an ADVERSE_EVENT where the text reports toxicity")
+    kind: Optional[str] = Field(None, description="a source's sub-class, used when compiling (e.g. 'protein')")
 
     @property
     def key(self) -> str:

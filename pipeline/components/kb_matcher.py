@@ -1,0 +1,74 @@
+"""Dictionary mention finder over the compiled knowledge base.
+
+Longest-key dictionary lookup over token sequences, in the manner of FlashText (Singh
+2017, "Replace or retrieve keywords in documents at scale"): at every token, keys that
+start with that token are tried up to the longest such key in the knowledge base, one
+hash lookup per length, so the cost does not grow with the vocabulary. Hyphens are not
+part of keys ("CAR-T cell" and "CAR T-cell" are one key). Acronyms and short forms are
+looked up case-sensitively, everything else case-folded; matches never cross a line.
+All matches go to the span group ``candidates``, with the concept's index as ``kb_id``.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..knowledge.kb import HYPHENS, KB_FILE, KnowledgeBase, load_kb
+
+CANDIDATES = "candidates"
+
+
+class KbMatcher:
+    def __init__(self, kb: KnowledgeBase, span_key: str = CANDIDATES):
+        self.kb = kb
+        self.span_key = span_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(self.span_key, []))
+        for segment in _segments(doc):
+            spans += self._match(doc, segment)
+        doc.spans[self.span_key] = spans
+        return doc
+
+    def _match(self, doc: Doc, tokens: list[int]) -> list[Span]:
+        kb = self.kb
+        texts = [doc[i].text for i in tokens]
+        lowered = [t.lower() for t in texts]
+        found = []
+        for start in range(len(tokens)):
+            for table, first, words in ((kb.folded, kb.folded_first, lowered), (kb.exact, kb.exact_first, texts)):
+                reach = first.get(words[start])
+                if not reach:
+                    continue
+                key = words[start]
+                for end in range(start, min(len(tokens), start + reach)):
+                    if end > start:
+                        key = key + " " + words[end]
+                    index = table.get(key)
+                    if index is not None:
+                        concept = kb.concepts[index]
+                        found.append(Span(doc, tokens[start], tokens[end] + 1, label=concept.label, kb_id=str(index)))
+        return found
+
+
+def _segments(doc: Doc) -> list[list[int]]:
+    """Token indices of each line, hyphens left out."""
+    segments: list[list[int]] = [[]]
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text and segments[-1]:
+                segments.append([])
+            continue
+        if token.text not in HYPHENS:
+            segments[-1].append(token.i)
+        if "\n" in token.whitespace_ and segments[-1]:
+            segments.append([])
+    return [s for s in segments if s]
+
+
+@Language.factory("kb_matcher", default_config={"kb_file": None, "span_key": CANDIDATES})
+def make_kb_matcher(nlp: Language, name: str, kb_file: Optional[str], span_key: str) -> KbMatcher:
+    from pathlib import Path
+    return KbMatcher(load_kb(Path(kb_file) if kb_file else KB_FILE), span_key)

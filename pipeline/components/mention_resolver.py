@@ -1,0 +1,160 @@
+"""From candidate spans to the document's mentions.
+
+1. Abbreviations defined in the article (scispaCy's ``AbbreviationDetector``, the
+   algorithm of Schwartz & Hearst 2003) rule their short forms: every use of the short
+   form takes the long form's label and concept; a short form whose long form is no
+   entity ("ACR (American College of Rheumatology)") is no entity either.
+2. Signs and symptoms (MeSH C23 and the like) are adverse events in a sentence that
+   reports toxicity ("grade 3", "adverse events", "side effects such as …"), diseases
+   elsewhere; so is a disease other than the article's main one in such a sentence.
+3. A mention inside a longer mention of another label is dropped ("leukemia" in
+   "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
+   targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
+4. Within a label the longest mention wins; mentions of different labels may overlap.
+   Combinations ("nivolumab plus ipilimumab") are kept beside their parts.
+The result is the span group ``mentions`` (and ``doc.ents``, without overlaps).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
+from .kb_matcher import CANDIDATES
+
+MENTIONS = "mentions"
+ADVERSE_CONTEXT = re.compile(
+    r"adverse|side[- ]effects?|toxicit|grade\s*(?:[1-5]|≥|>=|[IV]{1,3}\b)|treatment[- ](?:related|emergent)|"
+    r"safety|tolerab|most common|complications?|discontinu|experienced|occurred in|were reported|was reported",
+    re.I)
+_COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|together with)\s*$", re.I)
+
+
+class MentionResolver:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [s for s in doc.spans.get(CANDIDATES, [])]
+        spans = self._abbreviations(doc, spans)
+        spans = _drop_organization_acronyms(doc, spans)
+        spans = self._context_labels(doc, spans)
+        spans = _drop_inside_other_labels(spans)
+        kept: list[Span] = []
+        for label in sorted({s.label_ for s in spans}):
+            kept += filter_spans([s for s in spans if s.label_ == label])
+        kept += _combinations(doc, [s for s in kept if s.label_ == "THERAPY"])
+        kept.sort(key=lambda s: (s.start, -s.end, s.label_))
+        doc.spans[MENTIONS] = kept
+        doc.ents = filter_spans(kept)
+        return doc
+
+    def _abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        if not Doc.has_extension("abbreviations"):
+            return spans
+        uses: dict[str, list[Span]] = {}
+        long_forms: dict[str, Span] = {}
+        for short in doc._.abbreviations:  # every use of a short form, each with its long form
+            uses.setdefault(short.text, []).append(short)
+            long_forms.setdefault(short.text, short._.long_form)
+        for text, forms in uses.items():
+            definition = _best_cover(spans, long_forms[text])
+            positions = {(f.start, f.end) for f in forms}
+            spans = [s for s in spans if (s.start, s.end) not in positions]
+            if definition is not None:
+                spans += [Span(doc, f.start, f.end, label=definition.label_, kb_id=definition.kb_id_) for f in forms]
+        return spans
+
+    def _context_labels(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A disease mentioned where the text reports toxicity is an adverse event in the
+        whole article — unless it is what the article is about (in its title, or its most
+        mentioned disease)."""
+        diseases = [s for s in spans if s.label_ == "DISEASE"]
+        title_end = doc.text.find("\n") if "\n" in doc.text else len(doc.text)
+        subject = {self._concept_key(s) for s in diseases if s.end_char <= title_end}
+        counts = Counter(self._concept_key(s) for s in diseases)
+        if counts:
+            subject.add(counts.most_common(1)[0][0])
+        adverse = set()
+        for span in diseases:
+            key = self._concept_key(span)
+            if key not in subject and ADVERSE_CONTEXT.search(span.sent.text):
+                adverse.add(key)
+        return [Span(doc, s.start, s.end, label="ADVERSE_EVENT", kb_id=s.kb_id_)
+                if s.label_ == "DISEASE" and self._concept_key(s) in adverse else s for s in spans]
+
+    def _concept(self, span: Span):
+        return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
+
+    def _concept_key(self, span: Span) -> str:
+        concept = self._concept(span)
+        return concept.name if concept is not None else span.text.lower()
+
+
+_ORGANIZATION_HEAD = re.compile(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|for|and|the|de|&)\s+)*){2,}$")
+
+
+def _drop_organization_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"University of Erlangen-Nuremberg (FAU)", "American College of Rheumatology
+    (ACR)": an acronym in brackets after a capitalised name that is no entity names an
+    organisation, not a gene or a disease."""
+    dropped = set()
+    for span in spans:
+        if span.end - span.start != 1 or span.label_ not in ("ANTIGEN", "DISEASE"):
+            continue
+        if span.start < 1 or doc[span.start - 1].text != "(" or span.end >= len(doc) or doc[span.end].text != ")":
+            continue
+        before = doc[max(0, span.start - 8):span.start - 1]
+        covered = any(other.end == span.start - 1 for other in spans)
+        if not covered and _ORGANIZATION_HEAD.search(before.text + " "):
+            dropped.add(span.text)
+    return [s for s in spans if not (s.end - s.start == 1 and s.text in dropped and s.label_ in ("ANTIGEN", "DISEASE"))]
+
+
+def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
+    """The candidate that is the long form, or the longest one inside it."""
+    inside = [s for s in spans if s.start >= target.start and s.end <= target.end and s.label_ != "ANTIGEN"]
+    exact = [s for s in inside if s.start == target.start and s.end == target.end]
+    if exact:
+        return exact[0]
+    if inside:
+        best = max(inside, key=lambda s: s.end - s.start)
+        if (best.end - best.start) * 2 >= target.end - target.start:
+            return best
+    return None
+
+
+def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
+    by_start = sorted(spans, key=lambda s: (s.start, -s.end))
+    kept = []
+    for span in by_start:
+        outer = [o for o in by_start if o.label_ != span.label_ and o.start <= span.start and span.end <= o.end
+                 and (o.end - o.start) > (span.end - span.start)]
+        # an antigen names the target inside a therapy or disease, but inside a cell
+        # population it is the population's marker ("CD34+ cells")
+        if outer and (span.label_ != "ANTIGEN" or any(o.label_ == "CELL_TYPE" for o in outer)):
+            continue
+        kept.append(span)
+    return kept
+
+
+def _combinations(doc: Doc, therapies: list[Span]) -> list[Span]:
+    """"A plus B": the regimen, besides A and B."""
+    therapies = sorted(therapies, key=lambda s: s.start)
+    combined = []
+    for left, right in zip(therapies, therapies[1:]):
+        between = doc.text[left.end_char:right.start_char]
+        if left.sent.start == right.sent.start and _COMBINATION.match(between):
+            combined.append(Span(doc, left.start, right.end, label="THERAPY"))
+    return combined
+
+
+@Language.factory("mention_resolver", default_config={"kb_file": None})
+def make_mention_resolver(nlp: Language, name: str, kb_file: Optional[str]) -> MentionResolver:
+    from pathlib import Path
+    return MentionResolver(load_kb(Path(kb_file) if kb_file else KB_FILE))

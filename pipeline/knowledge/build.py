@@ -1,0 +1,202 @@
+"""``python -m pipeline kb build``: compile the knowledge base into ``models/kb/``.
+
+Concepts from every source (``pipeline.knowledge.sources``) are merged by id, each
+alias is assigned to one concept (the curated vocabulary first, then drugs, Disease
+Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
+tokenizer the pipeline runs. Filters keep out what made a naive dictionary tagger fail:
+aliases that are common English words (by their Zipf frequency in the ``wordfreq``
+lists), two-letter acronyms from ontologies, acronyms that name other things in this
+domain ("CAR", "ORR", "FDA"), proteins and nucleic acids in the drug list that are not
+drugs ("antibodies", "mRNA"), and pseudogenes and non-coding loci among genes.
+
+The artifact is deterministic: the same sources give the same bytes.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+import spacy
+import srsly
+
+from ..schema import Concept
+from ..vocabulary import MODELS_DIR, is_case_sensitive
+from . import sources
+
+KB_DIR = MODELS_DIR / "kb"
+KB_FILE = KB_DIR / "kb.msgpack.gz"
+#: single-word aliases from ontologies at or above this Zipf frequency are English words
+COMMON_WORD_ZIPF = 4.3
+#: every word of a multi-word ontology alias this common makes it a phrase, not a name
+COMMON_PHRASE_ZIPF = 5.0
+MAX_ALIAS_TOKENS = 10
+PLURAL_LABELS = {"CELL_TYPE", "DISEASE", "ADVERSE_EVENT", "OUTCOME"}
+BIOLOGIC_SUFFIX = re.compile(r"(?:mab|cept|kin|ase|tide|cel|vec|gene|sen|rsen|stim|plase|mig)\b", re.I)
+#: acronyms of trials, agencies, endpoints and methods in this domain that gene and disease
+#: lists also use as symbols
+ACRONYM_STOPLIST = frozenset("""
+CAR TCR TIL CRS ORR PFS EFS DFS RFS DOR MRD DLT ICU FDA EMA NMPA WHO NIH ASCO ASH EHA ESMO AACR NEJM JAMA BMJ
+DNA RNA PET MRI ICANS HLA GVHD HSCT ASCT IRB IIT CI HR OR RR SD PD PR CR VGPR NCCN USA EU UK IND NDA BLA
+AUC PK PD ECOG KPS BMI AE SAE TEAE IRR IV SC PO BID QD QW ATCC CMV EBV HIV HBV HCV HPV COVID SARS MERS
+RCT ITT MTD RP2D CAR-T ADC TKI BTK PI IMiD MAB ICI PDX NK NKT DC MSC IPSC TREG TH1 TH2 TH17 IL ANC WBC
+PLT HB HGB ALT AST LDH CRP ESR IGG IGM IGA IGE CT CAT MET SET TAT REST CAPS MICE MAX ELN ACR EULAR IFN
+""".split())
+#: substances in the drug list that articles mention as anything but a treatment
+NOT_THERAPIES = frozenset("""
+oxygen water alanine creatine creatinine glucose sodium potassium calcium magnesium iron zinc gadolinium nitrogen
+ethanol alcohol caffeine nicotine albumin hemoglobin haemoglobin urea lactate bilirubin cholesterol histamine
+""".split())
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Entry:
+    concept: Concept
+    source: str
+    aliases: set[str] = field(default_factory=set)
+
+
+def _zipf():
+    from wordfreq import zipf_frequency
+    return lambda word: zipf_frequency(word, "en")
+
+
+def keep_alias(alias: str, entry: Entry, zipf) -> bool:
+    """Whether an ontology alias may be matched in text."""
+    if entry.source == "curated":
+        return True
+    text = _SPACE.sub(" ", alias).strip()
+    words = text.split()
+    if len(text) < 3 or len(words) > MAX_ALIAS_TOKENS or "obsolete" in text.lower() or ";" in text:
+        return False
+    if len(re.findall(r"[A-Za-z]", text)) < 2:
+        return False  # "14.1", an alias of a gene, is a number in text
+    if entry.source == "drugs" and text.lower() in NOT_THERAPIES:
+        return False
+    if is_case_sensitive(text):
+        letters = re.sub(r"[^A-Za-z]", "", text)
+        if len(text) < 3 or text.upper() in ACRONYM_STOPLIST or letters.upper() in ACRONYM_STOPLIST:
+            return False
+        if len(words) == 1 and text[:1].isupper() and text[1:].islower():
+            return False  # "Gen", "Fever": a capitalised word, not a symbol
+        return not (len(words) == 1 and text.isalpha() and text.lower() == text)
+    if len(words) == 1:
+        return zipf(text.lower()) < COMMON_WORD_ZIPF
+    return not all(zipf(w.lower()) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[A-Za-z]+", text))
+
+
+def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
+    yield from (("curated", c) for c in sources.curated())
+    try:
+        yield from (("drugs", c) for c in sources.drugs() if c.kind != "protein" or BIOLOGIC_SUFFIX.search(c.name))
+    except ModuleNotFoundError:
+        print("kb build: drug-named-entity-recognition is not installed; drugs left out (pip install '.[kb]')")
+    if data_dir is None:
+        return
+    readers = (("disease_ontology", "disease-ontology", sources.disease_ontology),
+               ("mesh", "mesh-disease", sources.mesh_diseases),
+               ("cell_ontology", "cell-ontology", sources.cell_ontology), ("hgnc", "hgnc", sources.hgnc))
+    for name, folder, reader in readers:
+        path = data_dir / folder
+        if path.is_dir():
+            yield from ((name, c) for c in reader(path))
+        else:
+            print(f"kb build: {path} is absent; {name} left out")
+
+
+def merge(entries: Iterable[tuple[str, Concept]]) -> list[Entry]:
+    """One entry per (label, id) — or per (label, name) for concepts without id — the
+    first source's name kept, aliases pooled."""
+    merged: dict[tuple[str, str], Entry] = {}
+    for source, concept in entries:
+        key = (concept.label, concept.id or "name:" + concept.name.lower())
+        entry = merged.get(key)
+        if entry is None:
+            merged[key] = Entry(concept, source, {concept.name, *concept.aliases})
+        else:
+            entry.aliases |= {concept.name, *concept.aliases}
+            if concept.ae_capable and not entry.concept.ae_capable:
+                entry.concept = entry.concept.model_copy(update={"ae_capable": True})
+    return list(merged.values())
+
+
+def _plural(form: str) -> str:
+    last = form.split()[-1] if form.split() else form
+    if not last.isalpha() or not last.islower() or len(last) <= 3 or last.endswith("s"):
+        return form
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        return form[:-1] + "ies"
+    return form + "s"
+
+
+def compile_kb(entries: list[Entry]) -> dict:
+    zipf = _zipf()
+    tokenizer = spacy.blank("en").tokenizer
+    concepts: list[list] = []
+    claimed: dict[tuple[str, str], int] = {}  # (case mode, key) -> concept index
+    names: dict[tuple[str, str], int] = {}    # a concept's own name beats another's alias ...
+    curated_keys: set[tuple[str, str]] = set()  # ... but never a curated one
+    for entry in entries:
+        index = len(concepts)
+        concept = entry.concept
+        concepts.append([concept.label, concept.name, concept.id, bool(concept.ae_capable)])
+        forms: set[str] = set()
+        for alias in sorted(entry.aliases):
+            if not keep_alias(alias, entry, zipf):
+                continue
+            alias = _SPACE.sub(" ", alias).strip()
+            forms.add(alias)
+            if concept.label in PLURAL_LABELS and not is_case_sensitive(alias):
+                forms.add(_plural(alias))
+        for form in sorted(forms):
+            tokens = [t.text for t in tokenizer(form) if t.text not in ("-", "–", "—")]
+            if not tokens:
+                continue
+            mode = "exact" if is_case_sensitive(form) else "folded"
+            key = " ".join(tokens) if mode == "exact" else " ".join(tokens).lower()
+            claimed.setdefault((mode, key), index)  # first entry (by source priority) keeps an alias
+            if entry.source == "curated":
+                curated_keys.add((mode, key))
+            elif form.lower() == concept.name.lower():
+                names.setdefault((mode, key), index)
+    claimed.update({key: index for key, index in names.items() if key not in curated_keys})
+    tables: dict[str, dict[str, int]] = {"exact": {}, "folded": {}}
+    for (mode, key), index in sorted(claimed.items()):
+        tables[mode][key] = index
+    return {"format": 2, "concepts": concepts, "exact": tables["exact"], "folded": tables["folded"],
+            "exact_first": _first_token_lengths(tables["exact"]),
+            "folded_first": _first_token_lengths(tables["folded"])}
+
+
+def _first_token_lengths(table: dict[str, int]) -> dict[str, int]:
+    """The longest key (in tokens) that starts with each first token: how far a match may reach."""
+    longest: dict[str, int] = {}
+    for key in table:
+        first = key.split(" ", 1)[0]
+        longest[first] = max(longest.get(first, 0), key.count(" ") + 1)
+    return dict(sorted(longest.items()))
+
+
+def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
+    entries = merge(_source_entries(data_dir))
+    kb = compile_kb(entries)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    payload = srsly.msgpack_dumps(kb)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as handle:
+        handle.write(payload)
+    out_file.write_bytes(buffer.getvalue())
+    labels: dict[str, int] = {}
+    for label, *_ in kb["concepts"]:
+        labels[label] = labels.get(label, 0) + 1
+    summary = {"concepts": len(kb["concepts"]), "by_label": dict(sorted(labels.items())),
+               "exact_keys": len(kb["exact"]), "folded_keys": len(kb["folded"]),
+               "bytes": out_file.stat().st_size, "sha256": hashlib.sha256(out_file.read_bytes()).hexdigest()}
+    (out_file.parent / "kb.summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary

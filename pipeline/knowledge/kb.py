@@ -1,0 +1,48 @@
+"""The compiled knowledge base at run time: concepts and the match keys of their aliases."""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+import srsly
+
+from ..vocabulary import MODELS_DIR
+
+KB_FILE = MODELS_DIR / "kb" / "kb.msgpack.gz"
+HYPHENS = frozenset({"-", "–", "—"})
+
+
+class KbConcept(NamedTuple):
+    label: str
+    name: str
+    id: Optional[str]
+    ae_capable: bool
+
+
+@dataclass
+class KnowledgeBase:
+    concepts: list[KbConcept]
+    exact: dict[str, int]
+    folded: dict[str, int]
+    exact_first: dict[str, int]     # first token -> tokens of the longest key it starts
+    folded_first: dict[str, int]
+
+    def lookup(self, tokens: list[str], label: Optional[str] = None) -> Optional[int]:
+        """The concept of an exact alias, given its tokens (hyphens dropped)."""
+        key = " ".join(t for t in tokens if t not in HYPHENS)
+        index = self.exact.get(key)
+        if index is None:
+            index = self.folded.get(key.lower())
+        if index is not None and (label is None or self.concepts[index].label == label):
+            return index
+        return None
+
+
+@lru_cache(maxsize=2)
+def load_kb(path: Path = KB_FILE) -> KnowledgeBase:
+    data = srsly.msgpack_loads(gzip.decompress(path.read_bytes()))
+    return KnowledgeBase([KbConcept(*c) for c in data["concepts"]], data["exact"], data["folded"],
+                         data["exact_first"], data["folded_first"])

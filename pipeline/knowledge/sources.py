@@ -1,0 +1,172 @@
+"""Readers of the knowledge base's sources, each yielding ``Concept`` records.
+
+| source | labels | where | licence |
+|---|---|---|---|
+| curated vocabulary | all | ``models/vocabulary/curated.jsonl`` | the project's own |
+| MeSH diseases (C, F03 trees) and disease supplementary concepts | DISEASE (C23 signs and symptoms: DISEASE or ADVERSE_EVENT by context) | ``shared/data/mesh-disease`` | NLM MeSH terms |
+| Human Disease Ontology labels and exact synonyms, MeSH cross-references | DISEASE | ``shared/data/disease-ontology`` | CC0 1.0 |
+| Cell Ontology labels and exact synonyms | CELL_TYPE | ``shared/data/cell-ontology`` | CC BY 4.0 |
+| HGNC symbols, aliases, previous symbols, approved names | ANTIGEN | ``shared/data/hgnc`` | HGNC, free use with citation |
+| drug names with DrugBank and MeSH ids (PyPI ``drug-named-entity-recognition``) | THERAPY | the installed package | MIT |
+"""
+from __future__ import annotations
+
+import bz2
+import csv
+import pickle
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..schema import Concept
+from ..vocabulary import VOCABULARY_DIR, read_vocabulary
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_CL_LABEL = re.compile(r'^AnnotationAssertion\((?:Annotation\(.*?\) )*rdfs:label obo:(CL_\d+) "((?:[^"\\]|\\.)*)"', re.M)
+_CL_EXACT = re.compile(r'^AnnotationAssertion\((?:Annotation\(.*?\) )*oboInOwl:hasExactSynonym obo:(CL_\d+) '
+                       r'"((?:[^"\\]|\\.)*)"', re.M)
+_CL_DEPRECATED = re.compile(r'^AnnotationAssertion\(owl:deprecated obo:(CL_\d+) "true"', re.M)
+#: MeSH trees that are not human disease for this purpose: animal diseases, chemically-induced
+#: and occupational disorders are kept; "C22" (animal diseases) is not
+_MESH_SKIP_TREES = ("C22",)
+_MESH_SYMPTOM_TREES = ("C23",)
+#: MeSH headings this close to a tree's root are categories
+MESH_MIN_DEPTH = 0
+_GENE_NAME_SKIP = re.compile(r"pseudogene|readthrough|antisense|intronic transcript|long intergenic|microRNA|"
+                             r"small nucleolar|non-protein coding|overlapping transcript|divergent transcript|"
+                             r"family member|open reading frame|uncharacterized", re.I)
+
+
+def curated(directory: Path = VOCABULARY_DIR) -> Iterator[Concept]:
+    yield from read_vocabulary(directory)
+
+
+def uninvert(mesh_name: str) -> str:
+    """MeSH's inverted headings read naturally: "Leukemia, Myeloid, Acute" -> "Acute Myeloid Leukemia"."""
+    parts = [p.strip() for p in mesh_name.split(", ")]
+    return " ".join(reversed(parts)) if len(parts) > 1 else mesh_name
+
+
+def mesh_diseases(folder: Path) -> Iterator[Concept]:
+    trees: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    depth: dict[str, int] = {}
+    with open(folder / "mesh_descriptors_c_f_tree.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            names[row["MESH_ID"]] = row["MESH_NAME"]
+            trees.setdefault(row["MESH_ID"], set()).add(row["ROOT_MESH_CATEGORY"])
+            depth[row["MESH_ID"]] = max(depth.get(row["MESH_ID"], 0), int(row["LEVEL"] or 0))
+    for mesh_id in sorted(names):
+        roots = trees[mesh_id]
+        if depth[mesh_id] <= MESH_MIN_DEPTH:
+            continue  # category headings ("Signs and Symptoms", "Pathologic Processes"), not diseases
+        if roots <= set(_MESH_SKIP_TREES) or (any(r.startswith("F") for r in roots) and "F03" not in roots
+                                             and not any(r.startswith("C") for r in roots)):
+            continue
+        name = names[mesh_id]
+        natural = uninvert(name)
+        yield Concept(label="DISEASE", name=natural.lower() if natural[0].isupper() and not natural[:2].isupper()
+                      else natural, id=f"MESH:{mesh_id}", aliases=sorted({name, natural}),
+                      ae_capable=roots <= set(_MESH_SYMPTOM_TREES) or bool(roots & set(_MESH_SYMPTOM_TREES)))
+    with open(folder / "mesh_scr.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            name = row["MESH_SCR_NAME"]
+            yield Concept(label="DISEASE", name=uninvert(name), id=f"MESH:{row['MESH_SCR_ID']}",
+                          aliases=sorted({name, uninvert(name)}))
+
+
+def disease_ontology(folder: Path) -> Iterator[Concept]:
+    """DO terms with their exact synonyms (from the OBO subsets) and, where DO cross-refers
+    to MeSH, the MeSH id as the concept's id."""
+    mesh_of: dict[str, str] = {}
+    with open(folder / "reports" / "MESHinDO.tsv", encoding="utf-8") as handle:
+        for row in csv.reader(handle, delimiter="\t"):
+            cells = [c.strip('"') for c in row]
+            if len(cells) >= 3 and cells[0].startswith("DOID:"):
+                mesh = sorted(x.strip() for x in cells[2].split(",") if x.strip().startswith("MESH:"))
+                if mesh:
+                    mesh_of[cells[0]] = mesh[0]
+    synonyms: dict[str, set[str]] = {}
+    for obo in sorted((folder / "subsets").glob("*.obo")):
+        term: Optional[str] = None
+        for line in obo.read_text(encoding="utf-8").splitlines():
+            if line.startswith("id: DOID:"):
+                term = line[4:].strip()
+            elif term and line.startswith("synonym:") and " EXACT " in line:
+                match = _QUOTED.search(line)
+                if match:
+                    synonyms.setdefault(term, set()).add(match.group(1))
+            elif not line.strip():
+                term = None
+    with open(folder / "reports" / "HumanDO.tsv", encoding="utf-8") as handle:
+        seen: set[str] = set()
+        for row in csv.reader(handle, delimiter="\t"):
+            cells = [c.strip('"') for c in row]
+            if len(cells) < 2 or not cells[0].startswith("DOID:") or cells[0] in seen:
+                continue
+            seen.add(cells[0])
+            doid, label = cells[0], cells[1]
+            yield Concept(label="DISEASE", name=label, id=mesh_of.get(doid, doid),
+                          aliases=sorted({label} | synonyms.get(doid, set())))
+
+
+def cell_ontology(folder: Path) -> Iterator[Concept]:
+    text = (folder / "cl-edit.owl").read_text(encoding="utf-8")
+    deprecated = set(_CL_DEPRECATED.findall(text))
+    labels = {cl: label for cl, label in _CL_LABEL.findall(text) if cl not in deprecated}
+    exact: dict[str, set[str]] = {}
+    for cl, synonym in _CL_EXACT.findall(text):
+        exact.setdefault(cl, set()).add(synonym)
+    for cl in sorted(labels):
+        label = labels[cl]
+        if label.startswith("obsolete"):
+            continue
+        yield Concept(label="CELL_TYPE", name=label, id=cl.replace("_", ":"),
+                      aliases=sorted({label} | exact.get(cl, set())))
+
+
+def hgnc(folder: Path) -> Iterator[Concept]:
+    with open(folder / "HGNCgenes.txt", encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle, delimiter="\t"), key=lambda r: int(r["HGNC ID"] or 0))
+    for row in rows:
+        name = row["Approved name"]
+        if not row["HGNC ID"] or _GENE_NAME_SKIP.search(name):
+            continue
+        symbol = row["Approved symbol"]
+        others = [s.strip() for field in ("Previous symbols", "Alias symbols") for s in row[field].split(",") if s.strip()]
+        aliases = {symbol, *others}
+        if 2 <= len(name.split()) <= 5 or re.search(r"\d", name):
+            aliases.add(name)
+        yield Concept(label="ANTIGEN", name=symbol, id=f"HGNC:{row['HGNC ID']}", aliases=sorted(aliases))
+
+
+def drugs() -> Iterator[Concept]:
+    """Drug names from the ``drug-named-entity-recognition`` package's dictionary."""
+    package = resources.files("drug_named_entity_recognition")
+    with resources.as_file(package / "drug_ner_dictionary.pkl.bz2") as path:
+        data = pickle.load(bz2.open(path))
+    variants: dict[str, set[str]] = {}
+    for variant, canonicals in data["drug_variant_to_canonical"].items():
+        for canonical in canonicals:
+            variants.setdefault(canonical, set()).add(variant)
+    table = data["drug_canonical_to_data"]
+    # some drugs carry the MeSH id of their pharmacological class: an id shared by several
+    # drugs names none of them
+    mesh_users: dict[str, int] = {}
+    for info in table.values():
+        if info.get("mesh_id"):
+            mesh_users[info["mesh_id"]] = mesh_users.get(info["mesh_id"], 0) + 1
+    for canonical in sorted(table):
+        info = table[canonical]
+        if not (info.get("drugbank_id") or info.get("medline_plus_id")):
+            continue  # MeSH headings of proteins, nucleic acids and classes, not drugs
+        trees = info.get("mesh_tree") or []
+        if info.get("mesh_id") and mesh_users[info["mesh_id"]] == 1:
+            curie = f"MESH:{info['mesh_id']}"
+        elif info.get("drugbank_id"):
+            curie = f"DRUGBANK:{info['drugbank_id']}"
+        else:
+            curie = None
+        yield Concept(label="THERAPY", name=canonical, id=curie, aliases=sorted(variants.get(canonical, {canonical})),
+                      kind="protein" if trees and all(t.startswith(("D12", "D13")) for t in trees) else None)
