@@ -13,20 +13,25 @@ from typing import Optional
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("breadcrumb", re.compile(r"^(?:home|homepage|current location|current position|your position|location|"
-                              r"you are here)\s*[>»/:|：]", re.I)),
+                              r"you are here|channel)\s*[>»/:|：＞›]", re.I)),
     ("breadcrumb", re.compile(r"^[^/.!?]{1,40}(?: / [^/.!?]{1,40}){2,}$")),
-    ("breadcrumb", re.compile(r"^[^.!?]{0,200}(?:\s[>»]\s[^>»]+){2,}$")),
+    ("breadcrumb", re.compile(r"^[^.!?]{0,200}(?:\s?[>»＞›]\s?[^>»＞›]+){2,}$")),
     ("meta", re.compile(r"^(?:last update[d]?|update[d]?|source|author|editor|release(?:d)? time|release date|"
                         r"publish(?:ed)?(?: time| date| on)?|posted(?: on)?|date|time|views|reads|clicks|"
                         r"responsible editor|proofread(?:ing)?|copy editor|tags?|keywords?|category)\s*[:：]", re.I)),
     ("meta", re.compile(r"^(?:by|author)\s+[A-Z][\w.\- ]{1,40}$")),
     ("meta", re.compile(r"^(?:compiled|edited|written|translated|reported|reviewed) by\b.{0,60}$", re.I)),
+    ("meta", re.compile(r"^(?:text|words|written|reviewed|edited|photo|image|picture|proofread|translated)\s*[/／]\s*\S",
+                        re.I)),
+    ("meta", re.compile(r"^(?:column|channel|section|tags?|keywords?|label)\s*[:：]", re.I)),
+    ("meta", re.compile(r"^(?:[\w-]+\s+){0,3}(?:editor|correspondent|reporter|writer|journalist|contributor)s?$", re.I)),
     ("meta", re.compile(r"^(?:published|updated|posted|last updated|first published)(?: on)?\b.{0,30}\d{4}.{0,80}$", re.I)),
-    ("meta", re.compile(r"\b\d+\s*(?:min|minute)s?\s+read\s*$", re.I)),
+    ("meta", re.compile(r"\b\d+[- ]?(?:min|minute)s?[- ]read\s*$", re.I)),
     ("meta", re.compile(r"(?:\b(?:source|author|editor|views|reads|reading|clicks|release time)\s*[:：].*){2,}", re.I)),
     ("promo", re.compile(r"\b(?:search more information|good prices|reliable suppliers|visit www\.|"
                          r"high quality (?:chemicals|products)|request a quote|sponsored content)\b", re.I)),
     ("promo", re.compile(r"^(?:advertisement|advertising|sponsored|ad)\s*$", re.I)),
+    ("promo", re.compile(r"^(?:notice|announcement|reminder|tips?)\s*[:：]", re.I)),
     ("promo", re.compile(r"^(?:webinar|sponsored|promoted|advertisement|ad|event|live|conference|summit|"
                          r"register now|sign up now)\s*[:：|]", re.I)),
     ("promo", re.compile(r"\b(?:free for (?:registered )?members|register (?:now|today)|early[- ]bird|"
@@ -45,6 +50,10 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                               r"for (?:reference|exchange|communication) (?:only|purposes only)|"
                               r"unauthori[sz]ed (?:translation|reproduction|reprint\w*)|exclusively authori[sz]ed|"
                               r"legal responsibilit\w*|"
+                              r"should (?:not )?be (?:taken|construed|used|regarded) as (?:\w+ )?advice|"
+                              r"(?:no|not a) substitute for|"
+                              r"(?:reuse|reproduc\w*|republica\w*|reprint\w*|redistribut\w*).{0,60}"
+                              r"(?:permission|authori[sz]ation|authori[sz]ed)|"
                               r"(?:will|shall) be (?:removed|deleted) (?:immediately|within)|"
                               r"infring\w*.{0,80}\b(?:contact|delete|remove)|(?:contact|delete|remove)\w*.{0,80}infring\w*|"
                               r"reprint\w*.{0,60}\b(?:authori[sz]|permission|contact|indicate the source|source must)|"
@@ -64,6 +73,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
     ("nav", re.compile(r"^search\b.{0,40}(?:\.\.\.|…)$", re.I)),
+    ("nav", re.compile(r"^[^\w]+$")),
+    ("nav", re.compile(r"^[-—–=~*\s]*(?:the )?end[-—–=~*\s]*$", re.I)),
     ("nav", re.compile(r"^(?:hot(?: search| topics| tags)?|trending|popular searches|quick links)\s*[:：]", re.I)),
     ("nav", re.compile(r"^\S+(?:\s\S+)?\s+logo$", re.I)),
 ]
@@ -93,7 +104,7 @@ FLOATING_TRIGGERS = (
     "representation", "warrant", "chinese language", "represent", "constitute", "reference", "exchange",
     "communication", "unauthori", "exclusively authori", "legal respons", "removed", "deleted", "infring",
     "reprint", "plagiari", "please", "replied", "staff member", "contact", "©", "(c)", "copyright",
-    "rights reserved", "icp")
+    "rights reserved", "icp", "should", "substitute", "reuse", "reproduc", "republica", "redistribut")
 
 
 _BULLET = re.compile(r"^[•·▪►▸◆■\-*]\s*")

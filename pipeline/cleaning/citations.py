@@ -18,7 +18,8 @@ DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
 _PREFIXLESS_DOI = re.compile(
     r"(?:^|doi:\s*|doi\.org/|\bdoi\s+|\(\s?)(\d{4,9}/[-._;()/:A-Za-z0-9]*[A-Za-z][-._;()/:A-Za-z0-9]*)", re.I)
 REFERENCE_HEADING = re.compile(
-    r"^(?:original (?:source|article|paper|link)|references?|reviewed article|source article|"
+    r"^(?:original (?:source|article|paper|link|literature)|references?|reviewed article|source (?:article|paper|"
+    r"literature|study)|literature source|"
     r"paper (?:link|information)|literature|bibliography|citation|original text)\b\s*[:：]?", re.I)
 _AUTHOR = r"[A-Z][A-Za-z'\-\u00C0-\u017F]+(?:,\s*(?:[A-Z]\.\s?)+|\s+[A-Z]{1,3}\b)"
 AUTHOR_LIST = re.compile(rf"^(?:{_AUTHOR})(?:\s*,\s*(?:{_AUTHOR}))*(?:,?\s*(?:et al\.?|and others))?")

@@ -41,7 +41,7 @@ def read_html(html: str, url: Optional[str] = None) -> Optional[HtmlPage]:
     meta = _meta(tree)
     headline = _headline(tree, meta)
     published = _meta_date(meta) or _date_near(tree, headline)
-    site_name = next((meta[k] for k in _SITE_META if meta.get(k)), None)
+    site_name = next((meta[k] for k in _SITE_META if meta.get(k)), None) or _title_suffix(tree)
     text = trafilatura.extract(tree, url=url, fast=True, include_comments=False, include_tables=True) or ""
     return HtmlPage(text=text, title=headline, published=published, site_name=site_name)
 
@@ -78,6 +78,13 @@ def _headline(tree: lxml.html.HtmlElement, meta: dict[str, str]) -> Optional[str
     if not title:
         return None
     return re.split(r"\s+[-|–—_]\s+(?=[^-|–—_]+$)", title)[0].strip()
+
+
+def _title_suffix(tree: lxml.html.HtmlElement) -> Optional[str]:
+    """The site's name as the <title> gives it after the headline ("… | Vitalis Clinical Wire")."""
+    title = next((_SPACE.sub(" ", t.text_content()).strip() for t in tree.iter("title")), "")
+    parts = re.split(r"\s+[-|–—_]\s+", title)
+    return parts[-1] if len(parts) > 1 and 1 <= len(parts[-1].split()) <= 6 else None
 
 
 def _date_near(tree: lxml.html.HtmlElement, headline: Optional[str]) -> Optional[str]:

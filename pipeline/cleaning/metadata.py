@@ -16,7 +16,9 @@ _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH_FIRST = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b")
 _DATE_CUE = re.compile(r"(?:update|publish|release|posted|date|time|issued|source|author|editor)", re.I)
-_BREADCRUMB_SPLIT = re.compile(r"\s+[>»]\s+|\s+/\s+")
+_BREADCRUMB_SPLIT = re.compile(r"\s*[>»＞›]\s*|\s+/\s+")
+_DATE_LABEL = re.compile(r"\b(?:date|time|published|updated|released?|posted|issued)(?: on)?\s*[:：]\s*(?P<rest>.{6,40})",
+                         re.I)
 
 
 def parse_date(text: str) -> Optional[str]:
@@ -43,6 +45,10 @@ def _to_iso(parts: tuple[str, ...], order: str) -> Optional[str]:
 def date_from_header(lines: list[str]) -> Optional[str]:
     """The page's date: from a byline-like line ("Last Update: …", "2018-02-05 10:26
     Source: …") rather than from a body sentence that mentions a date."""
+    for line in lines:
+        labelled = _DATE_LABEL.search(line)
+        if labelled and parse_date(labelled.group("rest")):
+            return parse_date(labelled.group("rest"))
     short = [line for line in lines if word_count(line) <= 16 or boilerplate_kind(line) == "meta"]
     for pool in ([line for line in short if _DATE_CUE.search(line) or boilerplate_kind(line)], short):
         for line in pool:
@@ -64,18 +70,26 @@ def title_from_header(lines: list[str], hint: Optional[str] = None) -> Optional[
     with; else the headline-like line just above the byline ("Time: … Source: …");
     else the first headline-like line of the header."""
     if hint and hint.strip():
-        return hint.strip()
+        return strip_title_marker(hint.strip())
     crumbs = [parts[-1] for parts in map(breadcrumb_parts, lines) if len(parts) >= 3]
     candidates = [(i, line) for i, line in enumerate(lines) if _headline_like(line)]
     for _, line in candidates:
         if line in crumbs:
-            return line
+            return strip_title_marker(line)
     byline = next((i for i, line in enumerate(lines) if _BYLINE.match(line) or boilerplate_kind(line) == "meta"), None)
     if byline is not None:
         above = [line for i, line in candidates if i < byline]
         if above:
-            return above[-1]
-    return candidates[0][1] if candidates else None
+            return strip_title_marker(above[-1])
+    return strip_title_marker(candidates[0][1]) if candidates else None
+
+
+_TITLE_MARKER = re.compile(r"^(?:\[[^\]]{1,12}\]|【[^】]{1,12}】)\s*")
+
+
+def strip_title_marker(title: str) -> str:
+    """"[Original] Med | CD19 CAR-T …" -> "Med | CD19 CAR-T …": a site's tag before a headline."""
+    return _TITLE_MARKER.sub("", title)
 
 
 _BYLINE = re.compile(r"^[•·]?\s*(?:last update|update|time|date|release|publish|posted|source|author|editor|by)\b.{0,20}[:：]",

@@ -1,7 +1,8 @@
 """Normalize: ``RelationDocument`` -> ``ArticleRecord``.
 
-Gives every entity a canonical name (the vocabulary concept's, else the mention's own
-wording, shared by all mentions of that wording in the article) and builds the findings:
+Gives every entity a canonical name and, where the knowledge base has one, an id (the
+concept it matched, else one found by ``pipeline.normalization.linker``; all mentions of
+one wording in an article share them) and builds the findings:
 the article's main therapy with the disease it is most often related to, the number of
 patients treated and the longest follow-up stated.
 """
@@ -12,6 +13,7 @@ from typing import Iterable, Optional
 
 from . import per_record
 
+from ..normalization.linker import Linker, canonical_surface, default_linker
 from ..normalization.quantities import follow_up_durations, longest, patient_counts
 from ..schema import ArticleRecord, Entity, Finding, LinkedEntity, Normalized, RelationDocument
 
@@ -19,7 +21,9 @@ STAGE = "normalize"
 
 
 def normalize_document(record: RelationDocument) -> ArticleRecord:
-    entities = [link(e) for e in record.entities]
+    linker = default_linker()
+    names: dict[tuple[str, str], Normalized] = {}
+    entities = [link(e, linker, names) for e in record.entities]
     data = record.model_dump(exclude={"entities", "encoding"})
     return ArticleRecord(**data, entities=entities, findings=findings(record, entities))
 
@@ -27,16 +31,17 @@ def normalize_document(record: RelationDocument) -> ArticleRecord:
 normalize = per_record(STAGE, normalize_document)
 
 
-def link(entity: Entity) -> LinkedEntity:
-    normalized = entity.normalized or Normalized(id=None, name=canonical_surface(entity.text))
+def link(entity: Entity, linker: Linker, names: dict[tuple[str, str], Normalized]) -> LinkedEntity:
+    """The entity with its concept: the one it matched, else one found by the linker;
+    every mention with the same wording in an article gets the same name and id."""
+    normalized = entity.normalized
+    if normalized is None:
+        key = (entity.label, canonical_surface(entity.text).lower())
+        if key not in names:
+            names[key] = linker.link(entity.label, entity.text) or Normalized(
+                id=None, name=canonical_surface(entity.text))
+        normalized = names[key]
     return LinkedEntity(**entity.model_dump(exclude={"normalized"}), normalized=normalized)
-
-
-def canonical_surface(text: str) -> str:
-    """A mention's own wording as a canonical name: white space folded, and lower-cased
-    unless it is an acronym."""
-    folded = " ".join(text.split())
-    return folded if any(c.isupper() for c in folded[1:]) else folded.lower()
 
 
 def findings(record: RelationDocument, entities: list[LinkedEntity]) -> list[Finding]:
