@@ -32,7 +32,11 @@ ADVERSE_CONTEXT = re.compile(
     r"adverse|side[- ]effects?|toxicit|grade\s*(?:[1-5]|≥|>=|[IV]{1,3}\b)|treatment[- ](?:related|emergent)|"
     r"safety|tolerab|most common|complications?|discontinu|experienced|occurred in|were reported|was reported",
     re.I)
+#: diseases that a toxicity sentence names as the patients' cancer, not as a toxicity
+NEOPLASM = re.compile(r"cancer|carcinoma|lymphoma|leuka?emia|myeloma|tumou?r|neoplasm|sarcoma|glioma|melanoma|"
+                      r"blastoma|malignanc", re.I)
 _COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|together with)\s*$", re.I)
+_AND = re.compile(r"^\s*(?:,|and|, and)\s*$", re.I)
 
 
 class MentionResolver:
@@ -83,7 +87,7 @@ class MentionResolver:
         adverse = set()
         for span in diseases:
             key = self._concept_key(span)
-            if key not in subject and ADVERSE_CONTEXT.search(span.sent.text):
+            if key not in subject and not NEOPLASM.search(key) and ADVERSE_CONTEXT.search(span.sent.text):
                 adverse.add(key)
         return [Span(doc, s.start, s.end, label="ADVERSE_EVENT", kb_id=s.kb_id_)
                 if s.label_ == "DISEASE" and self._concept_key(s) in adverse else s for s in spans]
@@ -144,13 +148,21 @@ def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
 
 
 def _combinations(doc: Doc, therapies: list[Span]) -> list[Span]:
-    """"A plus B": the regimen, besides A and B."""
+    """"A plus B (and C)": the regimen, besides its parts. A placebo arm is not a regimen."""
     therapies = sorted(therapies, key=lambda s: s.start)
     combined = []
-    for left, right in zip(therapies, therapies[1:]):
+    for index, left in enumerate(therapies[:-1]):
+        right = therapies[index + 1]
         between = doc.text[left.end_char:right.start_char]
-        if left.sent.start == right.sent.start and _COMBINATION.match(between):
-            combined.append(Span(doc, left.start, right.end, label="THERAPY"))
+        if left.sent.start != right.sent.start or not _COMBINATION.match(between) or left.text.lower() == "placebo":
+            continue
+        end = right
+        for following in therapies[index + 2:]:
+            if following.sent.start == left.sent.start and _AND.match(doc.text[end.end_char:following.start_char]):
+                end = following
+            else:
+                break
+        combined.append(Span(doc, left.start, end.end, label="THERAPY"))
     return combined
 
 

@@ -44,17 +44,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
     ("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,4}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
     ("THERAPY", re.compile(
-        r"\b(?:intensive|salvage|induction|consolidation|platinum-based|standard|adjuvant|neoadjuvant|"
-        r"lymphodepleting|myeloablative|conditioning|high-dose|combination|cytotoxic|first-line|second-line|"
-        r"systemic|palliative|immunosuppressive|preventive|prophylactic|investigator's choice|physician's choice)\s+"
-        r"(?:chemotherapy|chemoimmunotherapy|immunotherapy|therapy|treatment)\b", re.I)),
+        r"\b(?:intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|"
+        r"high-dose|combination|cytotoxic|palliative|[a-z]+-based|[a-z]+-containing)\s+"
+        r"(?:chemotherapy|chemoimmunotherapy|immunotherapy)\b|"
+        r"\b(?:salvage|bridging|immunosuppressive|investigator's choice|physician's choice)\s+(?:therapy|treatment)\b",
+        re.I)),
+    ("THERAPY", re.compile(r"\b(?:radical |partial |total |cytoreductive )?[a-z]{3,}ectomy\b", re.I)),
     ("THERAPY", re.compile(
-        rf"\b(?:anti-(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV)[A-Z][A-Z0-9]{{1,7}}|proteasome|immunomodulatory|hypomethylating|alkylating|"
+        rf"\b(?:(?:anti-)?(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|proteasome|immunomodulatory|hypomethylating|alkylating|"
         r"platinum(?:-based)?|tyrosine kinase|checkpoint|kinase|hormone)\s+"
         r"(?:inhibitors?|(?:monoclonal\s+)?antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|"
         r"antibody-drug conjugates?|ADCs?)\b")),
     ("CELL_TYPE", re.compile(
-        r"\b(?:CD\d{1,3}[+−-](?:\s*(?:/|and)?\s*CD\d{1,3}[+−-])*)\s+(?:[A-Za-z-]+\s+){0,5}?"
+        r"\b(?:CD\d{1,3}(?:[+−]|-positive|-negative|-)(?:\s*(?:/|and)?\s*CD\d{1,3}(?:[+−]|-positive|-negative|-))*)\s+"
+        r"(?:[A-Za-z-]+\s+){0,5}?"
         r"(?:cells?|lymphocytes?|blasts?)\b")),
     ("CELL_TYPE", re.compile(r"\b(?:central memory|effector memory|stem cell memory|naive|naïve|memory|regulatory|"
                              r"cytotoxic|helper)\s+[TB][- ]cells?\b", re.I)),

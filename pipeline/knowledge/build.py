@@ -51,6 +51,10 @@ PLT HB HGB ALT AST LDH CRP ESR IGG IGM IGA IGE CT CAT MET SET TAT REST CAPS MICE
 NOT_THERAPIES = frozenset("""
 oxygen water alanine creatine creatinine glucose sodium potassium calcium magnesium iron zinc gadolinium nitrogen
 ethanol alcohol caffeine nicotine albumin hemoglobin haemoglobin urea lactate bilirubin cholesterol histamine
+platinum adenine ribose guanine cytosine thymine uracil estrogen estrogens oestrogen testosterone cortisol dopamine
+serotonin melatonin c-peptide glucagon epinephrine norepinephrine adrenaline interferon-gamma interleukin-12
+interleukin-6 interleukin-2 nepidermin hyaluronidase collagen elastin keratin ferritin transferrin fibrinogen
+thrombin plasmin heparin-like gadolinium-based contrast
 """.split())
 _SPACE = re.compile(r"\s+")
 

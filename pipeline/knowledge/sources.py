@@ -134,7 +134,9 @@ def hgnc(folder: Path) -> Iterator[Concept]:
         if not row["HGNC ID"] or _GENE_NAME_SKIP.search(name):
             continue
         symbol = row["Approved symbol"]
-        others = [s.strip() for field in ("Previous symbols", "Alias symbols") for s in row[field].split(",") if s.strip()]
+        # alias symbols are many and collide with other acronyms; of them only CD names are kept
+        others = [s.strip() for s in row["Previous symbols"].split(",") if s.strip()]
+        others += [s.strip() for s in row["Alias symbols"].split(",") if re.fullmatch(r"CD\d+[A-Za-z]?", s.strip())]
         aliases = {symbol, *others}
         if 2 <= len(name.split()) <= 5 or re.search(r"\d", name):
             aliases.add(name)

@@ -2,9 +2,9 @@
 
 1. Head lookup: biomedical names put their head last, so the longest suffix of the
    mention that is an alias of a concept of the same label gives the concept
-   ("relapsed or refractory neuroblastoma" -> neuroblastoma). When what was cut off is
-   only clinical-state modifiers the concept's name is used, otherwise the mention keeps
-   its own wording as its name, with the concept's id.
+   ("relapsed or refractory neuroblastoma" -> neuroblastoma) when what was cut off is
+   only clinical-state modifiers; a mention narrower than its head's concept ("anti-CD19
+   CAR-T cell therapy") keeps its own wording and gets no id rather than a broader one.
 2. Approximate matching: character 3-gram TF-IDF vectors and cosine similarity against
    the concept names of the label, the method of scispaCy's ``CandidateGenerator``
    (Neumann et al. 2019), with the index fitted here on the project's knowledge base.
@@ -51,7 +51,7 @@ class Linker:
                 dropped = " ".join(tokens[:start]).lower().replace(",", " ").split()
                 if all(word in MODIFIERS for word in dropped):
                     return Normalized(id=concept.id, name=concept.name)
-                return Normalized(id=concept.id, name=canonical_surface(text))
+                return None  # "anti-CD19 CAR-T cell therapy" is narrower than its head's concept
         return None
 
     def approximate(self, label: str, text: str) -> Optional[Normalized]:
