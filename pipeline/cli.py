@@ -120,6 +120,13 @@ def bench_clean(data: Path = DATA_OPTION,
     run_extraction(data, limit or None)
 
 
+@bench.command("ner")
+def bench_ner(words: int = typer.Option(1_000_000, "--words", help="size of the generated dump")) -> None:
+    """NER words per second on a generated dump, beside spaCy's tokenizer alone."""
+    from .benchmarks.ner_speed import run as run_ner_speed
+    run_ner_speed(Path(__file__).resolve().parent.parent / "corpus" / "dump", words)
+
+
 @bench.command("clean-memory")
 def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages", help="dump sizes"),
                        work: Path = typer.Option(Path("out/bench"), "--work", help="scratch folder")) -> None:

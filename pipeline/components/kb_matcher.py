@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..knowledge.kb import HYPHENS, KB_FILE, KnowledgeBase, load_kb
+from .line_sentencizer import token_texts
 
 CANDIDATES = "candidates"
 
@@ -26,15 +27,15 @@ class KbMatcher:
         self.span_key = span_key
 
     def __call__(self, doc: Doc) -> Doc:
+        texts = token_texts(doc)
         spans = list(doc.spans.get(self.span_key, []))
-        for segment in _segments(doc):
-            spans += self._match(doc, segment)
+        for segment in _segments(texts):
+            spans += self._match(doc, segment, [texts[i] for i in segment])
         doc.spans[self.span_key] = spans
         return doc
 
-    def _match(self, doc: Doc, tokens: list[int]) -> list[Span]:
+    def _match(self, doc: Doc, tokens: list[int], texts: list[str]) -> list[Span]:
         kb = self.kb
-        texts = [doc[i].text for i in tokens]
         lowered = [t.lower() for t in texts]
         found = []
         for start in range(len(tokens)):
@@ -53,18 +54,15 @@ class KbMatcher:
         return found
 
 
-def _segments(doc: Doc) -> list[list[int]]:
-    """Token indices of each line, hyphens left out."""
+def _segments(texts: list[str]) -> list[list[int]]:
+    """Token indices of each line, hyphens and white space left out."""
     segments: list[list[int]] = [[]]
-    for token in doc:
-        if token.is_space:
-            if "\n" in token.text and segments[-1]:
+    for index, text in enumerate(texts):
+        if text.isspace():
+            if "\n" in text and segments[-1]:
                 segments.append([])
-            continue
-        if token.text not in HYPHENS:
-            segments[-1].append(token.i)
-        if "\n" in token.whitespace_ and segments[-1]:
-            segments.append([])
+        elif text not in HYPHENS:
+            segments[-1].append(index)
     return [s for s in segments if s]
 
 

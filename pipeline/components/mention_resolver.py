@@ -12,7 +12,7 @@
    targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
 4. Within a label the longest mention wins; mentions of different labels may overlap.
    Combinations ("nivolumab plus ipilimumab") are kept beside their parts.
-The result is the span group ``mentions`` (and ``doc.ents``, without overlaps).
+The result is the span group ``mentions``.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from spacy.util import filter_spans
 
 from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
 from .kb_matcher import CANDIDATES
+from .line_sentencizer import SentenceIndex, doc_text
 
 MENTIONS = "mentions"
 ADVERSE_CONTEXT = re.compile(
@@ -45,17 +46,17 @@ class MentionResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [s for s in doc.spans.get(CANDIDATES, [])]
+        sentences = SentenceIndex(doc)
         spans = self._abbreviations(doc, spans)
         spans = _drop_organization_acronyms(doc, spans)
-        spans = self._context_labels(doc, spans)
+        spans = self._context_labels(doc, spans, sentences)
         spans = _drop_inside_other_labels(spans)
         kept: list[Span] = []
         for label in sorted({s.label_ for s in spans}):
             kept += filter_spans([s for s in spans if s.label_ == label])
-        kept += _combinations(doc, [s for s in kept if s.label_ == "THERAPY"])
+        kept += _combinations(doc, [s for s in kept if s.label_ == "THERAPY"], sentences)
         kept.sort(key=lambda s: (s.start, -s.end, s.label_))
         doc.spans[MENTIONS] = kept
-        doc.ents = filter_spans(kept)
         return doc
 
     def _abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
@@ -74,20 +75,27 @@ class MentionResolver:
                 spans += [Span(doc, f.start, f.end, label=definition.label_, kb_id=definition.kb_id_) for f in forms]
         return spans
 
-    def _context_labels(self, doc: Doc, spans: list[Span]) -> list[Span]:
+    def _context_labels(self, doc: Doc, spans: list[Span], sentences: SentenceIndex) -> list[Span]:
         """A disease mentioned where the text reports toxicity is an adverse event in the
         whole article — unless it is what the article is about (in its title, or its most
         mentioned disease)."""
         diseases = [s for s in spans if s.label_ == "DISEASE"]
-        title_end = doc.text.find("\n") if "\n" in doc.text else len(doc.text)
+        text = doc_text(doc)
+        title_end = text.find("\n") if "\n" in text else len(text)
         subject = {self._concept_key(s) for s in diseases if s.end_char <= title_end}
         counts = Counter(self._concept_key(s) for s in diseases)
         if counts:
             subject.add(counts.most_common(1)[0][0])
         adverse = set()
+        reports_toxicity: dict[tuple[int, int], bool] = {}
         for span in diseases:
             key = self._concept_key(span)
-            if key not in subject and not NEOPLASM.search(key) and ADVERSE_CONTEXT.search(span.sent.text):
+            if key in subject or key in adverse or NEOPLASM.search(key):
+                continue
+            bounds = sentences.bounds(span.start)
+            if bounds not in reports_toxicity:
+                reports_toxicity[bounds] = bool(ADVERSE_CONTEXT.search(sentences.between(*bounds)))
+            if reports_toxicity[bounds]:
                 adverse.add(key)
         return [Span(doc, s.start, s.end, label="ADVERSE_EVENT", kb_id=s.kb_id_)
                 if s.label_ == "DISEASE" and self._concept_key(s) in adverse else s for s in spans]
@@ -136,9 +144,12 @@ def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
 def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
     by_start = sorted(spans, key=lambda s: (s.start, -s.end))
     kept = []
+    open_spans: list[Span] = []  # a sweep: only spans still open can hold the next one
     for span in by_start:
-        outer = [o for o in by_start if o.label_ != span.label_ and o.start <= span.start and span.end <= o.end
+        open_spans = [o for o in open_spans if o.end > span.start]
+        outer = [o for o in open_spans if o.end >= span.end and o.label_ != span.label_
                  and (o.end - o.start) > (span.end - span.start)]
+        open_spans.append(span)
         # an antigen names the target inside a therapy or disease, but inside a cell
         # population it is the population's marker ("CD34+ cells")
         if outer and (span.label_ != "ANTIGEN" or any(o.label_ == "CELL_TYPE" for o in outer)):
@@ -147,18 +158,20 @@ def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def _combinations(doc: Doc, therapies: list[Span]) -> list[Span]:
+def _combinations(doc: Doc, therapies: list[Span], sentences: SentenceIndex) -> list[Span]:
     """"A plus B (and C)": the regimen, besides its parts. A placebo arm is not a regimen."""
     therapies = sorted(therapies, key=lambda s: s.start)
+    text = doc_text(doc)
     combined = []
     for index, left in enumerate(therapies[:-1]):
         right = therapies[index + 1]
-        between = doc.text[left.end_char:right.start_char]
-        if left.sent.start != right.sent.start or not _COMBINATION.match(between) or left.text.lower() == "placebo":
+        between = text[left.end_char:right.start_char]
+        sentence = sentences.bounds(left.start)
+        if sentences.bounds(right.start) != sentence or not _COMBINATION.match(between) or left.text.lower() == "placebo":
             continue
         end = right
         for following in therapies[index + 2:]:
-            if following.sent.start == left.sent.start and _AND.match(doc.text[end.end_char:following.start_char]):
+            if sentences.bounds(following.start) == sentence and _AND.match(text[end.end_char:following.start_char]):
                 end = following
             else:
                 break

@@ -11,6 +11,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .line_sentencizer import SentenceIndex
 from .mention_resolver import MENTIONS
 
 NEGATED_LABELS = frozenset({"OUTCOME", "ADVERSE_EVENT"})
@@ -28,10 +29,10 @@ if not Span.has_extension("negated"):
     Span.set_extension("negated", default=False)
 
 
-def is_negated(span: Span) -> bool:
-    sentence = span.sent
-    before = span.doc[max(sentence.start, span.start - WINDOW_TOKENS):span.start].text
-    after = span.doc[span.end:min(sentence.end, span.end + WINDOW_TOKENS)].text
+def is_negated(span: Span, sentences: SentenceIndex) -> bool:
+    start, end = sentences.bounds(span.start)
+    before = sentences.between(max(start, span.start - WINDOW_TOKENS), span.start)
+    after = sentences.between(span.end, min(end, span.end + WINDOW_TOKENS))
     pre = PRE_CUES.search(before)
     if pre and not TERMINATORS.search(before[pre.start():]):
         return True
@@ -41,7 +42,8 @@ def is_negated(span: Span) -> bool:
 
 @Language.component("negation")
 def negation(doc: Doc) -> Doc:
+    sentences = SentenceIndex(doc)
     for span in doc.spans.get(MENTIONS, []):
         if span.label_ in NEGATED_LABELS:
-            span._.negated = is_negated(span)
+            span._.negated = is_negated(span, sentences)
     return doc

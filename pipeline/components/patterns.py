@@ -4,9 +4,9 @@ Regular expressions over each line of the text, each for one family:
 
 * CAR constructs named by their target: "anti-CD19 CAR-T cell therapy", "GD2-CAR T cells",
   "BCMA/CD19 dual-target CAR-T";
-* drug names by their INN stems (WHO INN "Use of stems", 2018): -mab, -cel/-leucel,
-  -parvovec, -tinib, -ciclib, -parib, -rafenib, -lisib, -zomib, -lidomide, -platin,
-  -taxel, -rubicin, -citabine, -tecan, -vedotin …; short "-cel" forms ("cilta-cel"); code
+* drug names by their INN stems (WHO INN "Use of stems", 2018), token by token: -mab,
+  -cel/-leucel, -parvovec, -tinib, -ciclib, -parib, -rafenib, -lisib, -zomib, -lidomide,
+  -platin, -taxel, -rubicin, -citabine, -tecan, -vedotin …; short "-cel" forms ("cilta-cel"); code
   names of investigational products ("VGX-3100", "CT041", "mRNA-4157");
 * drug classes by target: "BRAF inhibitor", "anti-CD38 antibody", "PD-1 blockade";
 * marker-defined and disease-named cell populations: "CD4+ CAR T cells", "CD34+
@@ -21,114 +21,166 @@ Matches go to the ``candidates`` span group without a concept; linking gives the
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .kb_matcher import CANDIDATES
+from .line_sentencizer import doc_text, token_texts
 
 _ANTIGEN = r"(?:CD\d{1,3}[a-z]?|CTLA-4|PD-L?1|BCMA|GPRC5D|GD2|HER2|PSMA|GPC3|CLDN18\.2|Claudin ?18\.2|IL-?13R[αa]2|EGFRvIII|EGFR|MSLN|mesothelin|DLL3|B7-H3|ROR1|CEA|MUC1|NY-ESO-1|MAGE-A4|KRAS|TROP2|FAP|CD19/CD22|CD19/CD20|BCMA/CD19|CD19/BCMA|[A-Z][A-Z0-9]{1,6}(?:/[A-Z][A-Z0-9]{1,6})?)"
 _CAR = r"CAR[- ]?(?:T|NK|M)?"
-_STEMS = (r"mab|cel|leucel|parvovec|vec|tinib|ciclib|lisib|parib|rafenib|degib|zomib|lidomide|platin|taxel|rubicin|"
-          r"citabine|tecan|vedotin|mafodotin|govitecan|deruxtecan|emtansine|sertib|rasib|ximab|tuzumab|rsen|"
-          r"stat|gliptin|glutide|plenib|metinib|fenib|tuximab|clax|toclax|rafenib|mustine|tinib")
+#: INN stems that end drug names; a token with one of them is a drug (checked per token)
+DRUG_STEMS = ("mab", "cel", "leucel", "parvovec", "vec", "tinib", "ciclib", "lisib", "parib", "rafenib", "degib",
+              "zomib", "lidomide", "platin", "taxel", "rubicin", "citabine", "tecan", "vedotin", "mafodotin",
+              "govitecan", "deruxtecan", "emtansine", "sertib", "rasib", "rsen", "stat", "gliptin", "glutide",
+              "plenib", "metinib", "fenib", "clax", "mustine")
+_DRUG_WORD = re.compile(r"[A-Za-z][a-z]{2,}[a-z]*")
 _AMINO = "ACDEFGHIKLMNPQRSTVWY"
 
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("THERAPY", re.compile(
+class Pattern(NamedTuple):
+    label: str
+    regex: re.Pattern[str]
+
+
+PATTERNS: list[Pattern] = [
+    Pattern("THERAPY", re.compile(
         rf"\b(?:anti-)?{_ANTIGEN}(?:[- ](?:targeted|targeting|directed|specific|dual[- ]target(?:ed)?|bispecific|compound))?"
         rf"[- ]?{_CAR}(?:[- ]?cells?)?(?:[- ](?:cell[- ])?(?:therapy|therapies|treatment|immunotherapy|product))?"
         r"(?![\w-])")),
-    ("THERAPY", re.compile(rf"\b[A-Za-z][a-z]{{2,}}(?:{_STEMS})\b")),
-    ("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
-    ("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,4}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
-    ("THERAPY", re.compile(
+    Pattern("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
+    Pattern("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,4}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
+    Pattern("THERAPY", re.compile(
         r"\b(?:intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|"
         r"high-dose|combination|cytotoxic|palliative|[a-z]+-based|[a-z]+-containing)\s+"
         r"(?:chemotherapy|chemoimmunotherapy|immunotherapy)\b|"
         r"\b(?:salvage|bridging|immunosuppressive|investigator's choice|physician's choice)\s+(?:therapy|treatment)\b",
         re.I)),
-    ("THERAPY", re.compile(r"\b(?:radical |partial |total |cytoreductive )?[a-z]{3,}ectomy\b", re.I)),
-    ("THERAPY", re.compile(
+    Pattern("THERAPY", re.compile(r"\b(?:radical |partial |total |cytoreductive )?[a-z]{3,}ectomy\b", re.I)),
+    Pattern("THERAPY", re.compile(
         rf"\b(?:(?:anti-)?(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|proteasome|immunomodulatory|hypomethylating|alkylating|"
         r"platinum(?:-based)?|tyrosine kinase|checkpoint|kinase|hormone)\s+"
         r"(?:inhibitors?|(?:monoclonal\s+)?antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|"
         r"antibody-drug conjugates?|ADCs?)\b")),
-    ("CELL_TYPE", re.compile(
+    Pattern("CELL_TYPE", re.compile(
         r"\b(?:CD\d{1,3}(?:[+−]|-positive|-negative|-)(?:\s*(?:/|and)?\s*CD\d{1,3}(?:[+−]|-positive|-negative|-))*)\s+"
         r"(?:[A-Za-z-]+\s+){0,5}?"
         r"(?:cells?|lymphocytes?|blasts?)\b")),
-    ("CELL_TYPE", re.compile(r"\b(?:central memory|effector memory|stem cell memory|naive|naïve|memory|regulatory|"
+    Pattern("CELL_TYPE", re.compile(r"\b(?:central memory|effector memory|stem cell memory|naive|naïve|memory|regulatory|"
                              r"cytotoxic|helper)\s+[TB][- ]cells?\b", re.I)),
-    ("CELL_TYPE", re.compile(r"\b(?:leuka?emic|myeloma|tumou?r|cancer|lymphoma|leuka?emia|malignant|clonal plasma|"
+    Pattern("CELL_TYPE", re.compile(r"\b(?:leuka?emic|myeloma|tumou?r|cancer|lymphoma|leuka?emia|malignant|clonal plasma|"
                              r"autologous|allogeneic|donor)\s+(?:cells|cell|blasts?)\b", re.I)),
-    ("OUTCOME", re.compile(
+    Pattern("OUTCOME", re.compile(
         r"\b(?:(?:complete|partial|overall|objective|major|minor|ha?ematologic(?:al)?|cardiac|renal|hepatic|clinical|"
         r"molecular|cytogenetic|patholog(?:ic|ical)|metabolic|MRD|durable|sustained|composite|stringent|deep|best|"
         r"very good|radiographic|radiological|biochemical|serological|virological|immunological|histopathological|"
         r"organ|intracranial|long-term|drug-free|treatment-free|medication-free|steroid-free|DORIS|LLDAS)"
         r"[ -]){1,3}(?:response|remission|regression)(?:\s+rate)?s?\b", re.I)),
-    ("OUTCOME", re.compile(
+    Pattern("OUTCOME", re.compile(
         r"\b(?:(?:distant\s+)?(?:metastasis|progression|event|disease|relapse|recurrence|leuka?emia|lymphoma|failure|"
         r"treatment|GVHD|graft-versus-host disease|ventilation|transfusion|hospitali[sz]ation|invasive disease|symptom|"
         r"death|infection|dialysis|steroid)-free|overall)\s+survival\b", re.I)),
-    ("OUTCOME", re.compile(r"\bfreedom from (?:[a-z-]+ ){0,2}(?:crises|events|hospitali[sz]ations?|progression|relapse|"
+    Pattern("OUTCOME", re.compile(r"\bfreedom from (?:[a-z-]+ ){0,2}(?:crises|events|hospitali[sz]ations?|progression|relapse|"
                            r"transfusions?|dialysis|ventilation)\b", re.I)),
-    ("OUTCOME", re.compile(r"\b(?:disease control|clinical benefit|objective response|complete response|overall response|"
+    Pattern("OUTCOME", re.compile(r"\b(?:disease control|clinical benefit|objective response|complete response|overall response|"
                            r"response|remission|cure)\s+rates?\b", re.I)),
-    ("OUTCOME", re.compile(r"\b(?:MRD|minimal residual disease|measurable residual disease)[- ]negativ(?:e|ity)\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(
+    Pattern("OUTCOME", re.compile(r"\b(?:MRD|minimal residual disease|measurable residual disease)[- ]negativ(?:e|ity)\b", re.I)),
+    Pattern("ADVERSE_EVENT", re.compile(
         r"\b(?:decreased|reduced|low)\s+(?:appetite|neutrophil count|platelet count|white blood cell count|"
         r"lymphocyte count|ejection fraction)\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(
+    Pattern("ADVERSE_EVENT", re.compile(
         r"\b(?:increased|elevated|raised)\s+(?:alanine aminotransferase|aspartate aminotransferase|ALT|AST|bilirubin|"
         r"creatinine|liver enzymes|transaminases|hepatic aminotransferases|lipase|amylase)(?:\s+levels?)?\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(r"\b(?:injection|infusion)[- ]site\s+(?:pain|reactions?|erythema|swelling)\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(r"\b(?:dose-limiting|treatment-related|immune-related|immune-mediated|"
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:injection|infusion)[- ]site\s+(?:pain|reactions?|erythema|swelling)\b", re.I)),
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:dose-limiting|treatment-related|immune-related|immune-mediated|"
                                  r"treatment-emergent|serious|grade\s*[3-5]|severe)\s+(?:adverse (?:events?|reactions?)|"
                                  r"toxicit(?:y|ies))\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(r"\b(?:upper|lower)\s+respiratory(?:\s+tract)?\s+infections?\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(r"\b(?:alanine|aspartate) aminotransferase (?:elevations?|increases?|increased)\b|"
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:upper|lower)\s+respiratory(?:\s+tract)?\s+infections?\b", re.I)),
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:alanine|aspartate) aminotransferase (?:elevations?|increases?|increased)\b|"
                                  r"\b(?:ALT|AST|transaminase) elevations?\b", re.I)),
-    ("ADVERSE_EVENT", re.compile(r"\b[a-z]+-like (?:illness|symptoms|syndrome)\b|\bdry (?:skin|mouth|eyes?)\b|"
+    Pattern("ADVERSE_EVENT", re.compile(r"\b[a-z]+-like (?:illness|symptoms|syndrome)\b|\bdry (?:skin|mouth|eyes?)\b|"
                                  r"\b(?:thrombotic|thromboembolic|cardiovascular|bleeding|ha?emorrhagic|cardiac) events?\b",
                                  re.I)),
-    ("ADVERSE_EVENT", re.compile(r"\b(?:renal|hepatic|cardiac|cardiopulmonary|respiratory|graft|kidney|liver)\s+"
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:renal|hepatic|cardiac|cardiopulmonary|respiratory|graft|kidney|liver)\s+"
                                  r"(?:impairment|failure|dysfunction)\b", re.I)),
-    ("ANTIGEN", re.compile(rf"\b[{_AMINO}]\d{{2,4}}[{_AMINO}]\b")),
-    ("DISEASE", re.compile(r"\b(?:heart valve|heart|cardiac|myocardial|lung|pulmonary|liver|hepatic|kidney|renal|skin|"
+    Pattern("ANTIGEN", re.compile(rf"\b[{_AMINO}]\d{{2,4}}[{_AMINO}]\b")),
+    Pattern("DISEASE", re.compile(r"\b(?:heart valve|heart|cardiac|myocardial|lung|pulmonary|liver|hepatic|kidney|renal|skin|"
                            r"bone marrow|joint|muscle|skeletal muscle|nerve|intestinal|gastrointestinal|CNS|brain)\s+"
                            r"(?:fibrosis|inflammation|damage|injury|involvement|disease|lesions?|metastas[ie]s)\b", re.I)),
 ]
 _NOT_DRUG = frozenset({"stat", "ecstat", "thermostat", "tinib", "vec", "cel"})
 
 
-def pattern_spans(doc: Doc) -> Iterator[Span]:
-    text = doc.text
-    offset = 0
-    for line in text.split("\n"):
-        for label, pattern in PATTERNS:
-            for match in pattern.finditer(line):
-                if label == "THERAPY" and (match.group(0).lower() in _NOT_DRUG or _names_a_study(line, match)):
-                    continue
-                span = doc.char_span(offset + match.start(), offset + match.end(), label=label, alignment_mode="expand")
-                if span is not None:
-                    yield span
-        offset += len(line) + 1
+def _folded(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+    """A case-insensitive pattern is run case-sensitively on lower-cased text, which the
+    regex engine scans several times faster."""
+    if not pattern.flags & re.IGNORECASE:
+        return pattern, False
+    source = pattern.pattern
+    assert not re.search(r"\\[SWDBAZ]", source), source  # lower-casing would change these escapes
+    return re.compile(source.lower()), True
 
 
-_STUDY_AFTER = re.compile(r"^\s*(?:trial|study|studies|cohort|protocol)\b", re.I)
-_STUDY_BEFORE = re.compile(r"\b(?:trial|study|studies|phase [1-3I]+[ab]?)\s*$", re.I)
+def _compile(patterns: list[Pattern]) -> list[tuple[str, re.Pattern[str], bool]]:
+    """One regular expression per label and case mode: the alternatives of a label are
+    found in one scan of the text instead of one scan each."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for pattern in patterns:
+        regex, folded = _folded(pattern.regex)
+        groups.setdefault((pattern.label, folded), []).append(f"(?:{regex.pattern})")
+    return [(label, re.compile("|".join(sources)), folded) for (label, folded), sources in groups.items()]
 
 
-def _names_a_study(line: str, match: re.Match) -> bool:
+_COMPILED = _compile(PATTERNS)
+
+
+def pattern_spans(doc: Doc, known: frozenset = frozenset()) -> Iterator[Span]:
+    """Pattern matches as spans, except those the dictionary already found (``known``:
+    character offsets and label)."""
+    text = doc_text(doc)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two; keep offsets exact
+        lowered = None
+    for label, pattern, folded in _COMPILED:
+        if folded and lowered is None:
+            pattern, folded = re.compile(pattern.pattern, re.I), False
+        for match in pattern.finditer(lowered if folded else text):
+            if "\n" in match.group(0):
+                continue  # a mention never crosses a line
+            if (match.start(), match.end(), label) in known:
+                continue
+            if label == "THERAPY" and (match.group(0).lower() in _NOT_DRUG or _names_a_study(text, match)):
+                continue
+            span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
+            if span is not None:
+                yield span
+
+
+_STUDY_AFTER = re.compile(r"[ \t]*(?:trial|study|studies|cohort|protocol)\b", re.I)
+_STUDY_BEFORE = re.compile(r"\b(?:trial|study|studies|phase [1-3I]+[ab]?)[ \t]*$", re.I)
+
+
+def _names_a_study(text: str, match: re.Match) -> bool:
     """A code such as "ALD-102" names a trial, not a product, when "trial" or "study" is beside it."""
     return bool(re.fullmatch(r"[A-Za-z0-9-]+", match.group(0))) and bool(
-        _STUDY_AFTER.match(line[match.end():]) or _STUDY_BEFORE.search(line[:match.start()]))
+        _STUDY_AFTER.match(text, match.end()) or _STUDY_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
+
+
+def drug_stem_spans(doc: Doc, known: set) -> Iterator[Span]:
+    """Tokens that end in an INN stem ("-mab", "-tinib", "-leucel") and that the dictionary
+    did not already find."""
+    for index, text in enumerate(token_texts(doc)):
+        if len(text) > 5 and text.lower().endswith(DRUG_STEMS) and _DRUG_WORD.fullmatch(text) \
+                and text.lower() not in _NOT_DRUG:
+            span = doc[index:index + 1]
+            if (span.start_char, span.end_char, "THERAPY") not in known:
+                yield Span(doc, index, index + 1, label="THERAPY")
 
 
 @Language.component("biomedical_patterns")
 def biomedical_patterns(doc: Doc) -> Doc:
-    doc.spans[CANDIDATES] = list(doc.spans.get(CANDIDATES, [])) + list(pattern_spans(doc))
+    known = {(s.start_char, s.end_char, s.label_) for s in doc.spans.get(CANDIDATES, [])}
+    found = [s for s in pattern_spans(doc, known)] + list(drug_stem_spans(doc, known))
+    doc.spans[CANDIDATES] = list(doc.spans.get(CANDIDATES, [])) + found
     return doc

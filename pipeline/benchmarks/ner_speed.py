@@ -1,0 +1,59 @@
+"""Speed of the ner stage on a large generated dump, beside a baseline in the same run.
+
+The dump is the corpus articles, cleaned, repeated with their numbers re-drawn until it
+holds the requested number of words. The ner stage (``pipeline.stages.ner.ner``: the
+whole spaCy pipeline plus building entity records) runs over it in one process;
+the baseline is ``spacy.blank("en")``'s tokenizer alone through ``nlp.pipe``, the upper
+bound for any spaCy pipeline on this machine.
+"""
+from __future__ import annotations
+
+import random
+import re
+import time
+from pathlib import Path
+
+import spacy
+
+from ..schema import CleanDocument, RawDocument
+from ..stages.clean import clean
+from ..stages.ingest import ingest
+from ..stages.ner import ner, spaced_lines
+
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?![\w/])")  # standalone numbers, not "CD19"
+
+
+def generated_documents(corpus_dump: Path, words: int, seed: int = 7) -> list[CleanDocument]:
+    base = [d for d in clean(r for r in ingest([corpus_dump]) if isinstance(r, RawDocument))
+            if isinstance(d, CleanDocument)]
+    rng = random.Random(seed)
+    documents, total, number = [], 0, 0
+    while total < words:
+        doc = base[number % len(base)]
+        text = _NUMBER.sub(lambda m: str(rng.randint(1, 999)), doc.text)
+        documents.append(doc.model_copy(update={"doc_id": f"{doc.doc_id}-{number}", "text": text}))
+        total += len(text.split())
+        number += 1
+    return documents
+
+
+def run(corpus_dump: Path, words: int) -> dict:
+    documents = generated_documents(corpus_dump, words)
+    total = sum(len(d.text.split()) for d in documents)
+    list(ner(documents[:20]))  # load the pipeline and the knowledge base before timing
+    started = time.perf_counter()
+    entities = sum(len(d.entities) for d in ner(documents))
+    seconds = time.perf_counter() - started
+    tokenizer = spacy.blank("en")
+    started = time.perf_counter()
+    for _ in tokenizer.pipe((spaced_lines(d.text) for d in documents), batch_size=64):  # as the stage tokenizes it
+        pass
+    baseline = time.perf_counter() - started
+    report = {"documents": len(documents), "words": total, "entities": entities,
+              "ner_words_per_second": round(total / seconds), "tokenizer_words_per_second": round(total / baseline),
+              "ratio_to_tokenizer": round(baseline / seconds, 3)}
+    print(f"  {len(documents)} documents, {total:,} words, {entities:,} entities")
+    print(f"  ner stage          {report['ner_words_per_second']:>10,} words/s")
+    print(f"  tokenizer alone    {report['tokenizer_words_per_second']:>10,} words/s  "
+          f"(ner runs at {report['ratio_to_tokenizer']:.2f} of it)")
+    return report
