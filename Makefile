@@ -26,7 +26,7 @@ setup: $(STAMP)  ## create .venv with the pipeline and its dependencies
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,kb]'
 	touch $@
 
 $(WORK)/ingested.jsonl: $(STAMP) $(DUMP_FILES) $(COMMON) pipeline/readers.py pipeline/encoding.py pipeline/stages/ingest.py

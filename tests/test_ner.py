@@ -1,0 +1,119 @@
+"""NER on sentences of the kind the pages hold: dictionary matches, each pattern family,
+abbreviations, adverse-event context, negation and linking."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import build_nlp
+from pipeline.normalization.linker import default_linker
+from pipeline.schema import CleanDocument, Source
+from pipeline.stages.ner import ner
+
+
+def mentions(text: str) -> list[tuple[str, str, bool, str | None]]:
+    doc = CleanDocument(doc_id="d", source=Source(path="p", id="p"), text=text)
+    [record] = list(ner([doc]))
+    return [(e.label, e.text, e.negated, e.normalized.name if e.normalized else None) for e in record.entities]
+
+
+def labelled(text: str) -> set[tuple[str, str]]:
+    return {(label, mention) for label, mention, _, _ in mentions(text)}
+
+
+def test_dictionary_matches_with_ids_and_case_rules():
+    found = mentions("Patients with chronic lymphocytic leukemia (CLL) received CAR T-cell therapy, and all of them "
+                     "were followed; ALL was not studied")
+    assert ("DISEASE", "chronic lymphocytic leukemia", False, "chronic lymphocytic leukemia") in found
+    assert ("DISEASE", "CLL", False, "chronic lymphocytic leukemia") in found
+    assert ("THERAPY", "CAR T-cell therapy", False, "chimeric antigen receptor T-cell therapy") in found
+    texts = [m[1] for m in found]
+    assert "all" not in texts and "were" not in texts  # English words are not acronyms
+    assert "ALL" in texts
+
+
+def test_hyphen_and_plural_variants_match_one_concept():
+    found = labelled("CAR-T cells and CAR T-cells expanded; infections and T cells were counted")
+    assert ("CELL_TYPE", "CAR-T cells") in found and ("CELL_TYPE", "CAR T-cells") in found
+    assert ("CELL_TYPE", "T cells") in found
+
+
+@pytest.mark.parametrize("text, label, mention", [
+    ("She received anti-CD19 CAR-T cell therapy last year", "THERAPY", "anti-CD19 CAR-T cell therapy"),
+    ("GD2-CAR T cells were infused into the children", "THERAPY", "GD2-CAR T cells"),
+    ("A BCMA/CD19 dual-target CAR-T was given to patients", "THERAPY", "BCMA/CD19 dual-target CAR-T"),
+    ("The patients were treated with zorvatinib for a year", "THERAPY", "zorvatinib"),
+    ("Patients switched to cilta-cel after failure", "THERAPY", "cilta-cel"),
+    ("The vaccine VGX-3100 was given by electroporation", "THERAPY", "VGX-3100"),
+    ("Most had received a BRAF inhibitor before", "THERAPY", "BRAF inhibitor"),
+    ("An anti-CD38 monoclonal antibody was part of every regimen", "THERAPY", "anti-CD38 monoclonal antibody"),
+    ("All patients received intensive chemotherapy first", "THERAPY", "intensive chemotherapy"),
+    ("Seven patients underwent radical cystectomy", "THERAPY", "radical cystectomy"),
+    ("Persistent CD4+ CAR T cells were detected", "CELL_TYPE", "CD4+ CAR T cells"),
+    ("Depletion of CD19-positive B cells was complete", "CELL_TYPE", "CD19-positive B cells"),
+    ("Leukemic blasts disappeared from the marrow", "CELL_TYPE", "Leukemic blasts"),
+    ("The hematologic complete response rate was 53%", "OUTCOME", "hematologic complete response rate"),
+    ("Distant metastasis-free survival improved", "OUTCOME", "Distant metastasis-free survival"),
+    ("The disease control rate reached 80%", "OUTCOME", "disease control rate"),
+    ("Adverse events included decreased neutrophil count in 30%", "ADVERSE_EVENT", "decreased neutrophil count"),
+    ("Injection-site pain was the most common adverse event", "ADVERSE_EVENT", "Injection-site pain"),
+    ("No dose-limiting toxicities occurred", "ADVERSE_EVENT", "dose-limiting toxicities"),
+    ("Patients with the EGFR T790M mutation were enrolled", "ANTIGEN", "T790M"),
+    ("All patients had heart valve fibrosis at baseline", "DISEASE", "heart valve fibrosis"),
+])
+def test_pattern_families(text, label, mention):
+    assert (label, mention) in labelled(text)
+
+
+def test_regimens_are_kept_beside_their_parts():
+    found = labelled("Patients received nivolumab plus ipilimumab every three weeks")
+    assert {("THERAPY", "nivolumab plus ipilimumab"), ("THERAPY", "nivolumab"), ("THERAPY", "ipilimumab")} <= found
+
+
+def test_abbreviation_defined_in_the_article_rules_its_short_form():
+    found = mentions("Patients with systemic sclerosis (SSc) were treated.\nAll SSc patients improved.\n"
+                     "Cytokine release syndrome (CRS) was mild.\nCRS resolved within days.")
+    ssc = [m for m in found if m[1] == "SSc"]
+    assert len(ssc) == 2 and all(m[0] == "DISEASE" and m[3] == "systemic sclerosis" for m in ssc)
+    assert [m[3] for m in found if m[1] == "CRS"] == ["cytokine release syndrome"] * 2
+
+
+def test_a_short_form_defined_as_something_else_is_no_entity():
+    found = labelled("Responses were graded by the American College of Rheumatology (ACR) criteria.\n"
+                     "The team at the University of Erlangen-Nuremberg (FAU) reported it")
+    assert not any(text in ("ACR", "FAU") for _, text in found)
+
+
+def test_symptoms_are_adverse_events_where_toxicity_is_reported():
+    found = labelled("Lupus nephritis: a CAR-T study\nFatigue and arthritis improved in all patients\n"
+                     "Grade 1 fever occurred in 3 patients")
+    assert ("DISEASE", "Fatigue") in found and ("DISEASE", "arthritis") in found
+    assert ("ADVERSE_EVENT", "fever") in found
+
+
+@pytest.mark.parametrize("text, mention, negated", [
+    ("No recurrence was observed in patients up to 17 months", "recurrence", True),
+    ("with no apparent adverse effects", "adverse effects", True),
+    ("None of the patients experienced cytokine release syndrome", "cytokine release syndrome", True),
+    ("Cytokine release syndrome was not observed in any patient", "Cytokine release syndrome", True),
+    ("without grade 3 or higher neurotoxicity", "neurotoxicity", True),
+    ("No patient died, but cytokine release syndrome occurred in two", "cytokine release syndrome", False),
+    ("Complete remission was achieved in 8 patients", "Complete remission", False),
+])
+def test_negation(text, mention, negated):
+    found = {m[1]: m[2] for m in mentions(text)}
+    assert found[mention] is negated
+
+
+def test_linking_by_head_and_by_similarity():
+    linker = default_linker()
+    head = linker.by_head("DISEASE", "relapsed or refractory neuroblastoma")
+    assert head is not None and head.id == "MESH:D009447" and head.name == "neuroblastoma"
+    assert linker.by_head("THERAPY", "anti-CD19 CAR-T cell therapy") is None  # narrower: no broader id
+    near = linker.approximate("DISEASE", "systemic lupus erythematous")  # a translation's misspelling
+    assert near is not None and near.id == "MESH:D008180"
+    assert linker.approximate("DISEASE", "quarterly revenue report") is None
+
+
+def test_pipeline_components_in_order():
+    assert build_nlp().pipe_names == ["line_sentencizer", "kb_matcher", "biomedical_patterns",
+                                      "linear_abbreviation_detector", "mention_resolver", "negation"]
