@@ -25,6 +25,9 @@ class KbMatcher:
     def __init__(self, kb: KnowledgeBase, span_key: str = CANDIDATES):
         self.kb = kb
         self.span_key = span_key
+        # case-sensitive keys nearly all start with a capital or a digit: a plain lower-case
+        # token needs no exact lookup unless it is one of the few that start one
+        self.plain_exact_starts = frozenset(k for k in kb.exact_first if k.islower() and not any(c.isdigit() for c in k))
 
     def __call__(self, doc: Doc) -> Doc:
         texts = token_texts(doc)
@@ -38,8 +41,13 @@ class KbMatcher:
         kb = self.kb
         lowered = [t.lower() for t in texts]
         found = []
+        folded = (kb.folded, kb.folded_first, lowered)
+        both = (folded, (kb.exact, kb.exact_first, texts))
+        plain = self.plain_exact_starts
         for start in range(len(tokens)):
-            for table, first, words in ((kb.folded, kb.folded_first, lowered), (kb.exact, kb.exact_first, texts)):
+            text = texts[start]
+            lookups = (folded,) if text.islower() and text not in plain else both
+            for table, first, words in lookups:
                 reach = first.get(words[start])
                 if not reach:
                     continue

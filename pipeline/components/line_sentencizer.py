@@ -32,7 +32,14 @@ def token_texts(doc: Doc) -> list[str]:
         offsets = doc.to_array([IDX, LENGTH]).tolist()
         cached = [text[start:start + length] for start, length in offsets]
         doc.user_data["token_texts"] = cached
+        doc.user_data["token_starts"] = [start for start, _ in offsets] + [len(text)]
     return cached
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """The character offset of every token, and the text's length after the last."""
+    token_texts(doc)
+    return doc.user_data["token_starts"]
 
 
 @Language.component("line_sentencizer")

@@ -57,6 +57,8 @@ class MentionResolver:
         kept += _combinations(doc, [s for s in kept if s.label_ == "THERAPY"], sentences)
         kept.sort(key=lambda s: (s.start, -s.end, s.label_))
         doc.spans[MENTIONS] = kept
+        # the same as plain tuples, which the ner stage reads without building Span objects
+        doc.user_data[MENTIONS] = [(s.start, s.end, s.label_, s.kb_id_) for s in kept]
         return doc
 
     def _abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:

@@ -43,7 +43,10 @@ def is_negated(span: Span, sentences: SentenceIndex) -> bool:
 @Language.component("negation")
 def negation(doc: Doc) -> Doc:
     sentences = SentenceIndex(doc)
+    negated = set()
     for span in doc.spans.get(MENTIONS, []):
-        if span.label_ in NEGATED_LABELS:
-            span._.negated = is_negated(span, sentences)
+        if span.label_ in NEGATED_LABELS and is_negated(span, sentences):
+            span._.negated = True
+            negated.add((span.start, span.end, span.label_))
+    doc.user_data["negated"] = negated  # read back without the extension's overhead
     return doc

@@ -42,6 +42,7 @@ _AMINO = "ACDEFGHIKLMNPQRSTVWY"
 class Pattern(NamedTuple):
     label: str
     regex: re.Pattern[str]
+    starts: str = ""  # the words a case-insensitive match can begin with, lower-cased, "|"-separated
 
 
 PATTERNS: list[Pattern] = [
@@ -53,10 +54,13 @@ PATTERNS: list[Pattern] = [
     Pattern("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,4}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
     Pattern("THERAPY", re.compile(
         r"\b(?:intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|"
-        r"high-dose|combination|cytotoxic|palliative|[a-z]+-based|[a-z]+-containing)\s+"
+        r"high-dose|combination|cytotoxic|palliative)\s+"
         r"(?:chemotherapy|chemoimmunotherapy|immunotherapy)\b|"
         r"\b(?:salvage|bridging|immunosuppressive|investigator's choice|physician's choice)\s+(?:therapy|treatment)\b",
-        re.I)),
+        re.I), "intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|high|"
+               "combination|cytotoxic|palliative|bridging|immunosuppressive|investigator|physician"),
+    Pattern("THERAPY", re.compile(r"\b[a-z]+-(?:based|containing)\s+(?:chemotherapy|chemoimmunotherapy|immunotherapy)\b",
+                                  re.I)),
     Pattern("THERAPY", re.compile(r"\b(?:radical |partial |total |cytoreductive )?[a-z]{3,}ectomy\b", re.I)),
     Pattern("THERAPY", re.compile(
         rf"\b(?:(?:anti-)?(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|proteasome|immunomodulatory|hypomethylating|alkylating|"
@@ -68,46 +72,68 @@ PATTERNS: list[Pattern] = [
         r"(?:[A-Za-z-]+\s+){0,5}?"
         r"(?:cells?|lymphocytes?|blasts?)\b")),
     Pattern("CELL_TYPE", re.compile(r"\b(?:central memory|effector memory|stem cell memory|naive|naïve|memory|regulatory|"
-                             r"cytotoxic|helper)\s+[TB][- ]cells?\b", re.I)),
+                             r"cytotoxic|helper)\s+[TB][- ]cells?\b", re.I),
+            "central|effector|stem|naive|naïve|memory|regulatory|cytotoxic|helper"),
     Pattern("CELL_TYPE", re.compile(r"\b(?:leuka?emic|myeloma|tumou?r|cancer|lymphoma|leuka?emia|malignant|clonal plasma|"
-                             r"autologous|allogeneic|donor)\s+(?:cells|cell|blasts?)\b", re.I)),
+                             r"autologous|allogeneic|donor)\s+(?:cells|cell|blasts?)\b", re.I),
+            "leukemic|leukaemic|myeloma|tumor|tumour|cancer|lymphoma|leukemia|leukaemia|malignant|clonal|autologous|"
+            "allogeneic|donor"),
     Pattern("OUTCOME", re.compile(
         r"\b(?:(?:complete|partial|overall|objective|major|minor|ha?ematologic(?:al)?|cardiac|renal|hepatic|clinical|"
         r"molecular|cytogenetic|patholog(?:ic|ical)|metabolic|MRD|durable|sustained|composite|stringent|deep|best|"
         r"very good|radiographic|radiological|biochemical|serological|virological|immunological|histopathological|"
         r"organ|intracranial|long-term|drug-free|treatment-free|medication-free|steroid-free|DORIS|LLDAS)"
-        r"[ -]){1,3}(?:response|remission|regression)(?:\s+rate)?s?\b", re.I)),
+        r"[ -]){1,3}(?:response|remission|regression)(?:\s+rate)?s?\b", re.I),
+            "complete|partial|overall|objective|major|minor|hematologic|hematological|haematologic|haematological|"
+            "cardiac|renal|hepatic|clinical|molecular|cytogenetic|pathologic|pathological|metabolic|mrd|durable|"
+            "sustained|composite|stringent|deep|best|very|radiographic|radiological|biochemical|serological|"
+            "virological|immunological|histopathological|organ|intracranial|long|drug|treatment|medication|steroid|"
+            "doris|lldas"),
     Pattern("OUTCOME", re.compile(
         r"\b(?:(?:distant\s+)?(?:metastasis|progression|event|disease|relapse|recurrence|leuka?emia|lymphoma|failure|"
         r"treatment|GVHD|graft-versus-host disease|ventilation|transfusion|hospitali[sz]ation|invasive disease|symptom|"
-        r"death|infection|dialysis|steroid)-free|overall)\s+survival\b", re.I)),
+        r"death|infection|dialysis|steroid)-free|overall)\s+survival\b", re.I),
+            "distant|metastasis|progression|event|disease|relapse|recurrence|leukemia|leukaemia|lymphoma|failure|"
+            "treatment|gvhd|graft|ventilation|transfusion|hospitalization|hospitalisation|invasive|symptom|death|"
+            "infection|dialysis|steroid|overall"),
     Pattern("OUTCOME", re.compile(r"\bfreedom from (?:[a-z-]+ ){0,2}(?:crises|events|hospitali[sz]ations?|progression|relapse|"
-                           r"transfusions?|dialysis|ventilation)\b", re.I)),
+                           r"transfusions?|dialysis|ventilation)\b", re.I), "freedom"),
     Pattern("OUTCOME", re.compile(r"\b(?:disease control|clinical benefit|objective response|complete response|overall response|"
-                           r"response|remission|cure)\s+rates?\b", re.I)),
-    Pattern("OUTCOME", re.compile(r"\b(?:MRD|minimal residual disease|measurable residual disease)[- ]negativ(?:e|ity)\b", re.I)),
+                           r"response|remission|cure)\s+rates?\b", re.I),
+            "disease|clinical|objective|complete|overall|response|remission|cure"),
+    Pattern("OUTCOME", re.compile(r"\b(?:MRD|minimal residual disease|measurable residual disease)[- ]negativ(?:e|ity)\b",
+                                  re.I), "mrd|minimal|measurable"),
     Pattern("ADVERSE_EVENT", re.compile(
         r"\b(?:decreased|reduced|low)\s+(?:appetite|neutrophil count|platelet count|white blood cell count|"
-        r"lymphocyte count|ejection fraction)\b", re.I)),
+        r"lymphocyte count|ejection fraction)\b", re.I), "decreased|reduced|low"),
     Pattern("ADVERSE_EVENT", re.compile(
         r"\b(?:increased|elevated|raised)\s+(?:alanine aminotransferase|aspartate aminotransferase|ALT|AST|bilirubin|"
-        r"creatinine|liver enzymes|transaminases|hepatic aminotransferases|lipase|amylase)(?:\s+levels?)?\b", re.I)),
-    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:injection|infusion)[- ]site\s+(?:pain|reactions?|erythema|swelling)\b", re.I)),
+        r"creatinine|liver enzymes|transaminases|hepatic aminotransferases|lipase|amylase)(?:\s+levels?)?\b", re.I),
+            "increased|elevated|raised"),
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:injection|infusion)[- ]site\s+(?:pain|reactions?|erythema|swelling)\b",
+                                        re.I), "injection|infusion"),
     Pattern("ADVERSE_EVENT", re.compile(r"\b(?:dose-limiting|treatment-related|immune-related|immune-mediated|"
                                  r"treatment-emergent|serious|grade\s*[3-5]|severe)\s+(?:adverse (?:events?|reactions?)|"
-                                 r"toxicit(?:y|ies))\b", re.I)),
-    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:upper|lower)\s+respiratory(?:\s+tract)?\s+infections?\b", re.I)),
+                                 r"toxicit(?:y|ies))\b", re.I),
+            "dose|treatment|immune|serious|grade|severe"),
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:upper|lower)\s+respiratory(?:\s+tract)?\s+infections?\b", re.I),
+            "upper|lower"),
     Pattern("ADVERSE_EVENT", re.compile(r"\b(?:alanine|aspartate) aminotransferase (?:elevations?|increases?|increased)\b|"
-                                 r"\b(?:ALT|AST|transaminase) elevations?\b", re.I)),
-    Pattern("ADVERSE_EVENT", re.compile(r"\b[a-z]+-like (?:illness|symptoms|syndrome)\b|\bdry (?:skin|mouth|eyes?)\b|"
+                                 r"\b(?:ALT|AST|transaminase) elevations?\b", re.I),
+            "alanine|aspartate|alt|ast|transaminase"),
+    Pattern("ADVERSE_EVENT", re.compile(r"\b[a-z]+-like (?:illness|symptoms|syndrome)\b", re.I)),
+    Pattern("ADVERSE_EVENT", re.compile(r"\bdry (?:skin|mouth|eyes?)\b|"
                                  r"\b(?:thrombotic|thromboembolic|cardiovascular|bleeding|ha?emorrhagic|cardiac) events?\b",
-                                 re.I)),
+                                 re.I), "dry|thrombotic|thromboembolic|cardiovascular|bleeding|hemorrhagic|haemorrhagic|cardiac"),
     Pattern("ADVERSE_EVENT", re.compile(r"\b(?:renal|hepatic|cardiac|cardiopulmonary|respiratory|graft|kidney|liver)\s+"
-                                 r"(?:impairment|failure|dysfunction)\b", re.I)),
+                                 r"(?:impairment|failure|dysfunction)\b", re.I),
+            "renal|hepatic|cardiac|cardiopulmonary|respiratory|graft|kidney|liver"),
     Pattern("ANTIGEN", re.compile(rf"\b[{_AMINO}]\d{{2,4}}[{_AMINO}]\b")),
     Pattern("DISEASE", re.compile(r"\b(?:heart valve|heart|cardiac|myocardial|lung|pulmonary|liver|hepatic|kidney|renal|skin|"
                            r"bone marrow|joint|muscle|skeletal muscle|nerve|intestinal|gastrointestinal|CNS|brain)\s+"
-                           r"(?:fibrosis|inflammation|damage|injury|involvement|disease|lesions?|metastas[ie]s)\b", re.I)),
+                           r"(?:fibrosis|inflammation|damage|injury|involvement|disease|lesions?|metastas[ie]s)\b", re.I),
+            "heart|cardiac|myocardial|lung|pulmonary|liver|hepatic|kidney|renal|skin|bone|joint|muscle|skeletal|"
+            "nerve|intestinal|gastrointestinal|cns|brain"),
 ]
 _NOT_DRUG = frozenset({"stat", "ecstat", "thermostat", "tinib", "vec", "cel"})
 
@@ -123,38 +149,65 @@ def _folded(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
 
 
 def _compile(patterns: list[Pattern]) -> list[tuple[str, re.Pattern[str], bool]]:
-    """One regular expression per label and case mode: the alternatives of a label are
-    found in one scan of the text instead of one scan each."""
+    """Patterns without start words: one regular expression per label and case mode, so
+    a label's alternatives are found in one scan of the text."""
     groups: dict[tuple[str, bool], list[str]] = {}
     for pattern in patterns:
+        if pattern.starts:
+            continue
         regex, folded = _folded(pattern.regex)
         groups.setdefault((pattern.label, folded), []).append(f"(?:{regex.pattern})")
     return [(label, re.compile("|".join(sources)), folded) for (label, folded), sources in groups.items()]
 
 
+def _by_start_word(patterns: list[Pattern]) -> tuple[re.Pattern[str], dict[str, list[tuple[str, re.Pattern[str]]]]]:
+    """Patterns with start words: one scan finds the start words, and each pattern is
+    tried only where one of its own stands (``match`` at that position, no scan)."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for pattern in patterns:
+        if pattern.starts:
+            regex, _ = _folded(pattern.regex)
+            for word in pattern.starts.split("|"):
+                table.setdefault(word, []).append((pattern.label, regex))
+    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b"), table
+
+
 _COMPILED = _compile(PATTERNS)
+_START_WORDS, _STARTED = _by_start_word(PATTERNS)
 
 
 def pattern_spans(doc: Doc, known: frozenset = frozenset()) -> Iterator[Span]:
     """Pattern matches as spans, except those the dictionary already found (``known``:
-    character offsets and label)."""
+    token offsets and label)."""
     text = doc_text(doc)
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower-case to two; keep offsets exact
         lowered = None
+    for label, match in _all_matches(text, lowered):
+        if "\n" in match.group(0):
+            continue  # a mention never crosses a line
+        if label == "THERAPY" and (match.group(0).lower() in _NOT_DRUG or _names_a_study(text, match)):
+            continue
+        span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
+        if span is not None and (span.start, span.end, label) not in known:
+            yield span
+
+
+def _all_matches(text: str, lowered) -> Iterator[tuple[str, re.Match]]:
+    subject = lowered if lowered is not None else text.lower()
     for label, pattern, folded in _COMPILED:
         if folded and lowered is None:
             pattern, folded = re.compile(pattern.pattern, re.I), False
         for match in pattern.finditer(lowered if folded else text):
-            if "\n" in match.group(0):
-                continue  # a mention never crosses a line
-            if (match.start(), match.end(), label) in known:
-                continue
-            if label == "THERAPY" and (match.group(0).lower() in _NOT_DRUG or _names_a_study(text, match)):
-                continue
-            span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
-            if span is not None:
-                yield span
+            yield label, match
+    for start in _START_WORDS.finditer(subject):
+        for label, pattern in _STARTED[start.group(0)]:
+            if lowered is None:
+                pattern = re.compile(pattern.pattern, re.I)
+            match = pattern.match(lowered if lowered is not None else text, start.start())
+            if match:
+                yield label, match
 
 
 _STUDY_AFTER = re.compile(r"[ \t]*(?:trial|study|studies|cohort|protocol)\b", re.I)
@@ -173,14 +226,13 @@ def drug_stem_spans(doc: Doc, known: set) -> Iterator[Span]:
     for index, text in enumerate(token_texts(doc)):
         if len(text) > 5 and text.lower().endswith(DRUG_STEMS) and _DRUG_WORD.fullmatch(text) \
                 and text.lower() not in _NOT_DRUG:
-            span = doc[index:index + 1]
-            if (span.start_char, span.end_char, "THERAPY") not in known:
+            if (index, index + 1, "THERAPY") not in known:
                 yield Span(doc, index, index + 1, label="THERAPY")
 
 
 @Language.component("biomedical_patterns")
 def biomedical_patterns(doc: Doc) -> Doc:
-    known = {(s.start_char, s.end_char, s.label_) for s in doc.spans.get(CANDIDATES, [])}
+    known = {(s.start, s.end, s.label_) for s in doc.spans.get(CANDIDATES, [])}
     found = [s for s in pattern_spans(doc, known)] + list(drug_stem_spans(doc, known))
     doc.spans[CANDIDATES] = list(doc.spans.get(CANDIDATES, [])) + found
     return doc

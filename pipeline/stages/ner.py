@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Union
 
 from spacy.tokens import Doc
 
-from ..components.line_sentencizer import doc_text
+from ..components.line_sentencizer import doc_text, token_starts, token_texts
 from ..components.mention_resolver import MENTIONS
 from ..knowledge.kb import KnowledgeBase
 from ..nlp import build_nlp
@@ -51,11 +51,16 @@ def original_offset(spaced: str, breaks: list[int], offset: int) -> int:
 def entities_of(doc: Doc, kb: KnowledgeBase, text: str) -> list[Entity]:
     spaced = doc_text(doc)
     breaks = [match.start() for match in _BREAK.finditer(spaced)]
+    starts, texts = token_starts(doc), token_texts(doc)
+    negated = doc.user_data.get("negated", set())
+    concepts: dict[str, Normalized] = {}
     entities: list[Entity] = []
-    for number, span in enumerate(doc.spans[MENTIONS], 1):
-        concept = kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
-        normalized = Normalized(id=concept.id, name=concept.name) if concept else None
-        start, end = original_offset(spaced, breaks, span.start_char), original_offset(spaced, breaks, span.end_char)
-        entities.append(Entity.model_construct(id=f"e{number}", label=span.label_, text=text[start:end], start=start,
-                                               end=end, negated=bool(span._.negated), normalized=normalized))
+    for number, (first, stop, label, kb_id) in enumerate(doc.user_data[MENTIONS], 1):
+        if kb_id and kb_id not in concepts:
+            concept = kb.concepts[int(kb_id)]
+            concepts[kb_id] = Normalized(id=concept.id, name=concept.name)
+        start = original_offset(spaced, breaks, starts[first])
+        end = original_offset(spaced, breaks, starts[stop - 1] + len(texts[stop - 1]))
+        entities.append(Entity(id=f"e{number}", label=label, text=text[start:end], start=start, end=end,
+                               negated=(first, stop, label) in negated, normalized=concepts.get(kb_id)))
     return entities
