@@ -17,14 +17,14 @@ WORD_NUMBERS = {
 }
 _WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
 _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_PATIENTS = re.compile(
+PATIENT_COUNT = re.compile(
     rf"\b(?P<n>{_NUMBER})\s+(?:(?:other|additional|more|adult|pediatric|paediatric|young|eligible|evaluable|"
     rf"consecutive|new|female|male|elderly|[a-z]+-year-old)\s+){{0,3}}"
     rf"(?:patients|participants|subjects|children|adults|people|women|men|infants|boys|girls|cases|individuals)\b",
     re.I)
-_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
+UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
           "year": "year", "years": "year"}
-_DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{_NUMBER})[- ](?P<unit>days?|weeks?|months?|years?)\b(?![- ]old)", re.I)
+DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{_NUMBER})[- ](?P<unit>days?|weeks?|months?|years?)\b(?![- ]old)", re.I)
 _FOLLOW_CUE = re.compile(r"follow[- ]?up|remission|remained|persist|since|for up to|durable|sustained|later|after", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25}
 
@@ -44,7 +44,7 @@ def to_number(text: str) -> Optional[float]:
 def patient_counts(text: str) -> list[int]:
     """Every "N patients" count in the text, in order."""
     counts = []
-    for match in _PATIENTS.finditer(text):
+    for match in PATIENT_COUNT.finditer(text):
         value = to_number(match.group("n"))
         if value is not None and value >= 1:
             counts.append(int(value))
@@ -54,13 +54,13 @@ def patient_counts(text: str) -> list[int]:
 def follow_up_durations(text: str) -> list[FollowUp]:
     """Durations stated in follow-up or remission context, in order."""
     found = []
-    for match in _DURATION.finditer(text):
+    for match in DURATION.finditer(text):
         window = text[max(0, match.start() - 80): match.end() + 40]
         if not _FOLLOW_CUE.search(window):
             continue
         value = to_number(match.group("n"))
         if value is not None:
-            found.append(FollowUp(value=value, unit=_UNITS[match.group("unit").lower()]))
+            found.append(FollowUp(value=value, unit=UNITS[match.group("unit").lower()]))
     return found
 
 

@@ -1,0 +1,128 @@
+"""Findings: one record per studied therapy and disease, with the numbers that matter.
+
+The studied therapies are the relation stage's focus (``pipeline.relating.focus``); the
+diseases are those it ``TREATS``. Names are the concept's canonical name when the
+article uses it, else the article's own most frequent wording of the concept, so that a
+curator finds them in the text. Patients are the number *treated*: among the counts the
+article states ("five patients", "170 patients", "n = 97"), one in a sentence that says
+they were given the therapy ("received", "infused", "treated") and names the studied
+therapy wins over one that counts enrolment, screening or a comparator arm. Follow-up is
+the longest duration stated as follow-up ("a median follow-up of 24.9 months", "up to
+17 months of follow-up", "487 days"), else as the duration of a response or remission.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from ..relating.focus import OTHER_ARM, Sentence, focus_therapies, key, sentences_of
+from ..schema import FollowUp, Finding, LinkedEntity, Relation
+from .quantities import DURATION, PATIENT_COUNT, UNITS, longest, to_number
+
+TREATED = re.compile(r"\b(?:received|receiving|treated|infused|infusion|dosed|administered|given|underwent|"
+                     r"were treated|was treated)\b", re.I)
+NOT_TREATED = re.compile(r"\b(?:enrolled|screened|randomi[sz]ed|registered|assigned|eligible|recruited|planned|"
+                         r"evaluable|analy[sz]ed|included)\b", re.I)
+N_EQUALS = re.compile(r"\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+FOLLOW_UP = re.compile(r"follow[- ]?up|followed (?:up )?for|observation (?:period|time)", re.I)
+DURATION_CONTEXT = re.compile(r"remission|response|remained|persist|durable|sustained|for up to|up to|since|free of", re.I)
+
+
+def build_findings(text: str, entities: list[LinkedEntity], relations: list[Relation]) -> list[Finding]:
+    sentences = sentences_of(text, entities)
+    focus = focus_therapies(text, entities, sentences)
+    if not focus:
+        return []
+    by_id = {e.id: e for e in entities}
+    patients = treated_count(sentences, set(focus))
+    follow_up = longest_follow_up(text)
+    findings = []
+    for name in focus:
+        related = [(r.type, by_id[r.tail]) for r in relations
+                   if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
+        therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
+        diseases = _distinct([t for kind, t in related if kind == "TREATS"]) or [None]
+        targets = _distinct([t for kind, t in related if kind == "TARGETS"])
+        for disease in diseases:
+            findings.append(Finding(
+                therapy=display_name(therapy, text), therapy_id=therapy[0].normalized.id,
+                disease=display_name([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)], text)
+                if disease else None,
+                disease_id=disease.normalized.id if disease else None,
+                target=targets[0].normalized.name if targets else None,
+                cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
+                outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
+                adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
+                patients=patients, follow_up=follow_up))
+    return findings
+
+
+def display_name(mentions: list[LinkedEntity], text: str) -> str:
+    """The canonical name if the article uses it, else the article's most frequent wording."""
+    canonical = mentions[0].normalized.name
+    if canonical.lower() in text.lower():
+        return canonical
+    wordings = Counter(" ".join(m.text.split()) for m in mentions)
+    return wordings.most_common(1)[0][0]
+
+
+def treated_count(sentences: list[Sentence], focus: set[str]) -> Optional[int]:
+    """The count with the best claim to be the number treated: judged by the clause it
+    stands in ("85 patients received …" over "86 patients were enrolled"), then by its
+    sentence (naming the studied therapy, not another arm), then by coming first."""
+    best: tuple[float, int, int] | None = None  # (score, -order, count)
+    order = 0
+    for sentence in sentences:
+        names = sentence.therapies()
+        sentence_score = (2.0 if names & focus else 0.0) - (2.0 if names and not names & focus else 0.0)
+        if OTHER_ARM.search(sentence.text) and not names & focus:
+            sentence_score -= 1.0
+        matches = [(m, to_number(m.group("n"))) for m in PATIENT_COUNT.finditer(sentence.text)]
+        matches += [(m, float(m.group("n"))) for m in N_EQUALS.finditer(sentence.text)]
+        for match, value in sorted(matches, key=lambda pair: pair[0].start()):
+            if not value:
+                continue
+            order += 1
+            clause = _CLAUSE_END.split(sentence.text[match.start():match.end() + 60], maxsplit=1)[0]
+            score = sentence_score
+            if TREATED.search(clause):
+                score += 2.0
+            elif NOT_TREATED.search(clause):
+                score -= 1.0
+            candidate = (score, -order, int(value))
+            if best is None or candidate > best:
+                best = candidate
+    return best[2] if best else None
+
+
+_CLAUSE_END = re.compile(r"[,;]|\band\b|\bwhile\b|\bwhereas\b")
+
+
+def longest_follow_up(text: str) -> Optional[FollowUp]:
+    stated, contextual = [], []
+    for match in DURATION.finditer(text):
+        window = text[max(0, match.start() - 90): match.end() + 40]
+        value = to_number(match.group("n"))
+        if value is None:
+            continue
+        duration = FollowUp(value=int(value) if float(value).is_integer() else value,
+                            unit=UNITS[match.group("unit").lower()])
+        if FOLLOW_UP.search(window):
+            stated.append(duration)
+        elif DURATION_CONTEXT.search(window):
+            contextual.append(duration)
+    return longest(stated) or longest(contextual)
+
+
+def _distinct(entities: list[LinkedEntity]) -> list[LinkedEntity]:
+    seen, out = set(), []
+    for entity in entities:
+        if key(entity) not in seen:
+            seen.add(key(entity))
+            out.append(entity)
+    return out
+
+
+def _names(entities) -> list[str]:
+    return sorted({e.normalized.name for e in entities})

@@ -1,0 +1,65 @@
+"""Relations and findings on article-like text: the studied therapy takes the results
+across sentences, a comparator arm or a prior therapy does not, and the numbers come
+from the sentences that state them."""
+from __future__ import annotations
+
+from pipeline.schema import CleanDocument, Source
+from pipeline.stages.ner import ner
+from pipeline.stages.normalize import normalize
+from pipeline.stages.relations import relations
+
+ARTICLE = """Zanubrutinib brings durable responses in relapsed mantle cell lymphoma
+Patients had received a median of two prior lines, including rituximab and bendamustine
+In the phase 2 study, 86 patients were enrolled and 85 patients received zanubrutinib 160 mg twice daily
+The overall response rate was 84% and the complete response rate was 78%
+Median progression-free survival was 33 months after a median follow-up of 35.3 months
+In an earlier trial, ibrutinib led to atrial fibrillation in 11% of patients
+The most common adverse events were neutropenia and upper respiratory tract infection
+No tumor lysis syndrome was observed"""
+
+
+def article(text: str = ARTICLE):
+    doc = CleanDocument(doc_id="d", source=Source(path="p", id="p"), text=text)
+    return next(iter(normalize(relations(ner([doc])))))
+
+
+def triples(record) -> set[tuple[str, str, str]]:
+    by_id = {e.id: e for e in record.entities}
+    return {(r.type, by_id[r.head].normalized.name, by_id[r.tail].normalized.name) for r in record.relations}
+
+
+def test_the_studied_therapy_takes_results_stated_without_its_name():
+    found = triples(article())
+    assert ("HAS_OUTCOME", "zanubrutinib", "overall response rate") in found
+    assert ("HAS_OUTCOME", "zanubrutinib", "progression-free survival") in found
+    assert ("CAUSES_ADVERSE_EVENT", "zanubrutinib", "neutropenia") in found
+    assert ("TREATS", "zanubrutinib", "mantle cell lymphoma") in found
+
+
+def test_prior_and_comparator_therapies_do_not_take_the_results():
+    found = triples(article())
+    assert not any(head in ("rituximab", "bendamustine", "ibrutinib") and kind in ("HAS_OUTCOME",)
+                   for kind, head, _ in found)
+    assert ("CAUSES_ADVERSE_EVENT", "zanubrutinib", "atrial fibrillation") not in found
+
+
+def test_negated_adverse_event_stays_negated_and_related():
+    record = article()
+    lysis = [e for e in record.entities if e.normalized.name == "tumor lysis syndrome"]
+    assert lysis and all(e.negated for e in lysis)
+
+
+def test_finding_counts_the_treated_not_the_enrolled_and_takes_the_stated_follow_up():
+    [finding] = article().findings
+    assert finding.therapy == "zanubrutinib" and finding.disease == "mantle cell lymphoma"
+    assert finding.patients == 85
+    assert (finding.follow_up.value, finding.follow_up.unit) == (35.3, "month")
+
+
+def test_word_numbers_and_durations_in_days():
+    text = ("CAR-T therapy in lupus: five patients in remission\n"
+            "The team treated five patients with refractory systemic lupus erythematosus with CAR-T cells\n"
+            "All of them reached drug-free remission, with a median follow-up of 487 days")
+    [finding] = article(text).findings
+    assert finding.patients == 5
+    assert (finding.follow_up.value, finding.follow_up.unit) == (487, "day")
