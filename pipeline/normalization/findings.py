@@ -26,6 +26,10 @@ NOT_TREATED = re.compile(r"\b(?:enrolled|screened|randomi[sz]ed|registered|assig
                          r"evaluable|analy[sz]ed|included)\b", re.I)
 N_EQUALS = re.compile(r"\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
 FOLLOW_UP = re.compile(r"follow[- ]?up|followed (?:up )?for|observation (?:period|time)", re.I)
+AGE = re.compile(r"\b(?:aged?|median age|mean age|average age|older|younger|years? old)\b[^.;]{0,20}$", re.I)
+#: "at week 52", "through month 24", "by day 28": the unit before the number
+TIME_POINT = re.compile(r"\b(?:at|by|through|until|to|up to|after)\s+(?P<unit>day|week|month|year)\s+(?P<n>\d+(?:\.\d+)?)\b",
+                        re.I)
 DURATION_CONTEXT = re.compile(r"remission|response|remained|persist|durable|sustained|for up to|up to|since|free of", re.I)
 
 
@@ -42,7 +46,7 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
         related = [(r.type, by_id[r.tail]) for r in relations
                    if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
         therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
-        diseases = _distinct([t for kind, t in related if kind == "TREATS"]) or [None]
+        diseases = _study_diseases(text, entities, [t for kind, t in related if kind == "TREATS"]) or [None]
         targets = _distinct([t for kind, t in related if kind == "TARGETS"])
         for disease in diseases:
             findings.append(Finding(
@@ -101,18 +105,31 @@ _CLAUSE_END = re.compile(r"[,;]|\band\b|\bwhile\b|\bwhereas\b")
 
 def longest_follow_up(text: str) -> Optional[FollowUp]:
     stated, contextual = [], []
-    for match in DURATION.finditer(text):
+    for match in [*DURATION.finditer(text), *TIME_POINT.finditer(text)]:
         window = text[max(0, match.start() - 90): match.end() + 40]
         value = to_number(match.group("n"))
-        if value is None:
+        if value is None or AGE.search(text[max(0, match.start() - 40):match.start()]):
             continue
         duration = FollowUp(value=int(value) if float(value).is_integer() else value,
                             unit=UNITS[match.group("unit").lower()])
-        if FOLLOW_UP.search(window):
+        if FOLLOW_UP.search(window) or match.re is TIME_POINT:
             stated.append(duration)
         elif DURATION_CONTEXT.search(window):
             contextual.append(duration)
     return longest(stated) or longest(contextual)
+
+
+def _study_diseases(text: str, entities: list[LinkedEntity], treated: list[LinkedEntity]) -> list[LinkedEntity]:
+    """Of the diseases the therapy treats, those the study is about: named in the title,
+    the one the article names most, and any other it names at least twice."""
+    treated = _distinct(treated)
+    if not treated:
+        return []
+    title_end = text.find("\n") if "\n" in text else len(text)
+    in_title = {key(e) for e in entities if e.label == "DISEASE" and e.end <= title_end}
+    counts = Counter(key(e) for e in entities if e.label == "DISEASE")
+    top = max(treated, key=lambda d: counts[key(d)])
+    return [d for d in treated if key(d) in in_title or d is top or counts[key(d)] >= 2]
 
 
 def _distinct(entities: list[LinkedEntity]) -> list[LinkedEntity]:

@@ -23,6 +23,7 @@ GIVEN = re.compile(r"\b(?:treated with|treatment with|received|receiving|infus\w
                    r"underwent|after \w+(?:[- ]\w+)? (?:therapy|treatment|infusion)|with (?:a |an |the )?single|"
                    r"approved|approval|achieved|led to|resulted in)\b", re.I)
 OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|than|control (?:group|arm)|comparator|placebo|"
+                       r"beats?|over|outperform\w*|superior to|(?:non-?)?inferior to|instead of|switch\w* from|"
                        r"standard[- ]of[- ]care|standard (?:therapy|treatment|chemotherapy)|investigator'?s choice|"
                        r"physician'?s choice|prior|previous(?:ly)?|had (?:received|failed)|failed|after failure|"
                        r"refractory to|resistant to|before (?:the )?(?:trial|study)|earlier lines?|lines? of therapy|"
