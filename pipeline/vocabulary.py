@@ -1,9 +1,7 @@
-"""Loading of the vocabularies compiled into ``models/vocabulary/`` and the surface
-variants each alias is matched in (hyphen/space spellings, regular plurals)."""
+"""The curated vocabulary in ``models/vocabulary/`` and the spelling rules its aliases
+and the ontologies' are compiled with (case sensitivity, regular plurals)."""
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -11,7 +9,6 @@ from .schema import Concept
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 VOCABULARY_DIR = MODELS_DIR / "vocabulary"
-_PLURAL_LABELS = {"CELL_TYPE", "DISEASE", "ADVERSE_EVENT", "OUTCOME", "THERAPY"}
 
 
 def read_vocabulary(directory: Path = VOCABULARY_DIR) -> Iterator[Concept]:
@@ -22,11 +19,6 @@ def read_vocabulary(directory: Path = VOCABULARY_DIR) -> Iterator[Concept]:
                     yield Concept.model_validate_json(line)
 
 
-@lru_cache(maxsize=4)
-def load_vocabulary(directory: Path = VOCABULARY_DIR) -> tuple[Concept, ...]:
-    return tuple(read_vocabulary(directory))
-
-
 def is_case_sensitive(alias: str) -> bool:
     """Acronyms and short forms are matched case-sensitively: "ALL" is a leukemia,
     "all" is a word."""
@@ -34,15 +26,8 @@ def is_case_sensitive(alias: str) -> bool:
     return len(alias) <= 4 or (bool(letters) and sum(c.isupper() for c in letters) >= max(2, len(letters) // 2))
 
 
-def surface_variants(alias: str, label: str) -> set[str]:
-    """The alias as written, with hyphens as spaces and the reverse, and a regular plural."""
-    forms = {alias, alias.replace("-", " "), re.sub(r"(?<=\w) (?=\w)", "-", alias)}
-    if label in _PLURAL_LABELS and not is_case_sensitive(alias):
-        forms |= {_plural(f) for f in list(forms)}
-    return {re.sub(r"\s+", " ", f).strip() for f in forms if f.strip()}
-
-
-def _plural(form: str) -> str:
+def plural(form: str) -> str:
+    """The regular plural of a name's last word ("T cell" -> "T cells", "therapy" -> "therapies")."""
     last = form.split()[-1] if form.split() else form
     if not last.isalpha() or not last.islower() or len(last) <= 3 or last.endswith("s"):
         return form

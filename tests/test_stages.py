@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalization.quantities import follow_up_durations, longest, patient_counts
+from pipeline.normalization.findings import longest_follow_up
+from pipeline.normalization.quantities import PATIENT_COUNT, to_number
 from pipeline.schema import ArticleRecord, ContentType, RawDocument, Reject, RejectReason, Source
 from pipeline.stages import clean as clean_module
 from pipeline.stages.clean import clean
@@ -78,10 +79,16 @@ def test_finding_for_the_seed_studies(seed_articles):
     assert (lupus.findings[0].follow_up.value, lupus.findings[0].follow_up.unit) == (17, "month")
 
 
+def patient_counts(text: str) -> list[int]:
+    return [int(to_number(m.group("n"))) for m in PATIENT_COUNT.finditer(text)]
+
+
 def test_counts_and_durations_in_words_and_digits():
     assert patient_counts("five other patients with refractory lupus") == [5]
     assert patient_counts("Twenty-two patients and 1,024 participants") == [22, 1024]
     assert patient_counts("a 20-year-old woman") == []
-    durations = follow_up_durations("a median follow-up of 487 days; remission for up to 2 years; a 20-year-old man")
-    assert [(d.value, d.unit) for d in durations] == [(487, "day"), (2, "year")]
-    assert longest(durations).unit == "year"
+    stated = longest_follow_up("a median follow-up of 487 days; remission for up to 2 years; a 20-year-old man")
+    assert (stated.value, stated.unit) == (487, "day")  # stated follow-up beats a remission's duration
+    only_remission = longest_follow_up("in remission for up to 2 years; median age 76 years")
+    assert (only_remission.value, only_remission.unit) == (2, "year")
+    assert longest_follow_up("patients aged 65 years or older") is None

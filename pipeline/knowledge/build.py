@@ -26,7 +26,7 @@ import spacy
 import srsly
 
 from ..schema import Concept
-from ..vocabulary import MODELS_DIR, is_case_sensitive
+from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
 from . import sources
 
 KB_DIR = MODELS_DIR / "kb"
@@ -130,15 +130,6 @@ def merge(entries: Iterable[tuple[str, Concept]]) -> list[Entry]:
     return list(merged.values())
 
 
-def _plural(form: str) -> str:
-    last = form.split()[-1] if form.split() else form
-    if not last.isalpha() or not last.islower() or len(last) <= 3 or last.endswith("s"):
-        return form
-    if last.endswith("y") and last[-2:-1] not in "aeiou":
-        return form[:-1] + "ies"
-    return form + "s"
-
-
 def compile_kb(entries: list[Entry]) -> dict:
     zipf = _zipf()
     tokenizer = spacy.blank("en").tokenizer
@@ -157,7 +148,7 @@ def compile_kb(entries: list[Entry]) -> dict:
             alias = _SPACE.sub(" ", alias).strip()
             forms.add(alias)
             if concept.label in PLURAL_LABELS and not is_case_sensitive(alias):
-                forms.add(_plural(alias))
+                forms.add(plural(alias))
         for form in sorted(forms):
             tokens = [t.text for t in tokenizer(form) if t.text not in ("-", "–", "—")]
             if not tokens:

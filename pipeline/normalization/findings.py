@@ -106,7 +106,9 @@ _CLAUSE_END = re.compile(r"[,;]|\band\b|\bwhile\b|\bwhereas\b")
 def longest_follow_up(text: str) -> Optional[FollowUp]:
     stated, contextual = [], []
     for match in [*DURATION.finditer(text), *TIME_POINT.finditer(text)]:
-        window = text[max(0, match.start() - 90): match.end() + 40]
+        before = re.split(r"[.;]\s", text[max(0, match.start() - 50):match.start()])[-1]
+        after = re.split(r"[.;,]\s", text[match.end():match.end() + 30])[0]
+        window = before + match.group(0) + after
         value = to_number(match.group("n"))
         if value is None or AGE.search(text[max(0, match.start() - 40):match.start()]):
             continue

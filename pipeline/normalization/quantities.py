@@ -25,7 +25,6 @@ PATIENT_COUNT = re.compile(
 UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
           "year": "year", "years": "year"}
 DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{_NUMBER})[- ](?P<unit>days?|weeks?|months?|years?)\b(?![- ]old)", re.I)
-_FOLLOW_CUE = re.compile(r"follow[- ]?up|remission|remained|persist|since|for up to|durable|sustained|later|after", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25}
 
 
@@ -39,29 +38,6 @@ def to_number(text: str) -> Optional[float]:
     if len(parts) == 2 and parts[0] in WORD_NUMBERS and parts[1] in WORD_NUMBERS:
         return float(WORD_NUMBERS[parts[0]] + WORD_NUMBERS[parts[1]])
     return None
-
-
-def patient_counts(text: str) -> list[int]:
-    """Every "N patients" count in the text, in order."""
-    counts = []
-    for match in PATIENT_COUNT.finditer(text):
-        value = to_number(match.group("n"))
-        if value is not None and value >= 1:
-            counts.append(int(value))
-    return counts
-
-
-def follow_up_durations(text: str) -> list[FollowUp]:
-    """Durations stated in follow-up or remission context, in order."""
-    found = []
-    for match in DURATION.finditer(text):
-        window = text[max(0, match.start() - 80): match.end() + 40]
-        if not _FOLLOW_CUE.search(window):
-            continue
-        value = to_number(match.group("n"))
-        if value is not None:
-            found.append(FollowUp(value=value, unit=UNITS[match.group("unit").lower()]))
-    return found
 
 
 def longest(durations: list[FollowUp]) -> Optional[FollowUp]:
