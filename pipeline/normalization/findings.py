@@ -20,8 +20,13 @@ from ..relating.focus import OTHER_ARM, Sentence, focus_therapies, key, sentence
 from ..schema import FollowUp, Finding, LinkedEntity, Relation
 from .quantities import DURATION, PATIENT_COUNT, UNITS, longest, to_number
 
-TREATED = re.compile(r"\b(?:received|receiving|treated|infused|infusion|dosed|administered|given|underwent|"
-                     r"were treated|was treated)\b", re.I)
+TREATED = re.compile(r"\b(?:received|receiving|(?<!previously )(?<!heavily )treated|infused|infusion|dosed|"
+                     r"administered|given|underwent)\b", re.I)
+#: "170 received the infusion", "97 of them received", "286 to venetoclax plus azacitidine"
+BARE_COUNT = re.compile(r"\b(?P<n>\d{1,5})\s+(?:of (?:them|these|those)\s+)?(?:received|were (?:treated|infused|dosed)|"
+                        r"underwent|to (?:receive\b|the\b)?)", re.I)
+#: how near a count must stand to the studied therapy's name to be its arm's count
+ARM_DISTANCE = 40
 NOT_TREATED = re.compile(r"\b(?:enrolled|screened|randomi[sz]ed|registered|assigned|eligible|recruited|planned|"
                          r"evaluable|analy[sz]ed|included)\b", re.I)
 N_EQUALS = re.compile(r"\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
@@ -84,9 +89,13 @@ def treated_count(sentences: list[Sentence], focus: set[str]) -> Optional[int]:
             sentence_score -= 1.0
         matches = [(m, to_number(m.group("n"))) for m in PATIENT_COUNT.finditer(sentence.text)]
         matches += [(m, float(m.group("n"))) for m in N_EQUALS.finditer(sentence.text)]
+        matches += [(m, float(m.group("n"))) for m in BARE_COUNT.finditer(sentence.text)]
+        focus_at = [e.start - sentence.start for e in sentence.entities if e.label == "THERAPY" and key(e) in focus]
+        seen: set[int] = set()
         for match, value in sorted(matches, key=lambda pair: pair[0].start()):
-            if not value:
+            if not value or match.start() in seen:
                 continue
+            seen.add(match.start())
             order += 1
             clause = _CLAUSE_END.split(sentence.text[match.start():match.end() + 60], maxsplit=1)[0]
             score = sentence_score
@@ -94,6 +103,9 @@ def treated_count(sentences: list[Sentence], focus: set[str]) -> Optional[int]:
                 score += 2.0
             elif NOT_TREATED.search(clause):
                 score -= 1.0
+            if any(-ARM_DISTANCE <= at - match.end() <= ARM_DISTANCE or 0 <= match.start() - at <= ARM_DISTANCE
+                   for at in focus_at):
+                score += 1.5  # "286 to venetoclax …", "trastuzumab deruxtecan (261 patients)"
             candidate = (score, -order, int(value))
             if best is None or candidate > best:
                 best = candidate
