@@ -20,11 +20,14 @@ from ..relating.focus import OTHER_ARM, Sentence, focus_therapies, key, sentence
 from ..schema import FollowUp, Finding, LinkedEntity, Relation
 from .quantities import DURATION, PATIENT_COUNT, UNITS, longest, to_number
 
-TREATED = re.compile(r"\b(?:received|receiving|(?<!previously )(?<!heavily )treated|infused|infusion|dosed|"
-                     r"administered|given|underwent)\b", re.I)
+TREATED = re.compile(r"(?<!not )(?<!never )\b(?:received|receiving|(?<!previously )(?<!heavily )treated|infused|"
+                     r"infusion|dosed|administered|given|underwent)\b", re.I)
+#: "a total of 359 patients": the whole trial, not the arm
+TOTAL = re.compile(r"\b(?:a total of|in total|total of|altogether)\s*$", re.I)
 #: "170 received the infusion", "97 of them received", "286 to venetoclax plus azacitidine"
-BARE_COUNT = re.compile(r"\b(?P<n>\d{1,5})\s+(?:of (?:them|these|those)\s+)?(?:received|were (?:treated|infused|dosed)|"
-                        r"underwent|to (?:receive\b|the\b)?)", re.I)
+BARE_COUNT = re.compile(r"(?<![:\d.,/])(?<!grade )(?<!cycle )(?<!day )(?<!week )(?<!month )\b(?P<n>\d{2,5})\s+"
+                        r"(?:of (?:them|these|those)\s+)?(?:received|were (?:treated|infused|dosed|assigned to|"
+                        r"randomi[sz]ed to|allocated to)|underwent|to (?:receive\b|the\b)?)", re.I)
 #: how near a count must stand to the studied therapy's name to be its arm's count
 ARM_DISTANCE = 40
 NOT_TREATED = re.compile(r"\b(?:enrolled|screened|randomi[sz]ed|registered|assigned|eligible|recruited|planned|"
@@ -102,6 +105,8 @@ def treated_count(sentences: list[Sentence], focus: set[str]) -> Optional[int]:
             if TREATED.search(clause):
                 score += 2.0
             elif NOT_TREATED.search(clause):
+                score -= 1.0
+            if TOTAL.search(sentence.text[max(0, match.start() - 20):match.start()]):
                 score -= 1.0
             if any(-ARM_DISTANCE <= at - match.end() <= ARM_DISTANCE or 0 <= match.start() - at <= ARM_DISTANCE
                    for at in focus_at):
