@@ -47,10 +47,15 @@ class Pattern(NamedTuple):
 
 PATTERNS: list[Pattern] = [
     Pattern("THERAPY", re.compile(
-        rf"\b(?:anti-)?{_ANTIGEN}(?:[- ](?:targeted|targeting|directed|specific|dual[- ]target(?:ed)?|bispecific|compound))?"
+        rf"\b(?:anti-)?{_ANTIGEN}(?:[-/]{_ANTIGEN})?"
+        rf"(?:[- ](?:targeted|targeting|directed|specific|dual[- ]target(?:ed)?|bispecific|compound))?"
         rf"[- ]?{_CAR}(?:[- ]?cells?)?(?:[- ](?:cell[- ])?(?:therapy|therapies|treatment|immunotherapy|product))?"
         r"(?![\w-])")),
     Pattern("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
+    # cell products named by how they were made ("iPSC-derived dopaminergic progenitors", "memory-like NK cells")
+    Pattern("THERAPY", re.compile(r"\b(?:(?:cytokine-induced )?memory-like|CAR[- ]NK|TCR-T|TCR-engineered|gene-modified|"
+                                  r"gene-edited)\s+(?:[\w-]+\s+){0,2}?(?:cells?|progenitors?|lymphocytes?)\b")),
+    Pattern("THERAPY", re.compile(r"\b(?:TCR|CAR|[A-Z][A-Z0-9-]{1,10}) gene therapy\b")),
     Pattern("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,4}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
     Pattern("THERAPY", re.compile(
         r"\b(?:intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|"
@@ -194,6 +199,21 @@ def pattern_spans(doc: Doc, known: frozenset = frozenset()) -> Iterator[Span]:
             yield span
 
 
+_MADE_FROM = re.compile(r"-(?:derived|armou?red|secreting|expressing)\s+(?:[\w-]+\s+){0,3}?(?:CAR[- ]?T\s+)?"
+                        r"(?:cells?|progenitors?|lymphocytes?)\b")
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9][\w-]*$")
+
+
+def made_from_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Cell products named by how they were made — "iPSC-derived dopaminergic
+    progenitors", "IL-15-armored GPC3 CAR-T cells" — found from the literal "-derived"
+    (a scan for the whole phrase would try every word of the text)."""
+    for match in _MADE_FROM.finditer(text):
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        if before:
+            yield before.start(), match.end()
+
+
 def _all_matches(text: str, lowered) -> Iterator[tuple[str, re.Match]]:
     subject = lowered if lowered is not None else text.lower()
     for label, pattern, folded in _COMPILED:
@@ -234,5 +254,9 @@ def drug_stem_spans(doc: Doc, known: set) -> Iterator[Span]:
 def biomedical_patterns(doc: Doc) -> Doc:
     known = {(s.start, s.end, s.label_) for s in doc.spans.get(CANDIDATES, [])}
     found = [s for s in pattern_spans(doc, known)] + list(drug_stem_spans(doc, known))
+    for start, end in made_from_spans(doc_text(doc)):
+        span = doc.char_span(start, end, label="THERAPY", alignment_mode="expand")
+        if span is not None and "\n" not in span.text:
+            found.append(span)
     doc.spans[CANDIDATES] = list(doc.spans.get(CANDIDATES, [])) + found
     return doc

@@ -71,11 +71,17 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
 
 
 def display_name(mentions: list[LinkedEntity], text: str) -> str:
-    """The canonical name if the article uses it, else the article's most frequent wording."""
+    """The article's most specific wording of the concept when it narrows the canonical
+    name ("triple-negative breast cancer", "allogeneic hematopoietic stem cell
+    transplantation"), else the canonical name if the article uses it, else the article's
+    most frequent wording."""
     canonical = mentions[0].normalized.name
+    wordings = Counter(" ".join(m.text.split()) for m in mentions)
+    narrower = [w for w in wordings if canonical.lower() in w.lower() and len(w) > len(canonical)]
+    if narrower:
+        return max(narrower, key=lambda w: (wordings[w], len(w)))
     if canonical.lower() in text.lower():
         return canonical
-    wordings = Counter(" ".join(m.text.split()) for m in mentions)
     return wordings.most_common(1)[0][0]
 
 
