@@ -43,6 +43,7 @@ class Pattern(NamedTuple):
     label: str
     regex: re.Pattern[str]
     starts: str = ""  # the words a case-insensitive match can begin with, lower-cased, "|"-separated
+    anchor: str = ""  # a word every match holds (regex): the pattern is tried only in windows around it
 
 
 PATTERNS: list[Pattern] = [
@@ -50,7 +51,7 @@ PATTERNS: list[Pattern] = [
         rf"\b(?:anti-)?{_ANTIGEN}(?:[-/]{_ANTIGEN})?"
         rf"(?:[- ](?:targeted|targeting|directed|specific|dual[- ]target(?:ed)?|bispecific|compound))?"
         rf"[- ]?{_CAR}(?:[- ]?cells?)?(?:[- ](?:cell[- ])?(?:therapy|therapies|treatment|immunotherapy|product))?"
-        r"(?![\w-])")),
+        r"(?![\w-])"), anchor=r"CAR"),
     Pattern("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
     # cell products named by how they were made ("iPSC-derived dopaminergic progenitors", "memory-like NK cells")
     Pattern("THERAPY", re.compile(r"\b(?:(?:cytokine-induced )?memory-like|CAR[- ]NK|TCR-T|TCR-engineered|gene-modified|"
@@ -71,7 +72,8 @@ PATTERNS: list[Pattern] = [
         rf"\b(?:(?:anti-)?(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|proteasome|immunomodulatory|hypomethylating|alkylating|"
         r"platinum(?:-based)?|tyrosine kinase|checkpoint|kinase|hormone)\s+"
         r"(?:inhibitors?|(?:monoclonal\s+)?antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|"
-        r"antibody-drug conjugates?|ADCs?)\b")),
+        r"antibody-drug conjugates?|ADCs?)\b"),
+        anchor=r"\b(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|conjugates?|ADCs?)\b"),
     Pattern("CELL_TYPE", re.compile(
         r"\b(?:CD\d{1,3}(?:[+−]|-positive|-negative|-)(?:\s*(?:/|and)?\s*CD\d{1,3}(?:[+−]|-positive|-negative|-))*)\s+"
         r"(?:[A-Za-z-]+\s+){0,5}?"
@@ -158,7 +160,7 @@ def _compile(patterns: list[Pattern]) -> list[tuple[str, re.Pattern[str], bool]]
     a label's alternatives are found in one scan of the text."""
     groups: dict[tuple[str, bool], list[str]] = {}
     for pattern in patterns:
-        if pattern.starts:
+        if pattern.starts or pattern.anchor:
             continue
         regex, folded = _folded(pattern.regex)
         groups.setdefault((pattern.label, folded), []).append(f"(?:{regex.pattern})")
@@ -179,6 +181,9 @@ def _by_start_word(patterns: list[Pattern]) -> tuple[re.Pattern[str], dict[str, 
 
 
 _COMPILED = _compile(PATTERNS)
+#: how far a match may reach before and after its anchor word
+ANCHOR_WINDOW = (60, 60)
+_ANCHORED = [(p.label, p.regex, re.compile(p.anchor)) for p in PATTERNS if p.anchor]
 _START_WORDS, _STARTED = _by_start_word(PATTERNS)
 
 
@@ -221,6 +226,14 @@ def _all_matches(text: str, lowered) -> Iterator[tuple[str, re.Match]]:
             pattern, folded = re.compile(pattern.pattern, re.I), False
         for match in pattern.finditer(lowered if folded else text):
             yield label, match
+    before, after = ANCHOR_WINDOW
+    for label, pattern, anchor in _ANCHORED:
+        seen: set[tuple[int, int]] = set()
+        for hit in anchor.finditer(text):
+            for match in pattern.finditer(text, max(0, hit.start() - before), min(len(text), hit.end() + after)):
+                if match.start() <= hit.start() and hit.end() <= match.end() and match.span() not in seen:
+                    seen.add(match.span())
+                    yield label, match
     for start in _START_WORDS.finditer(subject):
         for label, pattern in _STARTED[start.group(0)]:
             if lowered is None:
