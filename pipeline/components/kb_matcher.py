@@ -6,7 +6,7 @@ start with that token are tried up to the longest such key in the knowledge base
 hash lookup per length, so the cost does not grow with the vocabulary. Hyphens are not
 part of keys ("CAR-T cell" and "CAR T-cell" are one key). Acronyms and short forms are
 looked up case-sensitively, everything else case-folded; matches never cross a line.
-All matches go to the span group ``candidates``, with the concept's index as ``kb_id``.
+All matches go to the doc's ``candidates`` list, with the concept's index as ``kb_id``.
 """
 from __future__ import annotations
 
@@ -22,19 +22,17 @@ CANDIDATES = "candidates"
 
 
 class KbMatcher:
-    def __init__(self, kb: KnowledgeBase, span_key: str = CANDIDATES):
+    def __init__(self, kb: KnowledgeBase):
         self.kb = kb
-        self.span_key = span_key
         # case-sensitive keys nearly all start with a capital or a digit: a plain lower-case
         # token needs no exact lookup unless it is one of the few that start one
         self.plain_exact_starts = frozenset(k for k in kb.exact_first if k.islower() and not any(c.isdigit() for c in k))
 
     def __call__(self, doc: Doc) -> Doc:
         texts = token_texts(doc)
-        spans = list(doc.spans.get(self.span_key, []))
+        spans = candidates(doc)
         for segment in _segments(texts):
             spans += self._match(doc, segment, [texts[i] for i in segment])
-        doc.spans[self.span_key] = spans
         return doc
 
     def _match(self, doc: Doc, tokens: list[int], texts: list[str]) -> list[Span]:
@@ -62,6 +60,12 @@ class KbMatcher:
         return found
 
 
+def candidates(doc: Doc) -> list[Span]:
+    """The candidate spans the components pass on, kept as a plain list with the doc:
+    a span group would rebuild every span each time it is read."""
+    return doc.user_data.setdefault(CANDIDATES, [])
+
+
 def _segments(texts: list[str]) -> list[list[int]]:
     """Token indices of each line, hyphens and white space left out."""
     segments: list[list[int]] = [[]]
@@ -74,7 +78,7 @@ def _segments(texts: list[str]) -> list[list[int]]:
     return [s for s in segments if s]
 
 
-@Language.factory("kb_matcher", default_config={"kb_file": None, "span_key": CANDIDATES})
-def make_kb_matcher(nlp: Language, name: str, kb_file: Optional[str], span_key: str) -> KbMatcher:
+@Language.factory("kb_matcher", default_config={"kb_file": None})
+def make_kb_matcher(nlp: Language, name: str, kb_file: Optional[str]) -> KbMatcher:
     from pathlib import Path
-    return KbMatcher(load_kb(Path(kb_file) if kb_file else KB_FILE), span_key)
+    return KbMatcher(load_kb(Path(kb_file) if kb_file else KB_FILE))

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
-from .kb_matcher import CANDIDATES
+from .kb_matcher import candidates
 from .line_sentencizer import SentenceIndex, doc_text
 
 MENTIONS = "mentions"
@@ -45,7 +45,7 @@ class MentionResolver:
         self.kb = kb
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [s for s in doc.spans.get(CANDIDATES, [])]
+        spans = list(candidates(doc))
         sentences = SentenceIndex(doc)
         spans = self._abbreviations(doc, spans)
         spans = _drop_organization_acronyms(doc, spans)

@@ -16,7 +16,7 @@ Regular expressions over each line of the text, each for one family:
 * adverse events written as findings: "decreased neutrophil count", "elevated alanine
   aminotransferase", "injection-site pain", "dose-limiting toxicities".
 
-Matches go to the ``candidates`` span group without a concept; linking gives them one.
+Matches join the doc's candidates without a concept; linking gives them one.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from typing import Iterator, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .kb_matcher import CANDIDATES
+from .kb_matcher import candidates
 from .line_sentencizer import doc_text, token_texts
 
 _ANTIGEN = r"(?:CD\d{1,3}[a-z]?|CTLA-4|PD-L?1|BCMA|GPRC5D|GD2|HER2|PSMA|GPC3|CLDN18\.2|Claudin ?18\.2|IL-?13R[αa]2|EGFRvIII|EGFR|MSLN|mesothelin|DLL3|B7-H3|ROR1|CEA|MUC1|NY-ESO-1|MAGE-A4|KRAS|TROP2|FAP|CD19/CD22|CD19/CD20|BCMA/CD19|CD19/BCMA|[A-Z][A-Z0-9]{1,6}(?:/[A-Z][A-Z0-9]{1,6})?)"
@@ -265,11 +265,11 @@ def drug_stem_spans(doc: Doc, known: set) -> Iterator[Span]:
 
 @Language.component("biomedical_patterns")
 def biomedical_patterns(doc: Doc) -> Doc:
-    known = {(s.start, s.end, s.label_) for s in doc.spans.get(CANDIDATES, [])}
+    known = {(s.start, s.end, s.label_) for s in candidates(doc)}
     found = [s for s in pattern_spans(doc, known)] + list(drug_stem_spans(doc, known))
     for start, end in made_from_spans(doc_text(doc)):
         span = doc.char_span(start, end, label="THERAPY", alignment_mode="expand")
         if span is not None and "\n" not in span.text:
             found.append(span)
-    doc.spans[CANDIDATES] = list(doc.spans.get(CANDIDATES, [])) + found
+    candidates(doc).extend(found)
     return doc
