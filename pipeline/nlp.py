@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 
 import spacy
@@ -14,8 +13,6 @@ from spacy.tokens import Doc
 
 from .components import (abbreviations, kb_matcher, line_sentencizer, mention_resolver, negation,  # noqa: F401
                          patterns)
-
-warnings.filterwarnings("ignore", message=r".*\[W036\].*")
 
 
 class TextKeepingTokenizer:
