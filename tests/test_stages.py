@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalization.findings import longest_follow_up
+from pipeline.normalization.study_numbers import longest_follow_up
 from pipeline.normalization.quantities import PATIENT_COUNT, to_number
 from pipeline.schema import ArticleRecord, ContentType, RawDocument, Reject, RejectReason, Source
 from pipeline.stages import clean as clean_module
