@@ -9,7 +9,6 @@ number of patients treated and the longest follow-up come from
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ..relating.focus import focus_therapies, key, sentences_of
