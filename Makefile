@@ -35,13 +35,13 @@ $(WORK)/ingested.jsonl: $(STAMP) $(DUMP_FILES) $(COMMON) pipeline/readers.py pip
 $(WORK)/cleaned.jsonl: $(WORK)/ingested.jsonl $(wildcard pipeline/cleaning/*.py) pipeline/stages/clean.py
 	$(PY) -m pipeline clean --out $(OUT)
 
-$(WORK)/entities.jsonl: $(WORK)/cleaned.jsonl $(wildcard pipeline/components/*.py) pipeline/stages/ner.py $(wildcard models/vocabulary/*)
+$(WORK)/entities.jsonl: $(WORK)/cleaned.jsonl $(wildcard pipeline/components/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/ner.py $(wildcard models/vocabulary/*) $(wildcard models/kb/*)
 	$(PY) -m pipeline ner --out $(OUT)
 
-$(WORK)/relations.jsonl: $(WORK)/entities.jsonl pipeline/stages/relations.py
+$(WORK)/relations.jsonl: $(WORK)/entities.jsonl $(wildcard pipeline/relating/*.py) pipeline/stages/relations.py
 	$(PY) -m pipeline relations --out $(OUT)
 
-$(WORK)/normalized.jsonl: $(WORK)/relations.jsonl $(wildcard pipeline/normalization/*.py) pipeline/stages/normalize.py
+$(WORK)/normalized.jsonl: $(WORK)/relations.jsonl $(wildcard pipeline/normalization/*.py) $(wildcard pipeline/relating/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/normalize.py
 	$(PY) -m pipeline normalize --out $(OUT)
 
 $(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py

@@ -63,3 +63,28 @@ def test_word_numbers_and_durations_in_days():
     [finding] = article(text).findings
     assert finding.patients == 5
     assert (finding.follow_up.value, finding.follow_up.unit) == (487, "day")
+
+
+ADD_ON_TRIAL = """Tucatinib plus trastuzumab and capecitabine extends survival in HER2-positive breast cancer
+In the HER2CLIMB trial, 612 patients were randomized to tucatinib plus trastuzumab and capecitabine or to placebo plus trastuzumab and capecitabine
+Patients who received tucatinib plus trastuzumab and capecitabine had longer progression-free survival
+Overall survival was also longer with tucatinib plus trastuzumab and capecitabine
+Diarrhea was the most common adverse event"""
+
+COMBINATION_TRIAL = """Amivantamab plus lazertinib improves survival in EGFR-mutant non-small cell lung cancer
+In the MARIPOSA trial, 429 patients received amivantamab plus lazertinib and 429 received osimertinib
+Progression-free survival was longer with amivantamab plus lazertinib than with osimertinib
+Rash was the most common adverse event with amivantamab plus lazertinib"""
+
+
+def test_a_drug_added_to_a_backbone_is_studied_with_its_regimen():
+    found = triples(article(ADD_ON_TRIAL))
+    heads = {head for kind, head, tail in found if kind == "HAS_OUTCOME" and tail == "progression-free survival"}
+    assert {"tucatinib plus trastuzumab and capecitabine", "tucatinib"} <= heads
+    assert not heads & {"trastuzumab", "capecitabine"}  # the backbone both arms received
+
+
+def test_a_studied_combination_stands_for_its_drugs_and_the_comparator_gets_nothing():
+    found = triples(article(COMBINATION_TRIAL))
+    heads = {head for kind, head, _ in found if kind in ("HAS_OUTCOME", "CAUSES_ADVERSE_EVENT")}
+    assert heads == {"amivantamab plus lazertinib"}

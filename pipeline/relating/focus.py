@@ -33,8 +33,19 @@ OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|than|control (?:
 NOT_STUDIED = frozenset({"placebo", "standard of care", "best supportive care", "observation", "lymphodepletion",
                          "conditioning regimen", "bridging therapy"})
 #: a modality or class rather than a product: studied only when no product is
-GENERIC = re.compile(r"\b(?:therap(?:y|ies)|treatment|cells?|antibod(?:y|ies)|inhibitors?|conjugates?|vaccines?|"
-                     r"transplant\w*|chemotherapy|immunotherapy|agents?|drugs?|regimen)\b", re.I)
+GENERIC_WORDS = frozenset(
+    "therapy therapie treatment cell antibody antibodie inhibitor conjugate vaccine transplant transplantation "
+    "chemotherapy immunotherapy agent drug regimen car t nk tcr chimeric antigen receptor engineered modified "
+    "gene cellular adoptive autologous allogeneic based monoclonal bispecific targeted stem hematopoietic "
+    "haematopoietic radiotherapy radiation surgery of the and with plus immunosuppressive immunosuppressant "
+    "steroid corticosteroid glucocorticoid standard conventional systemic intensive combination high dose low "
+    "first second line salvage supportive maintenance induction consolidation donor derived blood cord "
+    "peripheral umbilical infused infusion product products platform".split())
+REGIMEN_JOIN = re.compile(r"\s+(?:plus|\+|combined with|in combination with|together with|and|with)\s+|,\s*")
+#: what the other arm received: "placebo plus X and Y", "versus X"
+COMPARATOR_ARM = re.compile(r"(?:placebo (?:plus|and|with|\+)|versus|vs\.?|compared (?:with|to)) (?P<arm>[^.;,()\n]{1,80})")
+#: a regimen named at least this share as often as its heaviest drug stands for the study
+REGIMEN_SHARE = 0.5
 #: a therapy within this share of the heaviest one's weight is studied too
 FOCUS_SHARE = 0.6
 
@@ -51,7 +62,14 @@ class Sentence:
 
 
 def key(entity: Entity) -> str:
-    return (entity.normalized.name if entity.normalized else entity.text).lower()
+    """The concept an entity names, folded so that spelling variants of one wording
+    ("CAR-T cells", "CAR T cell") share it."""
+    return fold(entity.normalized.name if entity.normalized else entity.text)
+
+
+def fold(name: str) -> str:
+    words = re.sub(r"[\s\-\u2010-\u2015]+", " ", name.lower()).strip()
+    return re.sub(r"(?<=[a-z]{3})s$", "", words)
 
 
 def sentences_of(text: str, entities: list[Entity]) -> list[Sentence]:
@@ -83,11 +101,13 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
                 weight[name] += 1.5
             if other_arm and _in_other_arm(sentence.text, entity, sentence.start):
                 weight[name] -= 1.5
-    for name in list(weight):  # a regimen outweighs its parts: "venetoclax plus azacitidine"
-        parts = [p.strip() for p in re.split(r"\s+(?:plus|\+|combined with|in combination with|together with|and)\s+|,\s*",
-                                              name) if p.strip()]
-        if len(parts) > 1:
-            weight[name] = max([weight[name]] + [weight.get(p, 0.0) for p in parts]) + 1.0
+    parts_of = {name: regimen_parts(name) for name in weight if len(regimen_parts(name)) > 1}
+    for name, parts in parts_of.items():
+        # a regimen named about as often as its parts outweighs them: "venetoclax plus azacitidine"
+        heaviest_part = max(weight.get(p, 0.0) for p in parts)
+        alone = heaviest_part - weight[name]  # each naming of the regimen names its drugs too
+        if weight[name] >= REGIMEN_SHARE * alone:
+            weight[name] = max(weight[name], heaviest_part) + 1.0
             for part in parts:
                 if part in weight:
                     weight[part] = min(weight[part], weight[name] - 1.0)
@@ -99,8 +119,70 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
     if best <= 0:
         return []
     focus = [name for name, w in weight.items() if w >= FOCUS_SHARE * best]
-    products = [name for name in focus if not GENERIC.search(name)]
-    return sorted(products or focus, key=lambda n: -weight[n])
+    # a studied regimen stands for its parts, except the one added to a backbone that the
+    # other arm also received ("mRNA-4157 plus pembrolizumab" versus "pembrolizumab alone")
+    plain = fold_text(text)
+    within = {part for name in focus for part in parts_of.get(name, ())}
+    added = [part for name in focus if name in parts_of
+             for part in [_investigational_part(parts_of[name], plain, set(weight) - {name})] if part]
+    focus = [name for name in focus if name not in within]
+    focus += [part for part in dict.fromkeys(added) if part not in focus]
+    focus = _merge_variants(focus, weight)
+    products = [name for name in focus if not generic(name)]
+    return sorted(products or focus, key=lambda n: -weight.get(n, 0.0))
+
+
+def studied_names(focus: list[str]) -> set[str]:
+    """The studied therapies and the drugs of studied regimens: a sentence naming
+    "venetoclax" in an article about "venetoclax plus azacitidine" is about the study."""
+    return set(focus) | {part for name in focus for part in regimen_parts(name)}
+
+
+def fold_text(text: str) -> str:
+    """Text folded as ``fold`` folds names; lines stay apart."""
+    return re.sub(r"[^\S\n]+|[\-\u2010-\u2015]+", " ", text.lower())
+
+
+def _investigational_part(parts: list[str], plain: str, others: set[str]) -> str | None:
+    """The one drug of a regimen that the comparator arm did not also receive."""
+    backbone = {part for part in parts if _is_backbone(part, plain, others)}
+    added = [part for part in parts if part not in backbone]
+    return added[0] if backbone and len(added) == 1 else None
+
+
+def _is_backbone(part: str, plain: str, others: set[str]) -> bool:
+    """The other arm received it too: "placebo plus trastuzumab and capecitabine",
+    "pembrolizumab alone", "versus pembrolizumab"."""
+    if any("placebo" in other and part in regimen_parts(other) for other in others):
+        return True
+    name = re.escape(part)
+    if re.search(rf"\b{name} (?:alone|monotherapy)\b|\b{name} (?:plus|and|with) placebo\b", plain):
+        return True
+    return any(re.search(rf"\b{name}\b", arm.group("arm")) for arm in COMPARATOR_ARM.finditer(plain))
+
+
+def _merge_variants(focus: list[str], weight: dict[str, float]) -> list[str]:
+    """Wordings of one product ("cord blood-derived CAR-NK cells", "CAR-NK cells"): of two
+    studied names where one's words hold the other's, the heavier stands for both."""
+    kept = list(focus)
+    for a in focus:
+        for b in focus:
+            if a != b and a in kept and b in kept and len(regimen_parts(a)) == len(regimen_parts(b)) == 1 \
+                    and re.search(rf"\b{re.escape(b)}\b", a):
+                kept.remove(a if weight.get(a, 0.0) < weight.get(b, 0.0) else b)
+    return kept
+
+
+def regimen_parts(name: str) -> list[str]:
+    """The drugs of a regimen's name ("venetoclax plus azacitidine"), or the name alone."""
+    return [p.strip() for p in REGIMEN_JOIN.split(name) if p.strip()]
+
+
+def generic(name: str) -> bool:
+    """A modality or class ("CAR-T cell therapy", "chemotherapy") rather than a product
+    ("donor-derived CD7 CAR T cells", "tisagenlecleucel")."""
+    return all(word in GENERIC_WORDS or word.rstrip("s") in GENERIC_WORDS
+               for word in re.split(r"[\s\-/]+", fold(name)) if word)
 
 
 def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
@@ -111,6 +193,6 @@ def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
 
 
 def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
-    """A sentence that names therapies, none of them studied."""
+    """A sentence that names therapies, none of them studied (``studied_names``)."""
     named = sentence.therapies()
     return bool(named) and not named & focus

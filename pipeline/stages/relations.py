@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from typing import Optional
 
-from ..relating.focus import Sentence, about_other_therapy, focus_therapies, key, sentences_of
+from ..relating.focus import Sentence, about_other_therapy, focus_therapies, key, sentences_of, studied_names
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from . import per_record
 
@@ -38,6 +38,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
     sentences = sentences_of(text, entities)
     focus = focus_therapies(text, entities, sentences)
     focus_set = set(focus)
+    studied = studied_names(focus)
     heads = {key(e): e for e in reversed(entities) if e.label == "THERAPY"}  # first mention of each therapy
     main_diseases = _main_diseases(text, entities)
     found: dict[tuple[str, str, str], Relation] = {}
@@ -52,7 +53,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
         head = heads[name]
         cell_therapy = bool(CELL_THERAPY.search(name) or CELL_THERAPY.search(head.text))
         for sentence in sentences:
-            other = about_other_therapy(sentence, focus_set)
+            other = about_other_therapy(sentence, studied)
             names_focus = name in sentence.therapies()
             for tail in sentence.entities:
                 if tail.label == "OUTCOME" and not other:
