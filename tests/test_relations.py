@@ -88,3 +88,16 @@ def test_a_studied_combination_stands_for_its_drugs_and_the_comparator_gets_noth
     found = triples(article(COMBINATION_TRIAL))
     heads = {head for kind, head, _ in found if kind in ("HAS_OUTCOME", "CAUSES_ADVERSE_EVENT")}
     assert heads == {"amivantamab plus lazertinib"}
+
+
+HEAD_TO_HEAD = """Lorlatinib beats crizotinib in ALK-positive non-small cell lung cancer
+In the CROWN trial, 149 patients received lorlatinib and 147 received crizotinib
+Progression-free survival at 5 years was 60% with lorlatinib and 8% with crizotinib
+Intracranial response was seen in 82% of patients in the lorlatinib group and 23% in the crizotinib group
+Hyperlipidemia and edema were the most common adverse events with lorlatinib"""
+
+
+def test_the_arm_a_title_sets_against_the_studied_therapy_takes_no_results():
+    found = triples(article(HEAD_TO_HEAD))
+    heads = {head for kind, head, _ in found if kind in ("HAS_OUTCOME", "CAUSES_ADVERSE_EVENT")}
+    assert heads == {"lorlatinib"}

@@ -13,7 +13,7 @@ comparison without naming the focus, is about something else.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..schema import Entity
@@ -22,7 +22,7 @@ from ..text import sentence_spans
 GIVEN = re.compile(r"\b(?:treated with|treatment with|received|receiving|infus\w*|administ\w*|dosed|given|"
                    r"underwent|after \w+(?:[- ]\w+)? (?:therapy|treatment|infusion)|with (?:a |an |the )?single|"
                    r"approved|approval|achieved|led to|resulted in)\b", re.I)
-OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|than|control (?:group|arm)|comparator|placebo|"
+OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:it |them )?(?:with|to)|than|control (?:group|arm)|comparator|placebo|"
                        r"beats?|over|outperform\w*|superior to|(?:non-?)?inferior to|instead of|switch\w* from|"
                        r"standard[- ]of[- ]care|standard (?:therapy|treatment|chemotherapy)|investigator'?s choice|"
                        r"physician'?s choice|prior|previous(?:ly)?|had (?:received|failed)|failed|after failure|"
@@ -44,6 +44,10 @@ GENERIC_WORDS = frozenset(
 REGIMEN_JOIN = re.compile(r"\s+(?:plus|\+|combined with|in combination with|together with|and|with)\s+|,\s*")
 #: what the other arm received: "placebo plus X and Y", "versus X"
 COMPARATOR_ARM = re.compile(r"(?:placebo (?:plus|and|with|\+)|versus|vs\.?|compared (?:with|to)) (?P<arm>[^.;,()\n]{1,80})")
+#: a therapy placed as the other arm in the title, or this often and in this share of its
+#: mentions, is a comparator
+COMPARATOR_MENTIONS = 2
+COMPARATOR_SHARE = 1 / 3
 #: a regimen named at least this share as often as its heaviest drug stands for the study
 REGIMEN_SHARE = 0.5
 #: a therapy within this share of the heaviest one's weight is studied too
@@ -87,6 +91,9 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
     """The therapies the article studies, heaviest first."""
     title_end = text.find("\n") if "\n" in text else len(text)
     weight: dict[str, float] = defaultdict(float)
+    mentions: Counter[str] = Counter()
+    as_other_arm: Counter[str] = Counter()  # mentions placed as the comparator, the prior line…
+    in_title_as_other_arm: set[str] = set()
     for sentence in sentences:
         other_arm = bool(OTHER_ARM.search(sentence.text))
         given = bool(GIVEN.search(sentence.text))
@@ -94,6 +101,7 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
             if entity.label != "THERAPY":
                 continue
             name = key(entity)
+            mentions[name] += 1
             weight[name] += 1.0
             if entity.end <= title_end:
                 weight[name] += 3.0
@@ -101,6 +109,9 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
                 weight[name] += 1.5
             if other_arm and _in_other_arm(sentence.text, entity, sentence.start):
                 weight[name] -= 1.5
+                as_other_arm[name] += 1
+                if entity.end <= title_end:
+                    in_title_as_other_arm.add(name)
     parts_of = {name: regimen_parts(name) for name in weight if len(regimen_parts(name)) > 1}
     for name, parts in parts_of.items():
         # a regimen named about as often as its parts outweighs them: "venetoclax plus azacitidine"
@@ -128,6 +139,10 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
     focus = [name for name in focus if name not in within]
     focus += [part for part in dict.fromkeys(added) if part not in focus]
     focus = _merge_variants(focus, weight)
+    # "sotorasib beats docetaxel": a therapy mostly named as the other arm is not studied
+    compared = {name for name in focus if name in in_title_as_other_arm or
+                as_other_arm[name] >= max(COMPARATOR_MENTIONS, COMPARATOR_SHARE * mentions[name])}
+    focus = [name for name in focus if name not in compared] or focus
     products = [name for name in focus if not generic(name)]
     return sorted(products or focus, key=lambda n: -weight.get(n, 0.0))
 
