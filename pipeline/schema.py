@@ -172,6 +172,40 @@ class FollowUp(Record):
     unit: DurationUnit
 
 
+class StatedValue(Record):
+    """A number the article states for a result: "73%", "11.9 months", "HR 0.66"."""
+    value: Union[int, float]
+    unit: Optional[str] = Field(None, description="'%', a duration unit, or null for a bare number")
+    evidence: Evidence
+
+
+class OutcomeResult(Record):
+    """An outcome as a finding reports it: its canonical name, the mention it was read
+    from, and what the article says of it."""
+    name: str
+    entity: str = Field(description="id of the OUTCOME entity")
+    negated: bool = False
+    result: Optional[StatedValue] = None
+
+
+class AdverseEventResult(Record):
+    name: str
+    entity: str = Field(description="id of the ADVERSE_EVENT entity")
+    negated: bool = False
+    grade: Optional[str] = Field(None, description="'3', '3-4', '>=3' as stated")
+    result: Optional[StatedValue] = Field(None, description="the share or count of patients, as stated")
+
+
+class AgeStated(Record):
+    """The patients' age as stated: one age, a median or mean, or a range."""
+    kind: Literal["single", "median", "mean", "range"]
+    value: Optional[Union[int, float]] = None
+    low: Optional[Union[int, float]] = None
+    high: Optional[Union[int, float]] = None
+    unit: DurationUnit = "year"
+    evidence: Evidence
+
+
 class Finding(Record):
     therapy: str = Field(min_length=1)
     therapy_id: Optional[str] = None
@@ -183,6 +217,16 @@ class Finding(Record):
     adverse_events: list[str] = Field(default_factory=list)
     patients: Optional[int] = Field(None, ge=0)
     follow_up: Optional[FollowUp] = None
+    therapy_entity: Optional[str] = Field(None, description="id of the therapy's first mention")
+    disease_entity: Optional[str] = Field(None, description="id of the disease's first mention")
+    outcome_results: list[OutcomeResult] = Field(default_factory=list)
+    adverse_event_results: list[AdverseEventResult] = Field(default_factory=list)
+    patients_evidence: Optional[Evidence] = None
+    follow_up_evidence: Optional[Evidence] = None
+    age: Optional[AgeStated] = None
+    phase: Optional[str] = Field(None, description="trial phase as stated: '1', '1/2', '2', '3', '4'")
+    trial: Optional[str] = Field(None, description="trial name as stated: 'ZUMA-7', 'CARTITUDE-1'")
+    citation: Optional[str] = Field(None, description="DOI of the paper the article reports")
 
 
 class LinkedEntity(Entity):

@@ -10,13 +10,17 @@ number of patients treated and the longest follow-up come from
 from __future__ import annotations
 
 from collections import Counter
+from typing import Sequence
 
 from ..relating.focus import focus_therapies, key, sentences_of
-from ..schema import Finding, LinkedEntity, Relation
+from ..schema import Citation, Finding, LinkedEntity, Relation
+from .results import adverse_event_result, outcome_result
+from .study_design import patient_age, trial_name, trial_phase
 from .study_numbers import longest_follow_up, treated_count
 
 
-def build_findings(text: str, entities: list[LinkedEntity], relations: list[Relation]) -> list[Finding]:
+def build_findings(text: str, entities: list[LinkedEntity], relations: list[Relation],
+                   citations: Sequence[Citation] = ()) -> list[Finding]:
     sentences = sentences_of(text, entities)
     focus = focus_therapies(text, entities, sentences)
     if not focus:
@@ -24,6 +28,8 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
     by_id = {e.id: e for e in entities}
     patients = treated_count(sentences, set(focus))
     follow_up = longest_follow_up(text)
+    design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities),
+                  citation=next((c.doi for c in citations if c.doi), None))
     findings = []
     for name in focus:
         related = [(r.type, by_id[r.tail]) for r in relations
@@ -41,7 +47,12 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                 cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
                 outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
                 adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
-                patients=patients, follow_up=follow_up))
+                patients=patients, follow_up=follow_up,
+                therapy_entity=therapy[0].id,
+                disease_entity=_first_mention(disease, entities).id if disease else None,
+                outcome_results=_results("HAS_OUTCOME", related, entities, text),
+                adverse_event_results=_results("CAUSES_ADVERSE_EVENT", related, entities, text),
+                **design))
     return findings
 
 
@@ -71,6 +82,25 @@ def _study_diseases(text: str, entities: list[LinkedEntity], treated: list[Linke
     counts = Counter(key(e) for e in entities if e.label == "DISEASE")
     top = max(treated, key=lambda d: counts[key(d)])
     return [d for d in treated if key(d) in in_title or d is top or counts[key(d)] >= 2]
+
+
+def _results(kind: str, related: list[tuple[str, LinkedEntity]], entities: list[LinkedEntity],
+             text: str) -> list:
+    """One result per related concept, read from its first mention that states a value
+    (else its first mention), in the order the article gives them."""
+    label = "OUTCOME" if kind == "HAS_OUTCOME" else "ADVERSE_EVENT"
+    read = outcome_result if label == "OUTCOME" else adverse_event_result
+    same_label = [e for e in entities if e.label == label]
+    results = []
+    for tail in sorted(_distinct([t for k, t in related if k == kind]), key=lambda e: e.start):
+        candidates = [read(m, text, same_label) for m in same_label if key(m) == key(tail)]
+        stated = [r for r in candidates if r.result or getattr(r, "grade", None)]
+        results.append(stated[0] if stated else read(tail, text, same_label))
+    return results
+
+
+def _first_mention(concept: LinkedEntity, entities: list[LinkedEntity]) -> LinkedEntity:
+    return next(e for e in entities if e.label == concept.label and key(e) == key(concept))
 
 
 def _distinct(entities: list[LinkedEntity]) -> list[LinkedEntity]:

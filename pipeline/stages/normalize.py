@@ -20,7 +20,8 @@ def normalize_document(record: RelationDocument) -> ArticleRecord:
     names: dict[tuple[str, str], Normalized] = {}
     entities = [link(e, linker, names) for e in record.entities]
     data = record.model_dump(exclude={"entities", "encoding"})
-    return ArticleRecord(**data, entities=entities, findings=build_findings(record.text, entities, record.relations))
+    return ArticleRecord(**data, entities=entities, findings=build_findings(record.text, entities, record.relations,
+                                                                                    record.citations))
 
 
 normalize = per_record(STAGE, normalize_document)

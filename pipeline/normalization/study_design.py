@@ -1,0 +1,85 @@
+"""Study design as the article states it: trial phase, trial name and the patients' age.
+
+- Phase: "phase 3", "phase III", "phase 1b/2", "Phase I/II" -> "3", "3", "1b/2", "1/2"; the
+  first one stated, since news reports open with the study they report.
+- Trial name: a name the text calls a trial or study ("the ZUMA-7 trial", "in the phase 3
+  CodeBreaK 200 study", "CARTITUDE-1 (NCT03548207)") that is written as a proper name
+  (capitals with letters or digits) and is not a therapy, disease or antigen mention.
+- Age: "median age 62 years", "a mean age of 8.5", "aged 18 to 65", "a 45-year-old
+  woman", "between 3 and 17 years".
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..schema import AgeStated, Evidence, LinkedEntity
+
+ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_PHASE_NUMBER = r"(?:[1-4]|iv|i{1,3})[ab]?"
+PHASE = re.compile(rf"\bphase\s*(?P<first>{_PHASE_NUMBER})(?:\s*(?:/|-|–|and)\s*(?P<second>{_PHASE_NUMBER}))?\b", re.I)
+#: a proper name: "ZUMA-7", "CodeBreaK 200", "DESTINY-Breast04", "KEYNOTE-189", "HER2CLIMB", "CROWN"
+_NAME = r"(?P<name>(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Z][\w]*(?:[- ](?:[A-Z][\w]*|\d{1,4}[A-Za-z]{0,3}))?(?:-\d{1,4}[A-Za-z]?)?)"
+TRIAL = re.compile(rf"{_NAME}(?:\s+(?:phase\s*{_PHASE_NUMBER}(?:/{_PHASE_NUMBER})?\s+)?(?:clinical\s+)?(?:trial|study)\b"
+                   rf"|\s*\(\s*NCT\d{{8}}\s*\))")
+NOT_TRIAL_NAMES = frozenset({"FDA", "EMA", "NMPA", "US", "USA", "UK", "EU", "NEJM", "RCT", "ASCO", "ASH", "ESMO", "EHA",
+                             "AACR", "CAR", "CAR-T", "TCR", "II", "III", "IV", "The", "This", "A", "An", "In", "Phase",
+                             "China", "Chinese", "Japan", "Europe", "European", "American", "National"})
+_AGE_NUMBER = r"\d{1,3}(?:\.\d)?"
+AGE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("median", re.compile(rf"\bmedian age(?: of (?:the )?(?:patients|participants))?(?: was| of|:|,)?\s*(?P<value>{_AGE_NUMBER})"
+                          rf"(?:\s*years?)?(?:\s*\(range,?\s*(?P<low>{_AGE_NUMBER})\s*(?:-|–|to)\s*(?P<high>{_AGE_NUMBER}))?",
+                          re.I)),
+    ("mean", re.compile(rf"\b(?:mean|average) age(?: of (?:the )?(?:patients|participants))?(?: was| of|:|,)?\s*"
+                        rf"(?P<value>{_AGE_NUMBER})", re.I)),
+    ("range", re.compile(rf"\b(?:aged|ages?|age range(?: of| was)?|between the ages of|between)\s+(?P<low>{_AGE_NUMBER})"
+                         rf"\s*(?:-|–|to|and)\s*(?P<high>{_AGE_NUMBER})\s*(?:years|-year|\))", re.I)),
+    ("single", re.compile(rf"\b(?P<value>{_AGE_NUMBER})[- ]years?[- ]old\b", re.I)),
+]
+
+
+def trial_phase(text: str) -> Optional[str]:
+    match = PHASE.search(text)
+    if not match:
+        return None
+    phase = _phase_number(match.group("first"))
+    return f"{phase}/{_phase_number(match.group('second'))}" if match.group("second") else phase
+
+
+def trial_name(text: str, entities: list[LinkedEntity]) -> Optional[str]:
+    """The first proper name the text calls a trial or study."""
+    named = [(e.start, e.end) for e in entities if e.label in ("THERAPY", "DISEASE", "ANTIGEN")]
+    for match in TRIAL.finditer(text):
+        name, start = match.group("name"), match.start("name")
+        if name in NOT_TRIAL_NAMES or name.split()[0] in NOT_TRIAL_NAMES or re.fullmatch(r"[A-Z][a-z]+", name):
+            continue
+        if any(s < start + len(name) and start < e for s, e in named):
+            continue
+        return name
+    return None
+
+
+def patient_age(text: str) -> Optional[AgeStated]:
+    """The first age statement, a median or mean before a range before one patient's age."""
+    for kind, pattern in AGE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            groups = match.groupdict()
+            return AgeStated(kind=kind, value=_number(groups.get("value")), low=_number(groups.get("low")),
+                             high=_number(groups.get("high")),
+                             evidence=Evidence(start=match.start(), end=match.end()))
+    return None
+
+
+def _phase_number(raw: str) -> str:
+    raw = raw.lower()
+    suffix = raw[-1] if raw[-1] in "ab" and raw not in ROMAN else ""
+    core = raw[:-1] if suffix else raw
+    return ROMAN.get(core, core) + suffix
+
+
+def _number(raw: Optional[str]) -> Optional[float | int]:
+    if raw is None:
+        return None
+    value = float(raw)
+    return int(value) if value.is_integer() else value
