@@ -101,3 +101,23 @@ def test_the_arm_a_title_sets_against_the_studied_therapy_takes_no_results():
     found = triples(article(HEAD_TO_HEAD))
     heads = {head for kind, head, _ in found if kind in ("HAS_OUTCOME", "CAUSES_ADVERSE_EVENT")}
     assert heads == {"lorlatinib"}
+
+
+def test_targets_read_through_a_class_in_apposition_and_go_to_the_nearest_drug():
+    text = ("Nivolumab plus ipilimumab in colorectal cancer\n"
+            "Patients received nivolumab, which targets PD-1, and ipilimumab, which blocks CTLA-4\n"
+            "Osimertinib is an oral inhibitor that blocks mutant EGFR\n"
+            "The objective response rate was 69%")
+    found = {(head, tail) for kind, head, tail in triples(article(text)) if kind == "TARGETS"}
+    assert {("nivolumab", "PD-1"), ("ipilimumab", "CTLA-4"), ("osimertinib", "EGFR")} <= found
+    assert ("nivolumab", "CTLA-4") not in found and ("ipilimumab", "PD-1") not in found
+
+
+def test_a_cell_therapy_uses_the_cells_it_is_made_of_not_the_ones_it_depletes():
+    text = ("CD19 CAR T cells in lupus\n"
+            "Autologous CAR T cells were made from the patients' T cells and infused after lymphodepletion\n"
+            "The CAR T cells depleted B cells within days and all patients reached remission")
+    found = {(head, tail) for kind, head, tail in triples(article(text)) if kind == "USES_CELL_TYPE"}
+    tails = {tail for _, tail in found}
+    assert "T cell" in tails or "T cells" in tails or any("T cell" in t for t in tails)
+    assert not any(t.lower().startswith("b cell") for t in tails)

@@ -15,12 +15,21 @@ import re
 from collections import Counter
 from typing import Optional
 
-from ..relating.focus import Sentence, about_other_therapy, focus_therapies, key, sentences_of, studied_names
+from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
+                             studied_names)
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from . import per_record
 
 STAGE = "relations"
-TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|bispecific|specific|engager|×|x\b|/)", re.I)
+TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|bispecific|specific|engager|inhibit\w*|"
+                        r"block\w*|antagonist|agonist|antibod\w*|conjugate|degrad\w*|recogni[sz]\w*|edit\w*|knock\w*|"
+                        r"silenc\w*|deliver\w*|encod\w*|copy of|×|x\b|/)", re.I)
+#: how far a target may stand from the therapy said to target it
+TARGET_DISTANCE = 60
+#: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
+ACTED_ON = re.compile(r"\b(?:deplet\w*|eliminat\w*|kill\w*|attack\w*|destroy\w*|target\w*|reset\w*|reconstitut\w*|"
+                      r"recover\w*|return\w*|repopulat\w*|reappear\w*|aplasia|malignant|autoreactive)\b", re.I)
+ENGINEERED_CELLS = re.compile(r"\bcar\b|car-|engineered|modified|transduced|armou?red|product", re.I)
 TREAT_CUE = re.compile(r"\b(?:in|for|with|treat\w*|patients|children|adults|against)\b", re.I)
 CELL_THERAPY = re.compile(r"cell|car\b|car-|car |tcr|til\b|lymphocyte|nk\b|leucel|-cel\b|autotemcel|transplant|stem|"
                           r"infusion|graft|islet|progenitor", re.I)
@@ -62,12 +71,19 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                     add("CAUSES_ADVERSE_EVENT", head, tail, sentence)
                 elif tail.label == "DISEASE" and key(tail) in main_diseases and not other:
                     add("TREATS", head, tail, sentence)
-                elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or
-                                                  (names_focus and TARGET_CUE.search(sentence.text))):
+                elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or (
+                        (names_focus or not _products(sentence)) and TARGET_CUE.search(sentence.text)
+                        and _nearest_therapy(tail, sentence) in (None, name)
+                        and _said_to_target(tail, sentence, entities) in (None, name))):
                     add("TARGETS", head, tail, sentence)
-                elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text):
+                elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
+                        and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                     add("USES_CELL_TYPE", head, tail, sentence)
     for sentence in sentences:
+        for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
+            stated = _said_to_target(tail, sentence, entities)
+            if stated:  # "daratumumab, an antibody that targets CD38"
+                add("TARGETS", heads[stated], tail, sentence)
         for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
             for tail in sentence.entities:
                 if tail.label == "ANTIGEN" and head.start <= tail.start and tail.end <= head.end:
@@ -88,6 +104,48 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
         return set()
     top = counts.most_common(1)[0][1]
     return in_title | {name for name, n in counts.items() if n >= max(2, 0.5 * top)}
+
+
+def _said_to_target(tail: Entity, sentence: Sentence, entities: list[Entity]) -> Optional[str]:
+    """The product the sentence says targets the antigen: a target cue stands between them,
+    close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
+    stated = [(distance, key(head)) for head in sentence.entities
+              if head.label == "THERAPY" and not generic(key(head))
+              for distance in [_target_distance(head, tail, sentence, entities)] if distance is not None]
+    return min(stated)[1] if stated else None
+
+
+def _target_distance(head: Entity, tail: Entity, sentence: Sentence, entities: list[Entity]) -> Optional[int]:
+    """How far the antigen stands from the therapy when a target cue stands between them,
+    and the therapy is not named by another target ("a BRAF inhibitor" targets BRAF only)."""
+    if head.start <= tail.start and tail.end <= head.end:
+        return None
+    if any(e.label == "ANTIGEN" and head.start <= e.start and e.end <= head.end for e in entities):
+        return None
+    lo, hi = (head.end, tail.start) if head.end <= tail.start else (tail.end, head.start)
+    between = list(sentence.text[lo - sentence.start:hi - sentence.start])
+    for other in sentence.entities:  # "anti-" inside "anti-CD38 antibodies" is that therapy's cue
+        if other.label == "THERAPY" and lo <= other.start and other.end <= hi:
+            between[other.start - lo:other.end - lo] = " " * (other.end - other.start)
+    if hi - lo <= TARGET_DISTANCE and TARGET_CUE.search("".join(between)):
+        return hi - lo
+    return None
+
+
+def _products(sentence: Sentence) -> set[str]:
+    """The therapies a sentence names, classes and modalities aside."""
+    return {name for name in sentence.therapies() if not generic(name)}
+
+
+def _nearest_therapy(tail: Entity, sentence: Sentence) -> Optional[str]:
+    """The product named nearest the mention: "nivolumab (anti-PD-1) plus ipilimumab
+    (anti-CTLA-4)" gives PD-1 to nivolumab alone; a class in apposition ("a monoclonal
+    antibody that targets CD38") does not count."""
+    therapies = [e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))
+                 and not (e.start <= tail.start and tail.end <= e.end)]
+    if not therapies:
+        return None
+    return key(min(therapies, key=lambda e: min(abs(tail.start - e.end), abs(e.start - tail.end))))
 
 
 def _inside_any(tail: Entity, entities: list[Entity], name: str) -> bool:
