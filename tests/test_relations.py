@@ -121,3 +121,13 @@ def test_a_cell_therapy_uses_the_cells_it_is_made_of_not_the_ones_it_depletes():
     tails = {tail for _, tail in found}
     assert "T cell" in tails or "T cells" in tails or any("T cell" in t for t in tails)
     assert not any(t.lower().startswith("b cell") for t in tails)
+
+
+def test_treatments_in_the_patients_history_are_not_the_studied_one():
+    text = ("Engineered T cells shrink lung metastases of pancreatic cancer\n"
+            "The team reported a case of TCR gene therapy in a woman with metastatic pancreatic cancer\n"
+            "She had undergone pancreaticoduodenectomy and several lines of chemotherapy including gemcitabine\n"
+            "After the infusion of the TCR-engineered T cells, the metastases shrank by 72%, a partial response")
+    found = triples(article(text))
+    heads = {head for kind, head, _ in found if kind == "HAS_OUTCOME"}
+    assert heads and not heads & {"pancreaticoduodenectomy", "gemcitabine", "chemotherapy"}

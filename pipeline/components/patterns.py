@@ -48,7 +48,7 @@ class Pattern(NamedTuple):
 
 PATTERNS: list[Pattern] = [
     Pattern("THERAPY", re.compile(
-        rf"\b(?:anti-)?{_ANTIGEN}(?:[-/]{_ANTIGEN})?"
+        rf"\b(?:[Aa]nti-)?{_ANTIGEN}(?:[-/]{_ANTIGEN})?"
         rf"(?:[- ](?:targeted|targeting|directed|specific|dual[- ]target(?:ed)?|bispecific|compound))?"
         rf"[- ]?{_CAR}(?:[- ]?cells?)?(?:[- ](?:cell[- ])?(?:therapy|therapies|treatment|immunotherapy|product))?"
         r"(?![\w-])"), anchor=r"CAR"),
@@ -69,7 +69,7 @@ PATTERNS: list[Pattern] = [
                                   re.I)),
     Pattern("THERAPY", re.compile(r"\b(?:radical |partial |total |cytoreductive )?[a-z]{3,}ectomy\b", re.I)),
     Pattern("THERAPY", re.compile(
-        rf"\b(?:(?:anti-)?(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|proteasome|immunomodulatory|hypomethylating|alkylating|"
+        rf"\b(?:(?:[Aa]nti-)?(?!AAV|HIV|HBV|HCV|HPV|EBV|CMV|drug){_ANTIGEN}|proteasome|immunomodulatory|hypomethylating|alkylating|"
         r"platinum(?:-based)?|tyrosine kinase|checkpoint|kinase|hormone)\s+"
         r"(?:inhibitors?|(?:monoclonal\s+)?antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|"
         r"antibody-drug conjugates?|ADCs?)\b"),

@@ -26,7 +26,8 @@ OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:it |them )?(?:with|to)|th
                        r"beats?|over|outperform\w*|superior to|(?:non-?)?inferior to|instead of|switch\w* from|"
                        r"standard[- ]of[- ]care|standard (?:therapy|treatment|chemotherapy)|investigator'?s choice|"
                        r"physician'?s choice|prior|previous(?:ly)?|had (?:received|failed)|failed|after failure|"
-                       r"refractory to|resistant to|before (?:the )?(?:trial|study)|earlier lines?|lines? of therapy|"
+                       r"refractory to|resistant to|before (?:the )?(?:trial|study)|earlier lines?|"
+                       r"lines? of (?:\w+ )?(?:therapy|treatment|chemotherapy)|had (?:undergone|underwent)|despite|"
                        r"background|conventional|lymphodeplet\w*|conditioning|premedicat\w*|prophyla\w*|bridging|"
                        r"pretreat\w*|supportive)\b", re.I)
 #: arms that are never the therapy under study
