@@ -36,7 +36,10 @@ ADVERSE_CONTEXT = re.compile(
 #: diseases that a toxicity sentence names as the patients' cancer, not as a toxicity
 NEOPLASM = re.compile(r"cancer|carcinoma|lymphoma|leuka?emia|myeloma|tumou?r|neoplasm|sarcoma|glioma|melanoma|"
                       r"blastoma|malignanc", re.I)
-_COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|together with)\s*$", re.I)
+#: "plus", "combined with", with the dose or route of the next drug: "plus low-dose ipilimumab"
+_COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|together with)\s*"
+                          r"(?:(?:(?:low|high|standard|reduced|fixed|full)[- ]dose|short[- ]term|oral|intravenous|"
+                          r"subcutaneous)\s+)?$", re.I)
 _AND = re.compile(r"^\s*(?:,|and|, and)\s*$", re.I)
 
 

@@ -43,6 +43,7 @@ GENERIC_WORDS = frozenset(
     "first second line salvage supportive maintenance induction consolidation donor derived blood cord "
     "peripheral umbilical infused infusion product products platform".split())
 REGIMEN_JOIN = re.compile(r"\s+(?:plus|\+|combined with|in combination with|together with|and|with)\s+|,\s*")
+DOSE_OR_ROUTE = re.compile(r"^(?:(?:low|high|standard|reduced|fixed|full) dose|short term|oral|intravenous|subcutaneous)\s+")
 #: what the other arm received: "placebo plus X and Y", "versus X"
 COMPARATOR_ARM = re.compile(r"(?:placebo (?:plus|and|with|\+)|versus|vs\.?|compared (?:with|to)) (?P<arm>[^.;,()\n]{1,80})")
 #: a therapy placed as the other arm in the title, or this often and in this share of its
@@ -178,20 +179,30 @@ def _is_backbone(part: str, plain: str, others: set[str]) -> bool:
 
 
 def _merge_variants(focus: list[str], weight: dict[str, float]) -> list[str]:
-    """Wordings of one product ("cord blood-derived CAR-NK cells", "CAR-NK cells"): of two
-    studied names where one's words hold the other's, the heavier stands for both."""
+    """Wordings of one product ("cord blood-derived CAR-NK cells" and "CAR-NK cells",
+    "anti-CD19 CAR-T therapy" and "CD19 CAR T cells"): of two studied names where one's
+    words hold the other's, or whose specific words are the same, the heavier stands for
+    both."""
     kept = list(focus)
     for a in focus:
         for b in focus:
             if a != b and a in kept and b in kept and len(regimen_parts(a)) == len(regimen_parts(b)) == 1 \
-                    and re.search(rf"\b{re.escape(b)}\b", a):
+                    and (re.search(rf"\b{re.escape(b)}\b", a) or _specific_words(a) == _specific_words(b) != set()):
                 kept.remove(a if weight.get(a, 0.0) < weight.get(b, 0.0) else b)
     return kept
 
 
+def _specific_words(name: str) -> set[str]:
+    """The words that set a product apart from its modality: {"cd19"} in "anti-CD19 CAR-T therapy"."""
+    return {word for word in re.split(r"[\s\-/]+", fold(name)) if word and word != "anti"
+            and word not in GENERIC_WORDS and word.rstrip("s") not in GENERIC_WORDS}
+
+
 def regimen_parts(name: str) -> list[str]:
-    """The drugs of a regimen's name ("venetoclax plus azacitidine"), or the name alone."""
-    return [p.strip() for p in REGIMEN_JOIN.split(name) if p.strip()]
+    """The drugs of a regimen's name ("venetoclax plus azacitidine", "nivolumab plus
+    low-dose ipilimumab"), or the name alone."""
+    parts = [DOSE_OR_ROUTE.sub("", p).strip() for p in REGIMEN_JOIN.split(name)]
+    return [p for p in parts if p]
 
 
 def generic(name: str) -> bool:
