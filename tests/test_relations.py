@@ -131,3 +131,15 @@ def test_treatments_in_the_patients_history_are_not_the_studied_one():
     found = triples(article(text))
     heads = {head for kind, head, _ in found if kind == "HAS_OUTCOME"}
     assert heads and not heads & {"pancreaticoduodenectomy", "gemcitabine", "chemotherapy"}
+
+
+def test_adverse_events_blamed_on_another_therapy_go_to_it():
+    text = ("Rituximab first-line in pemphigus\n"
+            "Long-term use of corticosteroids brings serious side effects, such as diabetes and osteoporosis\n"
+            "Patients received rituximab and 89% reached complete remission\n"
+            "The transient cytopenias were mainly attributed to the lymphodepleting chemotherapy")
+    found = triples(article(text))
+    assert ("CAUSES_ADVERSE_EVENT", "glucocorticoids", "osteoporosis") in found
+    assert ("CAUSES_ADVERSE_EVENT", "rituximab", "osteoporosis") not in found
+    assert not any(kind == "CAUSES_ADVERSE_EVENT" and head == "rituximab" and "cytopenia" in tail
+                   for kind, head, tail in found)

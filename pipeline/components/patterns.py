@@ -57,7 +57,7 @@ PATTERNS: list[Pattern] = [
     Pattern("THERAPY", re.compile(r"\b(?:(?:cytokine-induced )?memory-like|CAR[- ]NK|TCR-T|TCR-engineered|gene-modified|"
                                   r"gene-edited)\s+(?:[\w-]+\s+){0,2}?(?:cells?|progenitors?|lymphocytes?)\b")),
     Pattern("THERAPY", re.compile(r"\b(?:TCR|CAR|[A-Z][A-Z0-9-]{1,10}) gene therapy\b")),
-    Pattern("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,4}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
+    Pattern("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,6}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
     Pattern("THERAPY", re.compile(
         r"\b(?:intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|"
         r"high-dose|combination|cytotoxic|palliative)\s+"

@@ -24,6 +24,16 @@ STAGE = "relations"
 TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|bispecific|specific|engager|inhibit\w*|"
                         r"block\w*|antagonist|agonist|antibod\w*|conjugate|degrad\w*|recogni[sz]\w*|edit\w*|knock\w*|"
                         r"silenc\w*|deliver\w*|encod\w*|copy of|×|x\b|/)", re.I)
+#: a therapy blamed for the adverse events named after it
+BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\s+\w+){0,3}\s+(?:brings?|caus\w+|"
+                          r"leads? to|led to|induc\w+|results? in|has|had)\b[^.;]{0,30}\b(?:side effects?|toxicit\w+|"
+                          r"adverse|complications?)", re.I)
+#: "… were mainly attributed to the lymphodepleting chemotherapy"
+BLAMED_LATER = re.compile(r"^[^.;]{0,40}\b(?:attributed|related|due|linked|ascribed) to\s+(?:the\s+)?$", re.I)
+BLAMED_BEFORE = re.compile(r"\b(?:side effects?|adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|complications?|"
+                           r"events?)\s+(?:of|from|caused by|due to|related to|associated with|attributed to|induced by)"
+                           r"(?:\s+(?:the|long-term|high-dose|prolonged))?\s*$|\b(?:related|due|attributed) to\s+(?:the\s+)?$"
+                           r"|\bcaused by\s+(?:the\s+)?$", re.I)
 #: how far a target may stand from the therapy said to target it
 TARGET_DISTANCE = 60
 #: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
@@ -67,7 +77,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
             for tail in sentence.entities:
                 if tail.label == "OUTCOME" and not other:
                     add("HAS_OUTCOME", head, tail, sentence)
-                elif tail.label == "ADVERSE_EVENT" and not other:
+                elif tail.label == "ADVERSE_EVENT" and not other and not _blamed_on_other(tail, sentence, studied):
                     add("CAUSES_ADVERSE_EVENT", head, tail, sentence)
                 elif tail.label == "DISEASE" and key(tail) in main_diseases and not other:
                     add("TREATS", head, tail, sentence)
@@ -80,6 +90,10 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                         and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                     add("USES_CELL_TYPE", head, tail, sentence)
     for sentence in sentences:
+        for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
+            blamed = _blamed_therapy(tail, sentence)
+            if blamed is not None:  # "glucocorticoid-related side effects such as acne"
+                add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
         for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
             stated = _said_to_target(tail, sentence, entities)
             if stated:  # "daratumumab, an antibody that targets CD38"
@@ -130,6 +144,30 @@ def _target_distance(head: Entity, tail: Entity, sentence: Sentence, entities: l
     if hi - lo <= TARGET_DISTANCE and TARGET_CUE.search("".join(between)):
         return hi - lo
     return None
+
+
+def _blamed_therapy(tail: Entity, sentence: Sentence) -> Optional[Entity]:
+    """The therapy the sentence blames for the adverse event: "glucocorticoid-related side
+    effects such as acne", "use of corticosteroids brings serious side effects, such as
+    diabetes", "the cytopenias were mainly attributed to the lymphodepleting chemotherapy"."""
+    blamed = None
+    for therapy in sentence.entities:
+        if therapy.label != "THERAPY":
+            continue
+        start, end = therapy.start - sentence.start, therapy.end - sentence.start
+        if therapy.start < tail.start:
+            after = sentence.text[end:end + 60]
+            before = sentence.text[max(0, start - 50):start]
+            if BLAMED_AFTER.match(after) or BLAMED_BEFORE.search(before):
+                blamed = therapy
+        elif blamed is None and BLAMED_LATER.search(sentence.text[tail.end - sentence.start:start]):
+            return therapy
+    return blamed
+
+
+def _blamed_on_other(tail: Entity, sentence: Sentence, studied: set[str]) -> bool:
+    blamed = _blamed_therapy(tail, sentence)
+    return blamed is not None and key(blamed) not in studied
 
 
 def _products(sentence: Sentence) -> set[str]:
