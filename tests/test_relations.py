@@ -143,3 +143,11 @@ def test_adverse_events_blamed_on_another_therapy_go_to_it():
     assert ("CAUSES_ADVERSE_EVENT", "rituximab", "osteoporosis") not in found
     assert not any(kind == "CAUSES_ADVERSE_EVENT" and head == "rituximab" and "cytopenia" in tail
                    for kind, head, tail in found)
+
+
+def test_the_standard_of_care_treats_the_articles_disease_without_naming_it():
+    text = ("Gene therapy for Duchenne muscular dystrophy\n"
+            "Boys with Duchenne muscular dystrophy received delandistrogene moxeparvovec\n"
+            "At present corticosteroids such as prednisone and deflazacort are the standard of care")
+    found = triples(article(text))
+    assert ("TREATS", "deflazacort", "Duchenne muscular dystrophy") in found

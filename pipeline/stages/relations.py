@@ -24,6 +24,10 @@ STAGE = "relations"
 TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|bispecific|specific|engager|inhibit\w*|"
                         r"block\w*|antagonist|agonist|antibod\w*|conjugate|degrad\w*|recogni[sz]\w*|edit\w*|knock\w*|"
                         r"silenc\w*|deliver\w*|encod\w*|copy of|×|x\b|/)", re.I)
+#: a sentence on how the article's disease is treated today
+STANDARD_TREATMENT = re.compile(r"\b(?:standard (?:of care|treatment|therapy)|standard-of-care|mainstay|"
+                                r"current (?:drugs|treatments?|therap(?:y|ies)|options)|treatment options?|"
+                                r"first-line (?:treatment|therapy)|approved (?:drugs|treatments?|therap(?:y|ies)))\b", re.I)
 #: a therapy blamed for the adverse events named after it
 BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\s+\w+){0,3}\s+(?:brings?|caus\w+|"
                           r"leads? to|led to|induc\w+|results? in|has|had)\b[^.;]{0,30}\b(?:side effects?|toxicit\w+|"
@@ -89,6 +93,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                 elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
                         and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                     add("USES_CELL_TYPE", head, tail, sentence)
+    primary = _primary_disease(entities, main_diseases)
     for sentence in sentences:
         for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
             blamed = _blamed_therapy(tail, sentence)
@@ -98,7 +103,10 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
             stated = _said_to_target(tail, sentence, entities)
             if stated:  # "daratumumab, an antibody that targets CD38"
                 add("TARGETS", heads[stated], tail, sentence)
+        names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
         for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
+            if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
+                add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
             for tail in sentence.entities:
                 if tail.label == "ANTIGEN" and head.start <= tail.start and tail.end <= head.end:
                     add("TARGETS", head, tail, sentence)
@@ -106,6 +114,15 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                         sentence.text[min(head.end, tail.end) - sentence.start:max(head.start, tail.start) - sentence.start]):
                     add("TREATS", head, tail, sentence)
     return list(found.values())
+
+
+def _primary_disease(entities: list[Entity], main_diseases: set[str]) -> Optional[Entity]:
+    """The first mention of the article's most named main disease."""
+    counts = Counter(key(e) for e in entities if e.label == "DISEASE" and key(e) in main_diseases)
+    if not counts:
+        return None
+    top = counts.most_common(1)[0][0]
+    return next(e for e in entities if e.label == "DISEASE" and key(e) == top)
 
 
 def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
