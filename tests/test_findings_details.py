@@ -73,3 +73,11 @@ def test_age_forms():
     assert (patient_age("patients aged 18 to 65 years").low, patient_age("patients aged 18 to 65 years").high) == (18, 65)
     assert patient_age("a 45-year-old woman with lupus").value == 45
     assert patient_age("followed for 10 years") is None
+
+
+def test_the_reported_trial_wins_over_earlier_ones_it_recalls():
+    text = ("REACH2: ruxolitinib beats best available therapy in acute GVHD\n"
+            "The FDA approved ruxolitinib based on the single-arm REACH1 study\n"
+            "The randomized phase 3 REACH2 trial enrolled 309 patients")
+    assert trial_name(text, []) == "REACH2"
+    assert trial_name("the confirmatory phase 3 CodeBreaK 200 compared it with docetaxel", []) == "CodeBreaK 200"

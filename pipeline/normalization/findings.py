@@ -28,7 +28,7 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
     by_id = {e.id: e for e in entities}
     patients = treated_count(sentences, set(focus))
     follow_up = longest_follow_up(text)
-    design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities),
+    design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities, [(s.start, s.end) for s in sentences if s.therapies() & set(focus)]),
                   citation=next((c.doi for c in citations if c.doi), None))
     findings = []
     for name in focus:

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..schema import AgeStated, Evidence, LinkedEntity
 
@@ -22,6 +22,9 @@ PHASE = re.compile(rf"\bphase\s*(?P<first>{_PHASE_NUMBER})(?:\s*(?:/|-|–|and)\
 _NAME = r"(?P<name>(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Z][\w]*(?:[- ](?:[A-Z][\w]*|\d{1,4}[A-Za-z]{0,3}))?(?:-\d{1,4}[A-Za-z]?)?)"
 TRIAL = re.compile(rf"{_NAME}(?:\s+(?:phase\s*{_PHASE_NUMBER}(?:/{_PHASE_NUMBER})?\s+)?(?:clinical\s+)?(?:trial|study)\b"
                    rf"|\s*\(\s*NCT\d{{8}}\s*\))")
+#: "the confirmatory phase 3 CodeBreaK 200 compared it…": a name its phase introduces
+PHASED_NAME = re.compile(rf"\b(?i:phase\s*{_PHASE_NUMBER}(?:/{_PHASE_NUMBER})?)\s+{_NAME}(?![\w-])")
+PHASE_BEFORE = re.compile(rf"phase\s*{_PHASE_NUMBER}(?:/{_PHASE_NUMBER})?\s+$", re.I)
 NOT_TRIAL_NAMES = frozenset({"FDA", "EMA", "NMPA", "US", "USA", "UK", "EU", "NEJM", "RCT", "ASCO", "ASH", "ESMO", "EHA",
                              "AACR", "CAR", "CAR-T", "TCR", "II", "III", "IV", "The", "This", "A", "An", "In", "Phase",
                              "China", "Chinese", "Japan", "Europe", "European", "American", "National"})
@@ -46,17 +49,26 @@ def trial_phase(text: str) -> Optional[str]:
     return f"{phase}/{_phase_number(match.group('second'))}" if match.group("second") else phase
 
 
-def trial_name(text: str, entities: list[LinkedEntity]) -> Optional[str]:
-    """The first proper name the text calls a trial or study."""
+def trial_name(text: str, entities: list[LinkedEntity], studied_spans: Sequence[tuple[int, int]] = ()) -> Optional[str]:
+    """Of the proper names the text calls a trial or study, the one it names most often
+    (in the title too, "REACH2: ruxolitinib beats…"); among equals one introduced with its
+    phase ("the phase 3 DESTINY-Breast03 trial"), then one in a sentence naming the studied
+    therapy (``studied_spans``), then the first: a report also recalls earlier trials."""
     named = [(e.start, e.end) for e in entities if e.label in ("THERAPY", "DISEASE", "ANTIGEN")]
-    for match in TRIAL.finditer(text):
+    found: dict[str, tuple[bool, bool, int]] = {}
+    for match in [*TRIAL.finditer(text), *PHASED_NAME.finditer(text)]:
         name, start = match.group("name"), match.start("name")
         if name in NOT_TRIAL_NAMES or name.split()[0] in NOT_TRIAL_NAMES or re.fullmatch(r"[A-Z][a-z]+", name):
             continue
         if any(s < start + len(name) and start < e for s, e in named):
             continue
-        return name
-    return None
+        rank = (not PHASE_BEFORE.search(text, max(0, start - 12), start),
+                not any(lo <= start < hi for lo, hi in studied_spans), start)
+        found[name] = min(found.get(name, rank), rank)
+    if not found:
+        return None
+    times = {name: len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) for name in found}
+    return min(found, key=lambda name: (-times[name], found[name]))
 
 
 def patient_age(text: str) -> Optional[AgeStated]:
