@@ -9,6 +9,7 @@ number of patients treated and the longest follow-up come from
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Sequence
 
@@ -17,6 +18,10 @@ from ..schema import Citation, Finding, LinkedEntity, Relation
 from .results import adverse_event_result, outcome_result
 from .study_design import patient_age, trial_name, trial_phase
 from .study_numbers import longest_follow_up, treated_count
+
+
+#: "LBCL", "SLE": a curator reads the spelled-out wording better
+ABBREVIATION = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Za-z0-9αβγ\-]{1,9}")
 
 
 def build_findings(text: str, entities: list[LinkedEntity], relations: list[Relation],
@@ -68,7 +73,8 @@ def display_name(mentions: list[LinkedEntity], text: str) -> str:
         return max(narrower, key=lambda w: (wordings[w], len(w)))
     if canonical.lower() in text.lower():
         return canonical
-    return wordings.most_common(1)[0][0]
+    spelled_out = [w for w in wordings if not ABBREVIATION.fullmatch(w)] or list(wordings)
+    return max(spelled_out, key=lambda w: (wordings[w], len(w)))
 
 
 def _study_diseases(text: str, entities: list[LinkedEntity], treated: list[LinkedEntity]) -> list[LinkedEntity]:
