@@ -108,6 +108,19 @@ PATTERNS: list[Pattern] = [
     Pattern("OUTCOME", re.compile(r"\b(?:disease control|clinical benefit|objective response|complete response|overall response|"
                            r"response|remission|cure)\s+rates?\b", re.I),
             "disease|clinical|objective|complete|overall|response|remission|cure"),
+    Pattern("OUTCOME", re.compile(
+        r"\b(?:annuali[sz]ed (?:bleeding|bleed|infusion) rates?|(?:insulin|transfusion|ventilator|ventilation|dialysis)"
+        r"[- ]independence|(?:best[- ]corrected )?visual acuity|time in (?:target )?range|(?:neutrophil |platelet )?"
+        r"engraftment|viral clearance|(?:six|6)[- ]minute walk(?: distance| test)?|motor milestones?)\b", re.I),
+            "annualized|annualised|insulin|transfusion|ventilator|ventilation|dialysis|best|visual|time|neutrophil|"
+            "platelet|engraftment|viral|six|6|motor"),
+    # a replaced or lowered molecule measured as the result of a gene or cell therapy
+    Pattern("OUTCOME", re.compile(
+        r"\b(?:(?:factor (?:VIII|IX|8|9)|F(?:VIII|IX)|ha?emoglobin|HbF|LDL(?:-C| cholesterol)|PCSK9|(?:serum )?TTR|"
+        r"C-peptide|HbA1c|(?:micro-)?dystrophin|insulin)[- ](?:activity|levels?|expression|reduction|production|"
+        r"concentrations?)|(?:fetal|total) ha?emoglobin|endogenous C-peptide)\b", re.I),
+            "factor|fviii|fix|hemoglobin|haemoglobin|hbf|ldl|pcsk9|serum|ttr|c|hba1c|micro|dystrophin|insulin|fetal|"
+            "total|endogenous"),
     Pattern("OUTCOME", re.compile(r"\b(?:MRD|minimal residual disease|measurable residual disease)[- ]negativ(?:e|ity)\b",
                                   re.I), "mrd|minimal|measurable"),
     Pattern("ADVERSE_EVENT", re.compile(
