@@ -141,6 +141,11 @@ PATTERNS: list[Pattern] = [
     Pattern("ADVERSE_EVENT", re.compile(r"\b(?:alanine|aspartate) aminotransferase (?:elevations?|increases?|increased)\b|"
                                  r"\b(?:ALT|AST|transaminase) elevations?\b", re.I),
             "alanine|aspartate|alt|ast|transaminase"),
+    Pattern("ADVERSE_EVENT", re.compile(
+        r"\b(?:increases?|elevations?|rises?|changes?) (?:of|in) (?:the )?(?:serum )?(?:alanine aminotransferase|"
+        r"aspartate aminotransferase|ALT|AST|bilirubin|creatinine|(?:liver |hepatic )?(?:transaminases|aminotransferases|"
+        r"enzymes)|liver enzymes|lipase|amylase|troponin)\b", re.I), "increase|increases|elevation|elevations|rise|"
+            "rises|change|changes"),
     Pattern("ADVERSE_EVENT", re.compile(r"\b[a-z]+-like (?:illness|symptoms|syndrome)\b", re.I)),
     Pattern("ADVERSE_EVENT", re.compile(r"\bdry (?:skin|mouth|eyes?)\b|"
                                  r"\b(?:thrombotic|thromboembolic|cardiovascular|bleeding|ha?emorrhagic|cardiac) events?\b",
