@@ -220,6 +220,19 @@ def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
 
 
 def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
-    """A sentence that names therapies, none of them studied (``studied_names``)."""
-    named = sentence.therapies()
+    """A sentence that names therapies, none of them studied (``studied_names``). A CAR
+    or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
+    part of a product, not another therapy."""
+    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)}
     return bool(named) and not named & focus
+
+
+def _construct(therapy: Entity, sentence: Sentence) -> bool:
+    inside = [e for e in sentence.entities
+              if e.label == "ANTIGEN" and therapy.start <= e.start and e.end <= therapy.end]
+    if not inside:
+        return False
+    rest = therapy.text
+    for antigen in inside:
+        rest = rest.replace(antigen.text, " ")
+    return generic(re.sub(r"\b(?:anti|targeted|targeting|directed|specific)\b", " ", rest, flags=re.I))

@@ -42,7 +42,9 @@ BLAMED_BEFORE = re.compile(r"\b(?:side effects?|adverse (?:events?|effects?|reac
 TARGET_DISTANCE = 60
 #: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
 ACTED_ON = re.compile(r"\b(?:deplet\w*|eliminat\w*|kill\w*|attack\w*|destroy\w*|target\w*|reset\w*|reconstitut\w*|"
-                      r"recover\w*|return\w*|repopulat\w*|reappear\w*|aplasia|malignant|autoreactive)\b", re.I)
+                      r"recover\w*|return\w*|repopulat\w*|reappear\w*|aplasia)\b", re.I)
+#: "malignant B cells", "autoreactive plasma cells": the disease's cells
+DISEASED = re.compile(r"\b(?:malignant|autoreactive|leuka?emic|cancerous|clonal|abnormal)\W*$", re.I)
 ENGINEERED_CELLS = re.compile(r"\bcar\b|car-|engineered|modified|transduced|armou?red|product", re.I)
 TREAT_CUE = re.compile(r"\b(?:in|for|with|treat\w*|patients|children|adults|against)\b", re.I)
 CELL_THERAPY = re.compile(r"cell|car\b|car-|car |tcr|til\b|lymphocyte|nk\b|leucel|-cel\b|autotemcel|transplant|stem|"
@@ -91,6 +93,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                         and _said_to_target(tail, sentence, entities) in (None, name))):
                     add("TARGETS", head, tail, sentence)
                 elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
+                        and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
                         and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                     add("USES_CELL_TYPE", head, tail, sentence)
     primary = _primary_disease(entities, main_diseases)
