@@ -5,16 +5,21 @@ patients", "170 patients", "n = 97"), one in a clause that says they were given 
 therapy ("received", "infused", "treated") and in a sentence that names the studied
 therapy wins over one that counts enrolment, screening, a trial total or a comparator
 arm. Follow-up is the longest duration stated as follow-up ("a median follow-up of 24.9
-months", "up to 17 months of follow-up", "487 days", "at week 52"), else as the
-duration of a response or remission; ages are not durations.
+months", "followed for up to 29 months") or as a time point of observation ("at week
+52", "at one year", "36 weeks after the first dose"), else as the duration of a response
+or remission, a landmark estimate ("the 3-year overall survival", "survival at 12
+months") or a rounded label ("two-year results"). Ages and dosing intervals are never
+follow-up. Durations are read within a sentence, a line broken after a dangling word
+("a follow-up of about" / "100 days") joined to the next.
 """
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..relating.focus import OTHER_ARM, Sentence, key
 from ..schema import FollowUp
+from ..text import sentence_spans
 from .quantities import DURATION, PATIENT_COUNT, UNITS, longest, to_number
 
 TREATED = re.compile(r"(?<!not )(?<!never )\b(?:received|receiving|(?<!previously )(?<!heavily )treated|infused|"
@@ -30,12 +35,6 @@ ARM_DISTANCE = 40
 NOT_TREATED = re.compile(r"\b(?:enrolled|screened|randomi[sz]ed|registered|assigned|eligible|recruited|planned|"
                          r"evaluable|analy[sz]ed|included)\b", re.I)
 N_EQUALS = re.compile(r"\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
-FOLLOW_UP = re.compile(r"follow[- ]?up|followed (?:up )?for|observation (?:period|time)", re.I)
-AGE = re.compile(r"\b(?:aged?|median age|mean age|average age|older|younger|years? old)\b[^.;]{0,20}$", re.I)
-#: "at week 52", "through month 24", "by day 28": the unit before the number
-TIME_POINT = re.compile(r"\b(?:at|by|through|until|to|up to|after)\s+(?P<unit>day|week|month|year)\s+(?P<n>\d+(?:\.\d+)?)\b",
-                        re.I)
-DURATION_CONTEXT = re.compile(r"remission|response|remained|persist|durable|sustained|for up to|up to|since|free of", re.I)
 
 
 def treated_count(sentences: list[Sentence], focus: set[str]) -> Optional[int]:
@@ -79,19 +78,93 @@ def treated_count(sentences: list[Sentence], focus: set[str]) -> Optional[int]:
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bwhile\b|\bwhereas\b")
 
 
+# --- follow-up -----------------------------------------------------------------------
+
+FOLLOW_UP = re.compile(r"follow[- ]?up|followed (?:up )?for|observation (?:period|time)", re.I)
+AGE = re.compile(r"\b(?:aged?|median age|mean age|average age|older|younger|years? old)\b[^.;]{0,20}$", re.I)
+AGE_AFTER = re.compile(r"^\s*(?:of age|old)\b", re.I)
+#: "every 3 weeks": a dosing interval
+INTERVAL = re.compile(r"\bevery\s+(?:other\s+)?$", re.I)
+#: "at week 52", "through month 24", "by day 28": the unit before the number
+TIME_POINT = re.compile(r"\b(?:at|by|through|until|to|up to|after)\s+(?P<unit>day|week|month|year)\s+(?P<n>\d+(?:\.\d+)?)\b",
+                        re.I)
+#: "at 18 months", "After one year,", "during 24 months": a time the patients were observed at
+AT_DURATION = re.compile(r"\b(?:at|after|during)\s+$", re.I)
+#: "36 weeks after the first dose", "65 weeks after dosing": observed that long after treatment
+SINCE_TREATMENT = re.compile(r"^\s+(?:after|post|following)\s+(?:the\s+)?(?:first\s+|last\s+|single\s+|initial\s+)?"
+                             r"(?:dose|dosing|infusion|injection|administration|treatment|transplant\w*|surgery|"
+                             r"vaccination|randomi[sz]ation|enrol\w*)\b", re.I)
+#: "overall survival at 12 months", "relapse-free survival (RFS) at 18 months": an
+#: estimate at a landmark, which may lie beyond the follow-up
+LANDMARK = re.compile(r"\b(?:survival|OS|PFS|EFS|DFS|RFS|free|rates?|estimates?)\b[^,;]{0,15}$", re.I)
+#: "one-year results", "two-year data": a rounded label for the report's follow-up
+REPORT_NOUN = re.compile(r"^\s*(?:results?|data|analysis|outcomes?|report)\b", re.I)
+#: "a 5-year follow-up", "the 3-month follow-up visit"
+FOLLOW_UP_NOUN = re.compile(r"^\s*follow[- ]?up\b", re.I)
+DURATION_CONTEXT = re.compile(r"remission|response|remained|persist|durable|sustained|for up to|up to|since|free of", re.I)
+#: a line that ends on a word no sentence ends on was broken in two ("a follow-up of
+#: about\n100 days")
+DANGLING = re.compile(r"\b(?:of|about|than|the|a|an|to|for|and|or|with|at|in|by|from|over|after|median|"
+                      r"approximately|nearly|almost)\s*$", re.I)
+
+
 def longest_follow_up(text: str) -> Optional[FollowUp]:
+    """The longest duration stated as follow-up or a time point of observation, else the
+    longest one stated as the duration of a response or a landmark."""
     stated, contextual = [], []
-    for match in [*DURATION.finditer(text), *TIME_POINT.finditer(text)]:
-        before = re.split(r"[.;]\s", text[max(0, match.start() - 50):match.start()])[-1]
-        after = re.split(r"[.;,]\s", text[match.end():match.end() + 30])[0]
-        window = before + match.group(0) + after
+    for sentence in _joined_sentences(text):
+        for kind, duration in _durations(sentence):
+            (stated if kind == "stated" else contextual).append(duration)
+    return longest(stated) or longest(contextual)
+
+
+def _joined_sentences(text: str) -> Iterator[str]:
+    """The text's sentences, a line broken after a dangling word joined to the next."""
+    pending = ""
+    for start, end in sentence_spans(text):
+        sentence = f"{pending} {text[start:end]}" if pending else text[start:end]
+        if DANGLING.search(sentence):
+            pending = sentence
+            continue
+        pending = ""
+        yield sentence
+    if pending:
+        yield pending
+
+
+def _durations(sentence: str) -> Iterator[tuple[str, FollowUp]]:
+    for match in [*DURATION.finditer(sentence), *TIME_POINT.finditer(sentence)]:
         value = to_number(match.group("n"))
-        if value is None or AGE.search(text[max(0, match.start() - 40):match.start()]):
+        preceding, following = sentence[:match.start()], sentence[match.end():]
+        if not value or AGE.search(preceding[-40:]) or AGE_AFTER.search(following) or INTERVAL.search(preceding):
             continue
         duration = FollowUp(value=int(value) if float(value).is_integer() else value,
                             unit=UNITS[match.group("unit").lower()])
-        if FOLLOW_UP.search(window) or match.re is TIME_POINT:
-            stated.append(duration)
-        elif DURATION_CONTEXT.search(window):
-            contextual.append(duration)
-    return longest(stated) or longest(contextual)
+        kind = _kind(match, preceding, following)
+        if kind:
+            yield kind, duration
+
+
+def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
+    """"stated" for a follow-up or an observation time point, "contextual" for the length
+    of a response, a landmark or a rounded label, None for any other duration."""
+    before = re.split(r"[.;]\s", preceding[-50:])[-1]
+    after = re.split(r"[.;,]\s", following[:30])[0]
+    window = before + match.group(0) + after
+    if _adjectival(match):  # "3-year overall survival", "one-year results", "21-day cycle"
+        if FOLLOW_UP_NOUN.search(following):
+            return "stated"
+        return "contextual" if REPORT_NOUN.search(following) or FOLLOW_UP.search(window) \
+            or DURATION_CONTEXT.search(window) else None
+    time_point = match.re is TIME_POINT or AT_DURATION.search(preceding) or SINCE_TREATMENT.search(following)
+    if time_point and LANDMARK.search(re.sub(r"\s*\b(?:at|after|during)\s+$", "", preceding)):
+        return "contextual"
+    if time_point or FOLLOW_UP.search(window):
+        return "stated"
+    return "contextual" if DURATION_CONTEXT.search(window) else None
+
+
+def _adjectival(match: re.Match) -> bool:
+    """A hyphenated duration that qualifies a noun rather than stating how long."""
+    return (match.re is DURATION and match.string[match.end("n"):match.start("unit")] == "-"
+            and bool(re.match(r"\s+[a-z]", match.string[match.end():], re.I)))
