@@ -1,14 +1,35 @@
 """Study numbers on sentences written the way news reports of trials state them: the
-longest follow-up (each way a duration is stated, and the durations that are not
-follow-up) and counts of people in words and digits."""
+number of patients treated (in words or digits, against trial totals, comparator arms
+and outcome counts) and the longest follow-up (each way a
+duration is stated, and the durations that are not follow-up)."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import pytest
 
 from pipeline.normalization.quantities import PATIENT_COUNT, to_number
-from pipeline.normalization.study_numbers import longest_follow_up
+from pipeline.normalization.study_numbers import longest_follow_up, treated_count
+from pipeline.relating.focus import Sentence, sentences_of
+from pipeline.schema import Entity, Normalized
+
+
+def article(text: str, therapies: dict[str, str] = {}, diseases: dict[str, str] = {}) -> list[Sentence]:
+    """The text's sentences with an entity at every mention of the given wordings, each
+    linked to the concept name it maps to ("SLE" -> "systemic lupus erythematosus")."""
+    entities = []
+    for label, names in (("THERAPY", therapies), ("DISEASE", diseases)):
+        for wording, concept in names.items():
+            for match in re.finditer(rf"\b{re.escape(wording)}\b", text):
+                entities.append(Entity(id=f"e{len(entities)}", label=label, text=wording, start=match.start(),
+                                       end=match.end(), normalized=Normalized(name=concept)))
+    return sentences_of(text, sorted(entities, key=lambda e: e.start))
+
+
+def patients(text: str, therapies: dict[str, str], therapy: Optional[str] = None) -> Optional[int]:
+    focus = {concept for concept in therapies.values() if concept not in ("placebo", "chemotherapy")}
+    return treated_count(article(text, therapies), focus, therapy)
 
 
 def follow_up(text: str) -> Optional[tuple[float, str]]:
@@ -25,6 +46,72 @@ def test_counts_of_people_in_words_and_digits():
     assert patient_counts("Twenty-two patients and 1,024 participants") == [22, 1024]
     assert patient_counts("the 54 treated men") == [54]
     assert patient_counts("a 20-year-old woman") == []
+
+
+ZAMTO = {"zamtocabtagene autoleucel": "zamtocabtagene autoleucel", "zamto-cel": "zamtocabtagene autoleucel"}
+
+
+def test_the_treated_count_in_words_beats_enrolment_and_outcome_counts():
+    text = ("A phase 2 trial of zamtocabtagene autoleucel\n"
+            "Thirty-one patients with relapsed or refractory lymphoma were enrolled at six centres\n"
+            "Twenty-eight of them received a single infusion of zamto-cel after lymphodepletion\n"
+            "Nineteen patients achieved a complete response and four patients a partial response\n"
+            "Seven patients (25%) had grade 3 or higher cytokine release syndrome")
+    assert patients(text, ZAMTO) == 28
+
+
+def test_a_randomized_total_is_not_the_treated_arm():
+    text = ("In the phase 3 trial, 412 patients were randomly assigned in a 2:1 ratio, 275 to zanubrutinib and "
+            "137 to placebo\nProgression-free survival was longer with zanubrutinib")
+    assert patients(text, {"zanubrutinib": "zanubrutinib", "placebo": "placebo"}) == 275
+
+
+def test_arms_in_parentheses_belong_to_the_name_before_them():
+    text = ("A total of 236 patients were randomized to tisotumab vedotin (n = 120) or chemotherapy of "
+            "investigator's choice (n = 116)")
+    assert patients(text, {"tisotumab vedotin": "tisotumab vedotin", "chemotherapy": "chemotherapy"}) == 120
+    text = "Patients received tisotumab vedotin (121 patients) or placebo (118 patients) every 3 weeks"
+    assert patients(text, {"tisotumab vedotin": "tisotumab vedotin", "placebo": "placebo"}) == 121
+
+
+def test_a_comparator_group_named_before_its_count():
+    text = "The placebo group had 101 patients, and the tisotumab vedotin group had 98 patients"
+    assert patients(text, {"tisotumab vedotin": "tisotumab vedotin", "placebo": "placebo"}) == 98
+
+
+def test_an_arm_beside_a_comparator_is_the_studied_one_even_when_unnamed():
+    # "SG" is not recognised as the therapy, but its arm stands beside the comparator's
+    text = ("Sacituzumab govitecan was compared with chemotherapy\n"
+            "Among the 529 patients, 267 were assigned to SG and 262 to chemotherapy of physician's choice")
+    assert patients(text, {"Sacituzumab govitecan": "sacituzumab govitecan", "chemotherapy": "chemotherapy"}) == 267
+
+
+def test_each_finding_gets_its_own_arm_when_two_studied_therapies_have_arms():
+    text = "Overall, 310 patients were assigned to drug-A plus drug-B and 152 patients to drug-C"
+    therapies = {"drug-A plus drug-B": "drug-a plus drug-b", "drug-C": "drug-c"}
+    assert patients(text, therapies, therapy="drug-a plus drug-b") == 310
+    assert patients(text, therapies, therapy="drug-c") == 152
+
+
+def test_dose_cohorts_of_one_arm_add_up():
+    text = ("Patients received zamto-cel in two dose cohorts\n"
+            "Four patients received the low dose and five patients received the high dose\n"
+            "Three patients had a complete response")
+    assert patients(text, ZAMTO) == 9
+    stated = "Nine patients were treated in two dose cohorts, four received the low dose and five received the high dose"
+    assert patients(stated, ZAMTO) == 9  # the whole is stated: not counted twice
+
+
+def test_a_frequency_is_not_a_cohort():
+    assert patients("The disease affects about one in 2,500 people, and zamto-cel may help them", ZAMTO) is None
+    text = "It affects one in 2,500 people\nTwelve patients with the disease, aged 18 to 40, were dosed with zamto-cel"
+    assert patients(text, ZAMTO) == 12
+
+
+def test_a_verb_before_the_count_tells_its_role():
+    text = ("The trial enrolled 64 patients at 12 centres\n"
+            "Grade 1 cytokine release syndrome occurred in 40 patients who received zamto-cel")
+    assert patients(text, ZAMTO) == 64
 
 
 @pytest.mark.parametrize("text, expected", [

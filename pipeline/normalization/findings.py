@@ -22,10 +22,10 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
     if not focus:
         return []
     by_id = {e.id: e for e in entities}
-    patients = treated_count(sentences, set(focus))
     follow_up = longest_follow_up(text)
     findings = []
     for name in focus:
+        patients = treated_count(sentences, set(focus), name)
         related = [(r.type, by_id[r.tail]) for r in relations
                    if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
         therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
