@@ -1,6 +1,6 @@
 """Study numbers on sentences written the way news reports of trials state them: the
-number of patients treated (in words or digits, against trial totals, comparator arms
-and outcome counts) and the longest follow-up (each way a
+number of patients treated (in words or digits, against trial totals, comparator arms,
+outcome counts and per-disease subgroups) and the longest follow-up (each way a
 duration is stated, and the durations that are not follow-up)."""
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ def article(text: str, therapies: dict[str, str] = {}, diseases: dict[str, str] 
     return sentences_of(text, sorted(entities, key=lambda e: e.start))
 
 
-def patients(text: str, therapies: dict[str, str], therapy: Optional[str] = None) -> Optional[int]:
+def patients(text: str, therapies: dict[str, str], diseases: dict[str, str] = {},
+             therapy: Optional[str] = None, disease: Optional[str] = None) -> Optional[int]:
     focus = {concept for concept in therapies.values() if concept not in ("placebo", "chemotherapy")}
-    return treated_count(article(text, therapies), focus, therapy)
+    return treated_count(article(text, therapies, diseases), focus, therapy, disease)
 
 
 def follow_up(text: str) -> Optional[tuple[float, str]]:
@@ -112,6 +113,46 @@ def test_a_verb_before_the_count_tells_its_role():
     text = ("The trial enrolled 64 patients at 12 centres\n"
             "Grade 1 cytokine release syndrome occurred in 40 patients who received zamto-cel")
     assert patients(text, ZAMTO) == 64
+
+
+AUTOIMMUNE = {"SLE": "systemic lupus erythematosus", "systemic lupus erythematosus": "systemic lupus erythematosus",
+              "systemic sclerosis": "systemic sclerosis", "dermatomyositis": "dermatomyositis",
+              "autoimmune disease": "autoimmune disease"}
+CAR_T = {"CD19 CAR T cells": "cd19 car t cells"}
+
+
+def test_a_breakdown_of_the_cohort_by_disease_gives_each_disease_its_count():
+    text = ("Twenty patients with autoimmune disease received CD19 CAR T cells\n"
+            "They included twelve with SLE, five with systemic sclerosis and three with dermatomyositis")
+    sentences = article(text, CAR_T, AUTOIMMUNE)
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic lupus erythematosus") == 12
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic sclerosis") == 5
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="autoimmune disease") == 20
+    assert treated_count(sentences, {"cd19 car t cells"}) == 20
+
+
+def test_a_breakdown_named_by_abbreviation_and_in_n_equals_form():
+    text = ("Forty-one patients received CD19 CAR T cells\n"
+            "The patients had diffuse large B-cell lymphoma (DLBCL; n = 30) or follicular lymphoma (FL; n = 11)")
+    diseases = {"diffuse large B-cell lymphoma": "diffuse large b-cell lymphoma", "DLBCL": "diffuse large b-cell lymphoma",
+                "follicular lymphoma": "follicular lymphoma", "FL": "follicular lymphoma"}
+    sentences = article(text, CAR_T, diseases)
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="follicular lymphoma") == 11
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="diffuse large b-cell lymphoma") == 30
+
+
+def test_a_breakdown_of_responders_is_not_the_cohort_s():
+    text = ("Twenty patients received CD19 CAR T cells\n"
+            "Eleven patients responded (seven with SLE and four with systemic sclerosis)")
+    sentences = article(text, CAR_T, AUTOIMMUNE)
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic lupus erythematosus") == 20
+
+
+def test_all_patients_with_a_disease_is_that_disease_s_group():
+    text = ("Fifteen patients received CD19 CAR T cells\n"
+            "All 9 patients with SLE reached remission, and all 6 patients with systemic sclerosis improved")
+    sentences = article(text, CAR_T, AUTOIMMUNE)
+    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic sclerosis") == 6
 
 
 @pytest.mark.parametrize("text, expected", [

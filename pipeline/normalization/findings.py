@@ -25,7 +25,6 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
     follow_up = longest_follow_up(text)
     findings = []
     for name in focus:
-        patients = treated_count(sentences, set(focus), name)
         related = [(r.type, by_id[r.tail]) for r in relations
                    if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
         therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
@@ -41,7 +40,8 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                 cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
                 outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
                 adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
-                patients=patients, follow_up=follow_up))
+                patients=treated_count(sentences, set(focus), name, key(disease) if disease else None),
+                follow_up=follow_up))
     return findings
 
 

@@ -16,7 +16,9 @@ SG"), judged on four things:
 - its sentence: whether it names the studied therapies or only others.
 
 Parallel treated counts of one arm ("three patients received the low dose and four
-patients received the high dose") add up to the arm's count.
+patients received the high dose") add up to the arm's count. When the article breaks its
+cohort down by disease ("eight with SLE, four with SSc and three with myositis"), a
+finding about one of those diseases gets that disease's count.
 
 Follow-up is the longest duration stated as follow-up ("a median follow-up of 24.9
 months", "followed for up to 29 months") or as a time point of observation ("at week
@@ -130,6 +132,22 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\bwhile\b|\bwhereas\b")
 #: where an arm's name begins, before its count: "…, or placebo (131 patients)"
 _ARM_BREAK = re.compile(r"[,;(]|\bor\b|\band\b|\bversus\b|\bvs\b")
 
+#: a disease's own count: "44 with synovial sarcoma", "three patients with IIM", "eight SLE patients"
+_PEOPLE = r"(?:patients|participants|subjects|children|adults|people|women|men|cases|individuals)"
+COUNT_WITH = re.compile(rf"\b(?P<n>\d{{1,5}}|{NUMBER})\s+(?:{_PEOPLE}\s+)?with\s+(?:the\s+)?"
+                        r"(?:[\w-]+\s+){0,3}$", re.I)
+COUNT_BEFORE_NAME = re.compile(rf"\b(?P<n>\d{{1,5}}|{NUMBER})\s+(?:[\w-]+\s+)?$", re.I)
+PEOPLE_AFTER_NAME = re.compile(rf"^\s+{_PEOPLE}\b", re.I)
+#: "all 3 patients with myositis": the disease's whole group
+ALL_OF = re.compile(r"\b(?:all|all of the|each of the)\s+$", re.I)
+#: any subgroup count of a breakdown: "three patients with IIM, eight with SLE"
+SUBGROUP = re.compile(rf"\b(?P<n>\d{{1,5}}|{NUMBER})\s+(?:{_PEOPLE}\s+)?with\b", re.I)
+#: "SLE (n = 8)", "follicular lymphoma (FL; n = 11)", "DLBCL, n = 30"
+N_AFTER_NAME = re.compile(r"^\s*(?:\([^()=]{1,20}\)\s*)?(?:\(\s*[^()=]{1,20}?[;,]\s*|[(,:;]\s*)n\s*=\s*(?P<n>\d{1,5})",
+                          re.I)
+N_IS = re.compile(r"\bn\s*=\s*(?P<n>\d{1,5})", re.I)
+
+
 @dataclass(frozen=True)
 class Count:
     value: int
@@ -141,12 +159,18 @@ class Count:
     arm: Optional[str]
 
 
-def treated_count(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None) -> Optional[int]:
+def treated_count(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None,
+                  disease: Optional[str] = None) -> Optional[int]:
     """The number of patients treated with ``therapy`` (a focus key; any focus therapy
-    when None): the count with the best claim to be the number treated, the earlier one
-    on a tie."""
+    when None) for ``disease`` (a disease key): the disease's own count when the article
+    breaks the cohort down by disease, else the count with the best claim to be the number
+    treated, the earlier one on a tie."""
     best = max(counts(sentences, focus, therapy), key=lambda c: (c.score, -c.order), default=None)
-    return best.value if best else None
+    overall = best.value if best else None
+    own = disease_count(sentences, disease, overall) if disease is not None else None
+    if own is not None and (overall is None or own < overall):
+        return own  # a part of the cohort, never more than the whole
+    return overall
 
 
 def counts(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None) -> list[Count]:
@@ -325,6 +349,53 @@ def _arm_totals(in_sentence: list[Count]) -> list[Count]:
                                 run[0].order, run[0].start, run[-1].end, "treated", run[0].arm))
         run = []
     return totals
+
+
+def disease_count(sentences: list[Sentence], disease: str, whole: Optional[int]) -> Optional[int]:
+    """The count the article gives for one disease where it breaks its cohort of ``whole``
+    patients down by disease: in a sentence that gives counts for two or more diseases,
+    either parts that add up to the whole ("15 patients … included eight with SLE, four
+    with SSc and three with IIM"), or each disease's whole group ("all 3 patients with
+    myositis"). A breakdown of a part ("7 had a complete remission (4 with lymphoma and 3
+    with CLL)") is not the cohort's."""
+    for sentence in sentences:
+        by_disease: dict[str, tuple[int, bool]] = {}
+        for entity in sentence.entities:
+            if entity.label == "DISEASE":
+                found = _count_of(sentence, entity.start - sentence.start, entity.end - sentence.start)
+                if found is not None:
+                    by_disease.setdefault(key(entity), found)
+        if len(by_disease) < 2 or disease not in by_disease:
+            continue
+        value, whole_group = by_disease[disease]
+        if whole_group or _adds_up(sentence.text, whole):
+            return value
+    return None
+
+
+def _count_of(sentence: Sentence, start: int, end: int) -> Optional[tuple[int, bool]]:
+    """The count attached to a disease mention ("44 with synovial sarcoma", "eight SLE
+    patients", "SLE (n = 8)"), and whether it is the disease's whole group ("all 3
+    patients with myositis")."""
+    before, after = sentence.text[:start], sentence.text[end:]
+    match = COUNT_WITH.search(before) or N_AFTER_NAME.search(after)
+    if not match and PEOPLE_AFTER_NAME.search(after):
+        match = COUNT_BEFORE_NAME.search(before)
+    value = to_number(match.group("n")) if match else None
+    if not value:
+        return None
+    whole_group = match.re is not N_AFTER_NAME and bool(ALL_OF.search(before[:match.start()]))
+    return int(value), whole_group
+
+
+def _adds_up(text: str, whole: Optional[int]) -> bool:
+    """Whether the sentence's subgroup counts ("N with …", "n = N") add up to the whole,
+    with or without the whole itself among them."""
+    parts = [int(to_number(m.group("n")) or 0) for pattern in (SUBGROUP, N_IS) for m in pattern.finditer(text)]
+    if whole is None or not parts:
+        return False
+    total = sum(parts)
+    return whole == total or whole == max(parts) == total - max(parts)
 
 
 # --- follow-up -----------------------------------------------------------------------
