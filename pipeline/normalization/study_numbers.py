@@ -126,8 +126,10 @@ ARM_SCORE = {"own": 1.5, "studied": 1.0, "beside comparator": 1.5, "comparator":
 WHOLE_OVER_PARTS = 0.5
 #: how near before a count the therapy's name must stand to be its arm's: "trastuzumab deruxtecan (261 patients)"
 ARM_DISTANCE = 40
-#: how far after a count its predicate and arm are looked for
+#: how far after a count its predicate and arm are looked for, and how far before it a verb
+#: or a quantifier
 CLAUSE_REACH = 150
+BEFORE_REACH = 80
 _CLAUSE_BREAK = re.compile(r"[,;]|\bwhile\b|\bwhereas\b")
 #: where an arm's name begins, before its count: "…, or placebo (131 patients)"
 _ARM_BREAK = re.compile(r"[,;(]|\bor\b|\band\b|\bversus\b|\bvs\b")
@@ -194,10 +196,15 @@ def _matches(sentence: Sentence) -> list[tuple[int, int, int]]:
     for pattern in (PATIENT_COUNT, N_EQUALS, BARE_COUNT):
         for match in pattern.finditer(text):
             value = to_number(match.group("n"))
-            if not value or match.start() in spans or RATIO.search(text[:match.start()]):
+            if not value or match.start() in spans or RATIO.search(_before(text, match.start())):
                 continue
             spans[match.start()] = (match.start(), match.end(), int(value))
     return sorted(spans.values())
+
+
+def _before(text: str, start: int) -> str:
+    """The text just before a position, as far as the patterns anchored there look."""
+    return text[max(0, start - BEFORE_REACH):start]
 
 
 def _predicates(sentence: Sentence, matches: list[tuple[int, int, int]]) -> list[Optional[str]]:
@@ -208,7 +215,7 @@ def _predicates(sentence: Sentence, matches: list[tuple[int, int, int]]) -> list
     text = sentence.text
     stated: list[Optional[str]] = []
     for start, end, _ in matches:
-        before = text[:start]
+        before = _before(text, start)
         if DENOMINATOR.search(before):
             stated.append("denominator")
             continue
@@ -377,7 +384,7 @@ def _count_of(sentence: Sentence, start: int, end: int) -> Optional[tuple[int, b
     """The count attached to a disease mention ("44 with synovial sarcoma", "eight SLE
     patients", "SLE (n = 8)"), and whether it is the disease's whole group ("all 3
     patients with myositis")."""
-    before, after = sentence.text[:start], sentence.text[end:]
+    before, after = _before(sentence.text, start), sentence.text[end:end + CLAUSE_REACH]
     match = COUNT_WITH.search(before) or N_AFTER_NAME.search(after)
     if not match and PEOPLE_AFTER_NAME.search(after):
         match = COUNT_BEFORE_NAME.search(before)
