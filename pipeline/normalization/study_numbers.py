@@ -9,10 +9,11 @@ SG"), judged on four things:
   ("were randomized", "evaluable"), had an outcome ("achieved", "had grade 1 CRS") or a
   history ("had received prior …"); a verb just before it serves when none follows
   ("the trial enrolled 52 patients", "occurred in 10 patients");
-- its role: a part with a share ("ten patients (59%)"), a trial total ("a total of 529")
-  and a ratio ("one in 250 people") are not an arm's count;
-- its arm: whether its clause names the finding's therapy or a treated group, or a
-  comparator ("placebo", "prednisone alone", "the control group");
+- its role: a denominator ("20 of the 27 patients") names the whole; a part with a share
+  ("ten patients (59%)"), a trial total ("a total of 529", or the sum of the arms that
+  follow it) and a ratio ("one in 250 people") are not an arm's count;
+- its arm: whether its clause names the finding's own therapy, another studied one or a
+  treated group, or a comparator ("placebo", "prednisone alone", "the control group");
 - its sentence: whether it names the studied therapies or only others.
 
 Parallel treated counts of one arm ("three patients received the low dose and four
@@ -152,6 +153,8 @@ N_IS = re.compile(r"\bn\s*=\s*(?P<n>\d{1,5})", re.I)
 
 @dataclass(frozen=True)
 class Count:
+    """A count of people with its score as the number treated; ``order`` is its place in
+    the article, for ties."""
     value: int
     score: float
     order: int
