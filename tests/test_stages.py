@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalization.study_numbers import longest_follow_up
-from pipeline.normalization.quantities import PATIENT_COUNT, to_number
 from pipeline.schema import ArticleRecord, ContentType, RawDocument, Reject, RejectReason, Source
 from pipeline.stages import clean as clean_module
 from pipeline.stages.clean import clean
@@ -77,18 +75,3 @@ def test_finding_for_the_seed_studies(seed_articles):
     assert (cll.findings[0].patients, cll.findings[0].follow_up.value, cll.findings[0].follow_up.unit) == (2, 10, "year")
     assert lupus.findings[0].patients == 5
     assert (lupus.findings[0].follow_up.value, lupus.findings[0].follow_up.unit) == (17, "month")
-
-
-def patient_counts(text: str) -> list[int]:
-    return [int(to_number(m.group("n"))) for m in PATIENT_COUNT.finditer(text)]
-
-
-def test_counts_and_durations_in_words_and_digits():
-    assert patient_counts("five other patients with refractory lupus") == [5]
-    assert patient_counts("Twenty-two patients and 1,024 participants") == [22, 1024]
-    assert patient_counts("a 20-year-old woman") == []
-    stated = longest_follow_up("a median follow-up of 487 days; remission for up to 2 years; a 20-year-old man")
-    assert (stated.value, stated.unit) == (487, "day")  # stated follow-up beats a remission's duration
-    only_remission = longest_follow_up("in remission for up to 2 years; median age 76 years")
-    assert (only_remission.value, only_remission.unit) == (2, "year")
-    assert longest_follow_up("patients aged 65 years or older") is None

@@ -31,9 +31,9 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
     if not focus:
         return []
     by_id = {e.id: e for e in entities}
-    patients = treated_count(sentences, set(focus))
     follow_up = longest_follow_up(text)
-    design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities, [(s.start, s.end) for s in sentences if s.therapies() & set(focus)]),
+    on_focus = [(s.start, s.end) for s in sentences if s.therapies() & set(focus)]
+    design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities, on_focus),
                   citation=next((c.doi for c in citations if c.doi), None))
     findings = []
     for name in focus:
@@ -52,7 +52,8 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                 cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
                 outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
                 adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
-                patients=patients, follow_up=follow_up,
+                patients=treated_count(sentences, set(focus), name, key(disease) if disease else None),
+                follow_up=follow_up,
                 therapy_entity=therapy[0].id,
                 disease_entity=_first_mention(disease, entities).id if disease else None,
                 outcome_results=_results("HAS_OUTCOME", related, entities, text),

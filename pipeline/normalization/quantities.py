@@ -16,15 +16,17 @@ WORD_NUMBERS = {
     "dozen": 12, "a single": 1, "single": 1,
 }
 _WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
-_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+#: a number in digits ("1,024", "12") or words ("twenty-two", "a dozen")
+NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 PATIENT_COUNT = re.compile(
-    rf"\b(?P<n>{_NUMBER})\s+(?:(?:other|additional|more|adult|pediatric|paediatric|young|eligible|evaluable|"
-    rf"consecutive|new|female|male|elderly|[a-z]+-year-old)\s+){{0,3}}"
-    rf"(?:patients|participants|subjects|children|adults|people|women|men|infants|boys|girls|cases|individuals)\b",
+    rf"\b(?P<n>{NUMBER})\s+(?:(?:other|additional|more|adult|pediatric|paediatric|young|eligible|evaluable|"
+    rf"consecutive|new|female|male|elderly|treated|infused|dosed|enrolled|randomi[sz]ed|[a-z]+-year-old)\s+){{0,3}}"
+    rf"(?:patients|participants|subjects|children|adults|people|women|men|infants|boys|girls|cases|individuals|"
+    rf"volunteers|recipients)\b",
     re.I)
 UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
           "year": "year", "years": "year"}
-DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{_NUMBER})[- ](?P<unit>days?|weeks?|months?|years?)\b(?![- ]old)", re.I)
+DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{NUMBER})[- ](?P<unit>days?|weeks?|months?|years?)\b(?![- ]old)", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25}
 
 
