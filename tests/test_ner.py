@@ -90,6 +90,18 @@ def test_symptoms_are_adverse_events_where_toxicity_is_reported():
     assert ("ADVERSE_EVENT", "fever") in found
 
 
+def test_words_writers_use_for_diseases_match_their_mesh_concepts():
+    found = mentions("Gene therapy for hemophilia B\nThe most common adverse events were acne, insomnia and "
+                     "blurred vision, all of grade 1 or 2. One patient had cerebral edema.")
+    assert ("ADVERSE_EVENT", "acne", False, "acne") in found
+    assert ("ADVERSE_EVENT", "insomnia", False, "sleep initiation and maintenance disorders") in found
+    assert ("ADVERSE_EVENT", "blurred vision", False, "vision disorders") in found
+    assert ("DISEASE", "cerebral edema", False, "brain edema") in found
+    # an adjective and a bodily process that annotated corpora tag as diseases are not names here
+    texts = {m[1] for m in mentions("Hypertensive patients were excluded; platelet aggregation was measured")}
+    assert not texts & {"Hypertensive", "platelet aggregation"}
+
+
 @pytest.mark.parametrize("text, mention, negated", [
     ("No recurrence was observed in patients up to 17 months", "recurrence", True),
     ("with no apparent adverse effects", "adverse effects", True),
