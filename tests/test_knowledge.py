@@ -80,3 +80,23 @@ def test_annotated_mentions_name_their_mesh_concepts():
         assert index is not None and kb.concepts[index].id == mesh, words
     for words in (["hypertensive"], ["platelet", "aggregation"], ["metastases"]):
         assert kb.lookup(words, "DISEASE") is None, words
+
+
+@pytest.mark.parametrize("british, american_form", [
+    ("haematuria", "hematuria"), ("hypophosphataemia", "hypophosphatemia"), ("oedema", "edema"),
+    ("leukaemia", "leukemia"), ("tumour", "tumor"), ("oesophageal", "esophageal"), ("paediatric", "pediatric"),
+    ("diarrhoea", "diarrhea"), ("foetal", "fetal"), ("dyspnoea", "dyspnea"), ("hospitalisation", "hospitalization"),
+    ("four", "four"), ("hour", "hour"), ("aerosol", "aerosol"), ("poetry", "poetry"), ("does", "does")])
+def test_british_spellings_fold_to_american_and_nothing_else_does(british, american_form):
+    from pipeline.knowledge.spelling import american
+    assert american(british) == american_form
+
+
+def test_british_spellings_find_the_american_keys():
+    kb = load_kb()
+    for british, american_form in ((["haematuria"], ["hematuria"]),
+                                   (["Oesophageal", "cancer"], ["esophageal", "cancer"]),
+                                   (["acute", "myeloid", "leukaemia"], ["acute", "myeloid", "leukemia"]),
+                                   (["hypophosphataemia"], ["hypophosphatemia"])):
+        index = kb.lookup(british)
+        assert index is not None and index == kb.lookup(american_form), british

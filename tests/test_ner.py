@@ -102,6 +102,21 @@ def test_words_writers_use_for_diseases_match_their_mesh_concepts():
     assert not texts & {"Hypertensive", "platelet aggregation"}
 
 
+def test_british_spellings_match_with_their_own_text_and_offsets():
+    text = ("Paediatric leukaemia: a CAR-T study\nGrade 3 adverse events were haematuria, hypophosphataemia "
+            "and oedema; one oesophageal tumour was found. Four patients were treated for an hour.")
+    doc = CleanDocument(doc_id="d", source=Source(path="p", id="p"), text=text)
+    [record] = list(ner([doc]))
+    found = {e.text: e for e in record.entities}
+    for mention, name in (("leukaemia", "leukemia"), ("haematuria", "hematuria"),
+                          ("hypophosphataemia", "hypophosphatemia"), ("oedema", "edema")):
+        entity = found[mention]
+        assert text[entity.start:entity.end] == mention
+        assert entity.normalized is not None and entity.normalized.name == name, entity
+    assert found["haematuria"].label == "ADVERSE_EVENT"
+    assert not {"Four", "hour"} & set(found)
+
+
 @pytest.mark.parametrize("text, mention, negated", [
     ("No recurrence was observed in patients up to 17 months", "recurrence", True),
     ("with no apparent adverse effects", "adverse effects", True),

@@ -3,9 +3,9 @@
 Concepts from every source (``pipeline.knowledge.sources``) are merged by id, each
 alias is assigned to one concept (the curated vocabulary first, then drugs, Disease
 Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
-tokenizer the pipeline runs. Disease mentions of annotated corpora (BC5CDR, NCBI-disease)
-add the words writers use for MeSH concepts ("acne", "blurred vision"), joined on the MeSH
-id. Filters keep out what made a naive dictionary tagger fail: aliases that are common
+tokenizer the pipeline runs (case-folded keys in American spelling, see ``spelling``).
+Disease mentions of annotated corpora (BC5CDR, NCBI-disease) add the words writers use
+for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id. Filters keep out what made a naive dictionary tagger fail: aliases that are common
 English words (by their Zipf frequency in the ``wordfreq`` lists), two-letter acronyms
 from ontologies, acronyms that name other things in this domain ("CAR", "ORR", "FDA"),
 proteins and nucleic acids in the drug list that are not drugs ("antibodies", "mRNA"),
@@ -30,6 +30,7 @@ import srsly
 from ..schema import Concept
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
 from . import sources
+from .spelling import american
 
 KB_DIR = MODELS_DIR / "kb"
 KB_FILE = KB_DIR / "kb.msgpack.gz"
@@ -213,7 +214,7 @@ def compile_kb(entries: list[Entry]) -> dict:
                 continue
             # annotated mentions are never acronyms: short ones ("acne") fold case too
             mode = "exact" if is_case_sensitive(form) and form not in mentions else "folded"
-            key = " ".join(tokens) if mode == "exact" else " ".join(tokens).lower()
+            key = " ".join(tokens) if mode == "exact" else american(" ".join(tokens).lower())
             claimed.setdefault((mode, key), index)  # first entry (by source priority) keeps an alias
             if entry.source == "curated":
                 curated_keys.add((mode, key))
