@@ -44,3 +44,59 @@ def test_build_is_deterministic_and_matches_the_committed_artifact(tmp_path):
     assert first["sha256"] == second["sha256"]
     committed = json.loads((ROOT / "models" / "kb" / "kb.summary.json").read_text(encoding="utf-8"))
     assert first["sha256"] == committed["sha256"], "run `python -m pipeline kb build` and commit models/kb"
+
+
+def test_annotated_mentions_give_forms_their_annotations_agree_on(tmp_path):
+    from pipeline.knowledge.sources import annotated_diseases
+    folder = tmp_path / "bc5cdr" / "pubtator"
+    folder.mkdir(parents=True)
+    rows = [("Acne", "D000152"), ("acne", "D000152"), ("acne", "D000152"), ("acne", "D012871"),
+            ("spasm", "D013035"), ("spasm", "D009120"), ("seizures", "-1"),
+            ("nausea and vomiting", "D009325|D014839"), ("Gout", "D006073")]
+    lines = ["1|t|A title", "1|a|An abstract"] + [f"1\t0\t4\t{text}\tDisease\t{mesh}" for text, mesh in rows]
+    lines.append("1\t0\t4\tcisplatin\tChemical\tD002945")
+    (folder / "CDR_TrainingSet.PubTator.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "CDR_TestSet.PubTator.txt").write_text("2\t0\t4\tchorea\tDisease\tD002819\n", encoding="utf-8")
+    found = dict(annotated_diseases(tmp_path))
+    # 3 of 4 agree on acne; spasm is split; -1, composite ids and the test set give nothing
+    assert found == {"acne": "MESH:D000152", "gout": "MESH:D006073"}
+
+
+@pytest.mark.parametrize("form, kept", [
+    ("acne", True), ("insomnia", True), ("blurred vision", True), ("acute liver injury", True),
+    ("pain", False), ("toxicity", False), ("tumours", False), ("hypertensive", False), ("PD", False),
+    ("platelet aggregation", False), ("nausea, vomiting", False), ("breast and ovarian cancer", False)])
+def test_annotated_mentions_that_are_generic_adjectives_or_acronyms_are_left_out(form, kept):
+    from pipeline.knowledge.build import _zipf, keep_mention
+    pytest.importorskip("wordfreq")
+    assert keep_mention(form, _zipf()) is kept
+
+
+def test_annotated_mentions_name_their_mesh_concepts():
+    kb = load_kb()
+    for words, mesh in ((["acne"], "MESH:D000152"), (["Insomnia"], "MESH:D007319"),
+                        (["blurred", "vision"], "MESH:D014786"), (["cerebral", "edema"], "MESH:D001929")):
+        index = kb.lookup(words, "DISEASE")
+        assert index is not None and kb.concepts[index].id == mesh, words
+    for words in (["hypertensive"], ["platelet", "aggregation"], ["metastases"]):
+        assert kb.lookup(words, "DISEASE") is None, words
+
+
+@pytest.mark.parametrize("british, american_form", [
+    ("haematuria", "hematuria"), ("hypophosphataemia", "hypophosphatemia"), ("oedema", "edema"),
+    ("leukaemia", "leukemia"), ("tumour", "tumor"), ("oesophageal", "esophageal"), ("paediatric", "pediatric"),
+    ("diarrhoea", "diarrhea"), ("foetal", "fetal"), ("dyspnoea", "dyspnea"), ("hospitalisation", "hospitalization"),
+    ("four", "four"), ("hour", "hour"), ("aerosol", "aerosol"), ("poetry", "poetry"), ("does", "does")])
+def test_british_spellings_fold_to_american_and_nothing_else_does(british, american_form):
+    from pipeline.knowledge.spelling import american
+    assert american(british) == american_form
+
+
+def test_british_spellings_find_the_american_keys():
+    kb = load_kb()
+    for british, american_form in ((["haematuria"], ["hematuria"]),
+                                   (["Oesophageal", "cancer"], ["esophageal", "cancer"]),
+                                   (["acute", "myeloid", "leukaemia"], ["acute", "myeloid", "leukemia"]),
+                                   (["hypophosphataemia"], ["hypophosphatemia"])):
+        index = kb.lookup(british)
+        assert index is not None and index == kb.lookup(american_form), british

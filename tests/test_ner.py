@@ -97,6 +97,33 @@ def test_symptoms_are_adverse_events_where_toxicity_is_reported():
     assert ("ADVERSE_EVENT", "fever") in found
 
 
+def test_words_writers_use_for_diseases_match_their_mesh_concepts():
+    found = mentions("Gene therapy for hemophilia B\nThe most common adverse events were acne, insomnia and "
+                     "blurred vision, all of grade 1 or 2. One patient had cerebral edema.")
+    assert ("ADVERSE_EVENT", "acne", False, "acne") in found
+    assert ("ADVERSE_EVENT", "insomnia", False, "sleep initiation and maintenance disorders") in found
+    assert ("ADVERSE_EVENT", "blurred vision", False, "vision disorders") in found
+    assert ("DISEASE", "cerebral edema", False, "brain edema") in found
+    # an adjective and a bodily process that annotated corpora tag as diseases are not names here
+    texts = {m[1] for m in mentions("Hypertensive patients were excluded; platelet aggregation was measured")}
+    assert not texts & {"Hypertensive", "platelet aggregation"}
+
+
+def test_british_spellings_match_with_their_own_text_and_offsets():
+    text = ("Paediatric leukaemia: a CAR-T study\nGrade 3 adverse events were haematuria, hypophosphataemia "
+            "and oedema; one oesophageal tumour was found. Four patients were treated for an hour.")
+    doc = CleanDocument(doc_id="d", source=Source(path="p", id="p"), text=text)
+    [record] = list(ner([doc]))
+    found = {e.text: e for e in record.entities}
+    for mention, name in (("leukaemia", "leukemia"), ("haematuria", "hematuria"),
+                          ("hypophosphataemia", "hypophosphatemia"), ("oedema", "edema")):
+        entity = found[mention]
+        assert text[entity.start:entity.end] == mention
+        assert entity.normalized is not None and entity.normalized.name == name, entity
+    assert found["haematuria"].label == "ADVERSE_EVENT"
+    assert not {"Four", "hour"} & set(found)
+
+
 @pytest.mark.parametrize("text, mention, negated", [
     ("No recurrence was observed in patients up to 17 months", "recurrence", True),
     ("with no apparent adverse effects", "adverse effects", True),

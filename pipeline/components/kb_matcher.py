@@ -5,7 +5,8 @@ Longest-key dictionary lookup over token sequences, in the manner of FlashText (
 start with that token are tried up to the longest such key in the knowledge base, one
 hash lookup per length, so the cost does not grow with the vocabulary. Hyphens are not
 part of keys ("CAR-T cell" and "CAR T-cell" are one key). Acronyms and short forms are
-looked up case-sensitively, everything else case-folded; matches never cross a line.
+looked up case-sensitively, everything else case-folded and in American spelling
+("haematuria" finds "hematuria", ``knowledge.spelling``); matches never cross a line.
 All matches go to the doc's ``candidates`` list, with the concept's index as ``kb_id``.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..knowledge.kb import HYPHENS, KB_FILE, KnowledgeBase, load_kb
+from ..knowledge.spelling import american
 from .line_sentencizer import token_texts
 
 CANDIDATES = "candidates"
@@ -27,6 +29,7 @@ class KbMatcher:
         # case-sensitive keys nearly all start with a capital or a digit: a plain lower-case
         # token needs no exact lookup unless it is one of the few that start one
         self.plain_exact_starts = frozenset(k for k in kb.exact_first if k.islower() and not any(c.isdigit() for c in k))
+        self.folded_words = FoldedWords()
 
     def __call__(self, doc: Doc) -> Doc:
         texts = token_texts(doc)
@@ -37,9 +40,11 @@ class KbMatcher:
 
     def _match(self, doc: Doc, tokens: list[int], texts: list[str]) -> list[Span]:
         kb = self.kb
-        lowered = [t.lower() for t in texts]
+        if len(self.folded_words) > FoldedWords.LIMIT:
+            self.folded_words.clear()  # a bound on memory over a long batch
+        spelled = list(map(self.folded_words.__getitem__, texts))
         found = []
-        folded = (kb.folded, kb.folded_first, lowered)
+        folded = (kb.folded, kb.folded_first, spelled)
         both = (folded, (kb.exact, kb.exact_first, texts))
         plain = self.plain_exact_starts
         for start in range(len(tokens)):
@@ -58,6 +63,16 @@ class KbMatcher:
                         concept = kb.concepts[index]
                         found.append(Span(doc, tokens[start], tokens[end] + 1, label=concept.label, kb_id=str(index)))
         return found
+
+
+class FoldedWords(dict):
+    """Token text -> its case-folded key in American spelling, worked out once per word:
+    words recur, and a dict lookup costs less than folding again."""
+    LIMIT = 500_000
+
+    def __missing__(self, text: str) -> str:
+        key = self[text] = american(text.lower())
+        return key
 
 
 def candidates(doc: Doc) -> list[Span]:

@@ -3,11 +3,13 @@
 Concepts from every source (``pipeline.knowledge.sources``) are merged by id, each
 alias is assigned to one concept (the curated vocabulary first, then drugs, Disease
 Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
-tokenizer the pipeline runs. Filters keep out what made a naive dictionary tagger fail:
-aliases that are common English words (by their Zipf frequency in the ``wordfreq``
-lists), two-letter acronyms from ontologies, acronyms that name other things in this
-domain ("CAR", "ORR", "FDA"), proteins and nucleic acids in the drug list that are not
-drugs ("antibodies", "mRNA"), and pseudogenes and non-coding loci among genes.
+tokenizer the pipeline runs (case-folded keys in American spelling, see ``spelling``).
+Disease mentions of annotated corpora (BC5CDR, NCBI-disease) add the words writers use
+for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id. Filters keep out what made a naive dictionary tagger fail: aliases that are common
+English words (by their Zipf frequency in the ``wordfreq`` lists), two-letter acronyms
+from ontologies, acronyms that name other things in this domain ("CAR", "ORR", "FDA"),
+proteins and nucleic acids in the drug list that are not drugs ("antibodies", "mRNA"),
+and pseudogenes and non-coding loci among genes.
 
 The artifact is deterministic: the same sources give the same bytes.
 """
@@ -28,6 +30,7 @@ import srsly
 from ..schema import Concept
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
 from . import sources
+from .spelling import american
 
 KB_DIR = MODELS_DIR / "kb"
 KB_FILE = KB_DIR / "kb.msgpack.gz"
@@ -57,6 +60,24 @@ interleukin-6 interleukin-2 nepidermin hyaluronidase collagen elastin keratin fe
 thrombin plasmin heparin-like gadolinium-based contrast
 """.split())
 _SPACE = re.compile(r"\s+")
+#: annotated disease mentions too generic to name a concept on their own
+GENERIC_MENTIONS = frozenset("""
+pain pains toxicity toxicities toxic disease diseases disorder disorders syndrome syndromes illness injury injuries
+death deaths damage lesion lesions tumor tumors tumour tumours neoplasm neoplasms neoplasia cancer cancers malignancy
+malignancies defect defects deficiency dysfunction impairment abnormality abnormalities malformation malformations
+complication complications weakness inflammation infection infections condition conditions symptoms adverse events
+metastasis metastases
+""".split())
+#: heads of annotated mentions that name a bodily process rather than a disorder ("platelet aggregation")
+PROCESS_HEADS = frozenset("""
+aggregation coagulation excretion secretion release rotation apoptosis activity metabolism reduction increase
+decrease elevation elevations changes effects response responses behavior behaviour
+""".split())
+#: a list or coordination of conditions ("nausea, vomiting", "breast and ovarian cancer"):
+#: texts name each condition by itself
+_COORDINATION = re.compile(r",|/|\b(?:and|or)\b")
+#: a one-word mention with these endings is an adjective ("hypertensive", "diabetic") in running text
+_ADJECTIVE_ENDING = re.compile(r"(?:ic|ive|al|ed|ous|ary|ile)$")
 
 
 @dataclass
@@ -64,6 +85,8 @@ class Entry:
     concept: Concept
     source: str
     aliases: set[str] = field(default_factory=set)
+    #: forms seen as mentions of the concept in annotated text, matched case-folded
+    mentions: set[str] = field(default_factory=set)
 
 
 def _zipf():
@@ -93,6 +116,39 @@ def keep_alias(alias: str, entry: Entry, zipf) -> bool:
     if len(words) == 1:
         return zipf(text.lower()) < COMMON_WORD_ZIPF
     return not all(zipf(w.lower()) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[A-Za-z]+", text))
+
+
+def keep_mention(form: str, zipf) -> bool:
+    """Whether a disease mention of an annotated corpus may name its concept anywhere:
+    not an acronym (those are defined per article; the abbreviation detector links
+    them), not a generic word ("pain", "toxicity"), a one-word adjective ("hypertensive
+    rats"), a bodily process ("platelet aggregation") or a list of conditions ("nausea,
+    vomiting"), and not common English by the same Zipf limits as ontology aliases. Short
+    words pass when rare in English ("acne", "gout"): they were seen naming a disease."""
+    text = _SPACE.sub(" ", form).strip()
+    words = text.split()
+    if sources.is_acronym(text) or text.lower() in GENERIC_MENTIONS or len(words) > MAX_ALIAS_TOKENS:
+        return False
+    if len(re.findall(r"[A-Za-z]", text)) < 3 or ";" in text or words[-1].lower() in PROCESS_HEADS:
+        return False
+    if _COORDINATION.search(text):
+        return False
+    if len(words) == 1:
+        return not _ADJECTIVE_ENDING.search(text.lower()) and zipf(text.lower()) < COMMON_WORD_ZIPF
+    return not all(zipf(w.lower()) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[A-Za-z]+", text))
+
+
+def add_mentions(entries: list[Entry], mentions: Iterable[tuple[str, str]], zipf) -> int:
+    """Annotated mention forms join the disease concept of their MeSH id; a form whose id
+    is in no entry, or that ``keep_mention`` rejects, is left out. Returns forms added."""
+    by_id = {entry.concept.id: entry for entry in entries if entry.concept.label == "DISEASE" and entry.concept.id}
+    added = 0
+    for form, curie in mentions:
+        entry = by_id.get(curie)
+        if entry is not None and keep_mention(form, zipf):
+            entry.mentions.add(_SPACE.sub(" ", form).strip())
+            added += 1
+    return added
 
 
 def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
@@ -149,12 +205,16 @@ def compile_kb(entries: list[Entry]) -> dict:
             forms.add(alias)
             if concept.label in PLURAL_LABELS and not is_case_sensitive(alias):
                 forms.add(plural(alias))
+        mentions = {m.lower() for m in entry.mentions} - {f.lower() for f in forms}
+        mentions |= {plural(m) for m in mentions}
+        forms |= mentions
         for form in sorted(forms):
             tokens = [t.text for t in tokenizer(form) if t.text not in ("-", "–", "—")]
             if not tokens:
                 continue
-            mode = "exact" if is_case_sensitive(form) else "folded"
-            key = " ".join(tokens) if mode == "exact" else " ".join(tokens).lower()
+            # annotated mentions are never acronyms: short ones ("acne") fold case too
+            mode = "exact" if is_case_sensitive(form) and form not in mentions else "folded"
+            key = " ".join(tokens) if mode == "exact" else american(" ".join(tokens).lower())
             claimed.setdefault((mode, key), index)  # first entry (by source priority) keeps an alias
             if entry.source == "curated":
                 curated_keys.add((mode, key))
@@ -180,6 +240,8 @@ def _first_token_lengths(table: dict[str, int]) -> dict[str, int]:
 
 def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     entries = merge(_source_entries(data_dir))
+    if data_dir is not None:
+        add_mentions(entries, sources.annotated_diseases(data_dir), _zipf())
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)

@@ -10,6 +10,7 @@ from typing import NamedTuple, Optional
 import srsly
 
 from ..vocabulary import MODELS_DIR
+from .spelling import american
 
 KB_FILE = MODELS_DIR / "kb" / "kb.msgpack.gz"
 HYPHENS = frozenset({"-", "–", "—"})
@@ -31,11 +32,12 @@ class KnowledgeBase:
     folded_first: dict[str, int]
 
     def lookup(self, tokens: list[str], label: Optional[str] = None) -> Optional[int]:
-        """The concept of an exact alias, given its tokens (hyphens dropped)."""
+        """The concept of an exact alias, given its tokens (hyphens dropped); case-folded
+        keys are in American spelling."""
         key = " ".join(t for t in tokens if t not in HYPHENS)
         index = self.exact.get(key)
         if index is None:
-            index = self.folded.get(key.lower())
+            index = self.folded.get(american(key.lower()))
         if index is not None and (label is None or self.concepts[index].label == label):
             return index
         return None

@@ -8,6 +8,7 @@
 | Cell Ontology labels and exact synonyms | CELL_TYPE | ``shared/data/cell-ontology`` | CC BY 4.0 |
 | HGNC symbols, aliases, previous symbols, approved names | ANTIGEN | ``shared/data/hgnc`` | HGNC, free use with citation |
 | drug names with DrugBank and MeSH ids (PyPI ``drug-named-entity-recognition``) | THERAPY | the installed package | MIT |
+| Disease mentions of BC5CDR and NCBI-disease (training and development splits) with their MeSH ids | aliases of MeSH concepts | ``shared/data/bc5cdr``, ``shared/data/ncbi-disease`` | NCBI public domain notice |
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import bz2
 import csv
 import pickle
 import re
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Iterator, Optional
@@ -33,6 +35,16 @@ _MESH_SKIP_TREES = ("C22",)
 _MESH_SYMPTOM_TREES = ("C23",)
 #: MeSH headings this close to a tree's root are categories
 MESH_MIN_DEPTH = 0
+#: training and development splits of the annotated corpora; their test splits are for evaluation only
+ANNOTATED_CORPORA = (("bc5cdr", "pubtator/CDR_TrainingSet.PubTator.txt"),
+                     ("bc5cdr", "pubtator/CDR_DevelopmentSet.PubTator.txt"),
+                     ("ncbi-disease", "original-pubtator/NCBItrainset_corpus.txt"),
+                     ("ncbi-disease", "original-pubtator/NCBIdevelopset_corpus.txt"))
+#: PubTator mention types that name a disease ("CompositeMention" joins several)
+_DISEASE_MENTION_TYPES = frozenset({"Disease", "SpecificDisease", "Modifier", "DiseaseClass"})
+#: share of a surface form's annotations that must agree on one concept
+MIN_AGREEMENT = 2 / 3
+_MESH_ID = re.compile(r"[CD]\d{6,9}")
 _GENE_NAME_SKIP = re.compile(r"pseudogene|readthrough|antisense|intronic transcript|long intergenic|microRNA|"
                              r"small nucleolar|non-protein coding|overlapping transcript|divergent transcript|"
                              r"family member|open reading frame|uncharacterized", re.I)
@@ -172,3 +184,38 @@ def drugs() -> Iterator[Concept]:
             curie = None
         yield Concept(label="THERAPY", name=canonical, id=curie, aliases=sorted(variants.get(canonical, {canonical})),
                       kind="protein" if trees and all(t.startswith(("D12", "D13")) for t in trees) else None)
+
+
+def is_acronym(form: str) -> bool:
+    """Mostly capitals ("PD", "X-ALD"), unlike a capitalised word ("Acne")."""
+    letters = [c for c in form if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= max(2, len(letters) // 2)
+
+
+def disease_mentions(path: Path) -> Iterator[tuple[str, str]]:
+    """(surface form, concept id) of each Disease mention of a PubTator file."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) >= 6 and cells[4] in _DISEASE_MENTION_TYPES:
+                yield " ".join(cells[3].split()), cells[5].strip()
+
+
+def annotated_diseases(data_dir: Path) -> Iterator[tuple[str, str]]:
+    """Surface forms of Disease mentions in the annotated corpora, each with the MeSH id
+    (``MESH:D…``) its annotations agree on: a form counts case-folded unless it is an
+    acronym, and is given only when at least ``MIN_AGREEMENT`` of its occurrences carry
+    one single MeSH id (no ``-1``, OMIM or composite ``ID1|ID2``)."""
+    votes: dict[str, Counter] = {}
+    for folder, name in ANNOTATED_CORPORA:
+        path = data_dir / folder / name
+        if not path.is_file():
+            print(f"kb build: {path} is absent; its disease mentions left out")
+            continue
+        for form, concept in disease_mentions(path):
+            key = form if is_acronym(form) else form.lower()  # "Acne" opening a sentence is "acne"
+            votes.setdefault(key, Counter())[concept] += 1
+    for form in sorted(votes):
+        concept, count = min(votes[form].items(), key=lambda item: (-item[1], item[0]))
+        if _MESH_ID.fullmatch(concept) and count >= MIN_AGREEMENT * sum(votes[form].values()):
+            yield form, f"MESH:{concept}"
