@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.normalization.quantities import PATIENT_COUNT, to_number
 from pipeline.normalization.study_numbers import longest_follow_up, treated_count
-from pipeline.relating.focus import Sentence, sentences_of
+from pipeline.relating.focus import Sentence, fold, sentences_of
 from pipeline.schema import Entity, Normalized
 
 
@@ -29,8 +29,9 @@ def article(text: str, therapies: dict[str, str] = {}, diseases: dict[str, str] 
 
 def patients(text: str, therapies: dict[str, str], diseases: dict[str, str] = {},
              therapy: Optional[str] = None, disease: Optional[str] = None) -> Optional[int]:
-    focus = {concept for concept in therapies.values() if concept not in ("placebo", "chemotherapy")}
-    return treated_count(article(text, therapies, diseases), focus, therapy, disease)
+    focus = {fold(concept) for concept in therapies.values() if concept not in ("placebo", "chemotherapy")}
+    return treated_count(article(text, therapies, diseases), focus, therapy and fold(therapy),
+                         disease and fold(disease))
 
 
 def follow_up(text: str) -> Optional[tuple[float, str]]:
@@ -125,10 +126,10 @@ def test_a_breakdown_of_the_cohort_by_disease_gives_each_disease_its_count():
     text = ("Twenty patients with autoimmune disease received CD19 CAR T cells\n"
             "They included twelve with SLE, five with systemic sclerosis and three with dermatomyositis")
     sentences = article(text, CAR_T, AUTOIMMUNE)
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic lupus erythematosus") == 12
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic sclerosis") == 5
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="autoimmune disease") == 20
-    assert treated_count(sentences, {"cd19 car t cells"}) == 20
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("systemic lupus erythematosus")) == 12
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("systemic sclerosis")) == 5
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("autoimmune disease")) == 20
+    assert treated_count(sentences, {fold("cd19 car t cells")}) == 20
 
 
 def test_a_breakdown_named_by_abbreviation_and_in_n_equals_form():
@@ -137,22 +138,22 @@ def test_a_breakdown_named_by_abbreviation_and_in_n_equals_form():
     diseases = {"diffuse large B-cell lymphoma": "diffuse large b-cell lymphoma", "DLBCL": "diffuse large b-cell lymphoma",
                 "follicular lymphoma": "follicular lymphoma", "FL": "follicular lymphoma"}
     sentences = article(text, CAR_T, diseases)
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="follicular lymphoma") == 11
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="diffuse large b-cell lymphoma") == 30
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("follicular lymphoma")) == 11
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("diffuse large b-cell lymphoma")) == 30
 
 
 def test_a_breakdown_of_responders_is_not_the_cohort_s():
     text = ("Twenty patients received CD19 CAR T cells\n"
             "Eleven patients responded (seven with SLE and four with systemic sclerosis)")
     sentences = article(text, CAR_T, AUTOIMMUNE)
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic lupus erythematosus") == 20
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("systemic lupus erythematosus")) == 20
 
 
 def test_all_patients_with_a_disease_is_that_disease_s_group():
     text = ("Fifteen patients received CD19 CAR T cells\n"
             "All 9 patients with SLE reached remission, and all 6 patients with systemic sclerosis improved")
     sentences = article(text, CAR_T, AUTOIMMUNE)
-    assert treated_count(sentences, {"cd19 car t cells"}, disease="systemic sclerosis") == 6
+    assert treated_count(sentences, {fold("cd19 car t cells")}, disease=fold("systemic sclerosis")) == 6
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -75,7 +75,7 @@ def key(entity: Entity) -> str:
 
 def fold(name: str) -> str:
     words = re.sub(r"[\s\-\u2010-\u2015]+", " ", name.lower()).strip()
-    return re.sub(r"(?<=[a-z]{3})s$", "", words)
+    return re.sub(r"(?<=[a-z]{2}[^\W\dsiuoay])s$", "", words)  # "cells", not "sclerosis" or "pemphigus"
 
 
 def sentences_of(text: str, entities: list[Entity]) -> list[Sentence]:
