@@ -94,6 +94,13 @@ def _zipf():
     return lambda word: zipf_frequency(word, "en")
 
 
+#: "GPRC5D CAR-T", "anti-BCMA CAR T cells": a construct any product of its kind fits, not
+#: one product's name (drug lists give them as synonyms of one product)
+CONSTRUCT_ONLY = re.compile(r"^(?:anti-?)?[A-Za-z0-9/.-]{2,14}[- ](?:(?:targeted|directed|specific)[- ])?"
+                            r"(?:CAR|chimeric antigen receptor)(?:[- ]?(?:T|NK|M))?(?:[- ]cells?|[- ]cell therapy|"
+                            r"[- ]therapy)?$", re.I)
+
+
 def keep_alias(alias: str, entry: Entry, zipf) -> bool:
     """Whether an ontology alias may be matched in text."""
     if entry.source == "curated":
@@ -104,7 +111,7 @@ def keep_alias(alias: str, entry: Entry, zipf) -> bool:
         return False
     if len(re.findall(r"[A-Za-z]", text)) < 2:
         return False  # "14.1", an alias of a gene, is a number in text
-    if entry.source == "drugs" and text.lower() in NOT_THERAPIES:
+    if entry.source == "drugs" and (text.lower() in NOT_THERAPIES or CONSTRUCT_ONLY.match(text)):
         return False
     if is_case_sensitive(text):
         letters = re.sub(r"[^A-Za-z]", "", text)
