@@ -151,3 +151,13 @@ def test_the_standard_of_care_treats_the_articles_disease_without_naming_it():
             "At present corticosteroids such as prednisone and deflazacort are the standard of care")
     found = triples(article(text))
     assert ("TREATS", "deflazacort", "Duchenne muscular dystrophy") in found
+
+
+def test_a_product_takes_the_description_put_beside_it():
+    text = ("GPRC5D CAR-T works in myeloma after BCMA therapy\n"
+            "The team reported the phase 1 study of MCARH109, an autologous GPRC5D-targeted CAR T-cell therapy\n"
+            "Seventeen patients received MCARH109 at four dose levels\n"
+            "The GPRC5D CAR-T led to a complete response in 71% of patients")
+    found = triples(article(text))
+    assert ("HAS_OUTCOME", "MCARH109", "complete response") in found
+    assert not any(head.startswith("GPRC5D") and kind == "HAS_OUTCOME" for kind, head, _ in found)

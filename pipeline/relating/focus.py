@@ -46,6 +46,12 @@ REGIMEN_JOIN = re.compile(r"\s+(?:plus|\+|combined with|in combination with|toge
 DOSE_OR_ROUTE = re.compile(r"^(?:(?:low|high|standard|reduced|fixed|full) dose|short term|oral|intravenous|subcutaneous)\s+")
 #: what the other arm received: "placebo plus X and Y", "versus X"
 COMPARATOR_ARM = re.compile(r"(?:placebo (?:plus|and|with|\+)|versus|vs\.?|compared (?:with|to)) (?P<arm>[^.;,()\n]{1,80})")
+#: an antigen's symbol: "CD19", "GPRC5D", "HER2", "IL13Rα2", "CLDN18.2"
+SYMBOL = re.compile(r"(?<![\w-])(?!(?:CAR|TCR|NK|CAR-T|CAR-NK)\b)(?=\w*[A-Z]\w*[A-Z0-9])[A-Z][\w.]*[A-Z0-9α-ω]\w*")
+#: what stands between a product and its description: ", an autologous", " is a"
+APPOSITION = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|was|,? which is)\s+)(?:a|an)\s+"
+                        r"(?:[\w-]+\s+){0,3}$", re.I)
+NAMED_AS = re.compile(r"^\s*(?:,?\s*(?:called|named|known as|dubbed)\s+)?$", re.I)
 #: a therapy placed as the other arm in the title, or this often and in this share of its
 #: mentions, is a comparator
 COMPARATOR_MENTIONS = 2
@@ -114,6 +120,11 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
                 as_other_arm[name] += 1
                 if entity.end <= title_end:
                     in_title_as_other_arm.add(name)
+    for alias, product in appositions(sentences).items():  # "MCARH109, a GPRC5D-targeted CAR T-cell therapy"
+        # the description under any wording: "GPRC5D CAR-T" in the title
+        for name in [n for n in weight if n == alias or _specific_words(n) == _specific_words(alias) != set()]:
+            if product in weight and name != product:
+                weight[product] += max(weight.pop(name), 0.0)
     parts_of = {name: regimen_parts(name) for name in weight if len(regimen_parts(name)) > 1}
     for name, parts in parts_of.items():
         # a regimen named about as often as its parts outweighs them: "venetoclax plus azacitidine"
@@ -149,10 +160,36 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
     return sorted(products or focus, key=lambda n: -weight.get(n, 0.0))
 
 
-def studied_names(focus: list[str]) -> set[str]:
-    """The studied therapies and the drugs of studied regimens: a sentence naming
-    "venetoclax" in an article about "venetoclax plus azacitidine" is about the study."""
-    return set(focus) | {part for name in focus for part in regimen_parts(name)}
+def studied_names(focus: list[str], sentences: list[Sentence] = ()) -> set[str]:
+    """The studied therapies, the drugs of studied regimens and the descriptions put beside
+    a studied product: a sentence naming "venetoclax" in an article about "venetoclax plus
+    azacitidine", or "the CAR T-cell therapy" in one about MCARH109, is about the study."""
+    described = {alias for alias, product in appositions(sentences).items() if product in focus}
+    described |= {key(e) for s in sentences for e in s.entities if e.label == "THERAPY"
+                  and any(_specific_words(key(e)) == _specific_words(alias) != set() for alias in described)}
+    return set(focus) | described | {part for name in focus for part in regimen_parts(name)}
+
+
+def appositions(sentences: list[Sentence]) -> dict[str, str]:
+    """Modalities and constructs the text puts beside a product as its description
+    ("MCARH109, an autologous GPRC5D-targeted CAR T-cell therapy", "Cilta-cel is a CAR-T
+    therapy targeting BCMA", "the anti-CD19 CAR-T product KYV-101"), each mapped to the
+    product."""
+    found: dict[str, str] = {}
+    for sentence in sentences:
+        therapies = sorted((e for e in sentence.entities if e.label == "THERAPY"), key=lambda e: e.start)
+        for first, second in zip(therapies, therapies[1:]):
+            between = sentence.text[first.end - sentence.start:second.start - sentence.start]
+            if not generic(key(first)) and _description(second, sentence) and APPOSITION.match(between):
+                found.setdefault(key(second), key(first))
+            elif not generic(key(second)) and not _construct(second, sentence) and _description(first, sentence) \
+                    and NAMED_AS.match(between):  # "the anti-CD19 CAR-T product KYV-101"
+                found.setdefault(key(first), key(second))
+    return found
+
+
+def _description(therapy: Entity, sentence: Sentence) -> bool:
+    return generic(key(therapy)) or _construct(therapy, sentence)
 
 
 def fold_text(text: str) -> str:
@@ -228,11 +265,8 @@ def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
 
 
 def _construct(therapy: Entity, sentence: Sentence) -> bool:
-    inside = [e for e in sentence.entities
-              if e.label == "ANTIGEN" and therapy.start <= e.start and e.end <= therapy.end]
-    if not inside:
-        return False
-    rest = therapy.text
-    for antigen in inside:
-        rest = rest.replace(antigen.text, " ")
-    return generic(re.sub(r"\b(?:anti|targeted|targeting|directed|specific)\b", " ", rest, flags=re.I))
+    """Named by an antigen and modality words only: "the CD19 CAR", "GPRC5D-targeted CAR
+    T-cell therapy", "anti-BCMA CAR-T"."""
+    rest, symbols = SYMBOL.subn(" ", re.sub(r"\b(?:anti-?|targeted|targeting|directed|specific)\b-?", " ", therapy.text,
+                                            flags=re.I))
+    return bool(symbols) and bool(rest.strip(" -/")) and generic(rest)

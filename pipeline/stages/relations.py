@@ -63,7 +63,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
     sentences = sentences_of(text, entities)
     focus = focus_therapies(text, entities, sentences)
     focus_set = set(focus)
-    studied = studied_names(focus)
+    studied = studied_names(focus, sentences)
     heads = {key(e): e for e in reversed(entities) if e.label == "THERAPY"}  # first mention of each therapy
     main_diseases = _main_diseases(text, entities)
     found: dict[tuple[str, str, str], Relation] = {}
