@@ -81,3 +81,9 @@ def test_the_reported_trial_wins_over_earlier_ones_it_recalls():
             "The randomized phase 3 REACH2 trial enrolled 309 patients")
     assert trial_name(text, []) == "REACH2"
     assert trial_name("the confirmatory phase 3 CodeBreaK 200 compared it with docetaxel", []) == "CodeBreaK 200"
+
+
+def test_patients_and_follow_up_point_at_the_words_that_state_them():
+    record, found = finding()
+    assert found.patients == 86 and "86" in record.text[found.patients_evidence.start:found.patients_evidence.end]
+    assert record.text[found.follow_up_evidence.start:found.follow_up_evidence.end] == "35.3 months"

@@ -14,10 +14,10 @@ from collections import Counter
 from typing import Sequence
 
 from ..relating.focus import focus_therapies, key, sentences_of
-from ..schema import Citation, Finding, LinkedEntity, Relation
+from ..schema import Citation, Evidence, Finding, LinkedEntity, Relation
 from .results import adverse_event_result, outcome_result
 from .study_design import patient_age, trial_name, trial_phase
-from .study_numbers import longest_follow_up, treated_count
+from .study_numbers import follow_up_evidence, longest_follow_up, treated
 
 
 #: "LBCL", "SLE": a curator reads the spelled-out wording better
@@ -32,6 +32,8 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
         return []
     by_id = {e.id: e for e in entities}
     follow_up = longest_follow_up(text)
+    stated_at = follow_up_evidence(text, follow_up)
+    follow_up_at = Evidence(start=stated_at[0], end=stated_at[1]) if stated_at else None
     on_focus = [(s.start, s.end) for s in sentences if s.therapies() & set(focus)]
     design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities, on_focus),
                   citation=next((c.doi for c in citations if c.doi), None))
@@ -43,6 +45,7 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
         diseases = _study_diseases(text, entities, [t for kind, t in related if kind == "TREATS"]) or [None]
         targets = _distinct([t for kind, t in related if kind == "TARGETS"])
         for disease in diseases:
+            patients = treated(sentences, set(focus), name, key(disease) if disease else None)
             findings.append(Finding(
                 therapy=display_name(therapy, text), therapy_id=therapy[0].normalized.id,
                 disease=display_name([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)], text)
@@ -52,8 +55,9 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                 cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
                 outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
                 adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
-                patients=treated_count(sentences, set(focus), name, key(disease) if disease else None),
-                follow_up=follow_up,
+                patients=patients.value if patients else None,
+                patients_evidence=Evidence(start=patients.start, end=patients.end) if patients else None,
+                follow_up=follow_up, follow_up_evidence=follow_up_at,
                 therapy_entity=therapy[0].id,
                 disease_entity=_first_mention(disease, entities).id if disease else None,
                 outcome_results=_results("HAS_OUTCOME", related, entities, text),

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from itertools import combinations
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from ..relating.focus import OTHER_ARM, Sentence, key
 from ..schema import FollowUp
@@ -164,16 +164,29 @@ class Count:
     arm: Optional[str]
 
 
+class Stated(NamedTuple):
+    """A number with the span of text that states it."""
+    value: int
+    start: int
+    end: int
+
+
 def treated_count(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None,
                   disease: Optional[str] = None) -> Optional[int]:
+    found = treated(sentences, focus, therapy, disease)
+    return found.value if found else None
+
+
+def treated(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None,
+            disease: Optional[str] = None) -> Optional[Stated]:
     """The number of patients treated with ``therapy`` (a focus key; any focus therapy
-    when None) for ``disease`` (a disease key): the disease's own count when the article
-    breaks the cohort down by disease, else the count with the best claim to be the number
-    treated, the earlier one on a tie."""
+    when None) for ``disease`` (a disease key), with where it is stated: the disease's own
+    count when the article breaks the cohort down by disease, else the count with the best
+    claim to be the number treated, the earlier one on a tie."""
     best = max(counts(sentences, focus, therapy), key=lambda c: (c.score, -c.order), default=None)
-    overall = best.value if best else None
-    own = disease_count(sentences, disease, overall) if disease is not None else None
-    if own is not None and (overall is None or own < overall):
+    overall = Stated(best.value, best.start, best.end) if best else None
+    own = disease_count(sentences, disease, overall.value if overall else None) if disease is not None else None
+    if own is not None and (overall is None or own.value < overall.value):
         return own  # a part of the cohort, never more than the whole
     return overall
 
@@ -361,7 +374,7 @@ def _arm_totals(in_sentence: list[Count]) -> list[Count]:
     return totals
 
 
-def disease_count(sentences: list[Sentence], disease: str, whole: Optional[int]) -> Optional[int]:
+def disease_count(sentences: list[Sentence], disease: str, whole: Optional[int]) -> Optional[Stated]:
     """The count the article gives for one disease where it breaks its cohort of ``whole``
     patients down by disease: in a sentence that gives counts for two or more diseases,
     either parts that add up to the whole ("15 patients … included eight with SLE, four
@@ -369,7 +382,7 @@ def disease_count(sentences: list[Sentence], disease: str, whole: Optional[int])
     myositis"). A breakdown of a part ("7 had a complete remission (4 with lymphoma and 3
     with CLL)") is not the cohort's."""
     for sentence in sentences:
-        by_disease: dict[str, tuple[int, bool]] = {}
+        by_disease: dict[str, tuple[Stated, bool]] = {}
         for entity in sentence.entities:
             if entity.label == "DISEASE":
                 found = _count_of(sentence, entity.start - sentence.start, entity.end - sentence.start)
@@ -377,13 +390,13 @@ def disease_count(sentences: list[Sentence], disease: str, whole: Optional[int])
                     by_disease.setdefault(key(entity), found)
         if len(by_disease) < 2 or disease not in by_disease:
             continue
-        value, whole_group = by_disease[disease]
+        stated, whole_group = by_disease[disease]
         if whole_group or _adds_up(sentence.text, whole):
-            return value
+            return stated
     return None
 
 
-def _count_of(sentence: Sentence, start: int, end: int) -> Optional[tuple[int, bool]]:
+def _count_of(sentence: Sentence, start: int, end: int) -> Optional[tuple[Stated, bool]]:
     """The count attached to a disease mention ("44 with synovial sarcoma", "eight SLE
     patients", "SLE (n = 8)"), and whether it is the disease's whole group ("all 3
     patients with myositis")."""
@@ -395,7 +408,8 @@ def _count_of(sentence: Sentence, start: int, end: int) -> Optional[tuple[int, b
     if not value:
         return None
     whole_group = match.re is not N_AFTER_NAME and bool(ALL_OF.search(before[:match.start()]))
-    return int(value), whole_group
+    offset = sentence.start + (end if match.re is N_AFTER_NAME else start - len(before))
+    return Stated(int(value), offset + match.start("n"), offset + match.end("n")), whole_group
 
 
 def _adds_up(text: str, whole: Optional[int]) -> bool:
@@ -446,6 +460,18 @@ def longest_follow_up(text: str) -> Optional[FollowUp]:
         for kind, duration in _durations(sentence):
             (stated if kind == "stated" else contextual).append(duration)
     return longest(stated) or longest(contextual)
+
+
+def follow_up_evidence(text: str, found: Optional[FollowUp]) -> Optional[tuple[int, int]]:
+    """Where the text states ``found``: the first duration or time point with its value
+    and unit."""
+    if found is None:
+        return None
+    for match in sorted([*DURATION.finditer(text), *TIME_POINT.finditer(text)], key=lambda m: m.start()):
+        value = to_number(match.group("n"))
+        if value is not None and float(value) == float(found.value) and UNITS[match.group("unit").lower()] == found.unit:
+            return match.start(), match.end()
+    return None
 
 
 def _joined_sentences(text: str) -> Iterator[str]:
