@@ -87,3 +87,13 @@ def test_patients_and_follow_up_point_at_the_words_that_state_them():
     record, found = finding()
     assert found.patients == 86 and "86" in record.text[found.patients_evidence.start:found.patients_evidence.end]
     assert record.text[found.follow_up_evidence.start:found.follow_up_evidence.end] == "35.3 months"
+
+
+def test_a_negated_outcome_stays_negated_in_the_finding():
+    text = ("CAR-T therapy in lupus: five patients in drug-free remission\n"
+            "The team treated five patients with refractory systemic lupus erythematosus with CD19 CAR T cells\n"
+            "All of them reached drug-free remission and no relapse occurred during 17 months of follow-up")
+    doc = CleanDocument(doc_id="d", source=Source(path="p", id="p"), text=text)
+    record = next(iter(normalize(relations(ner([doc])))))
+    results = {o.name: o for f in record.findings for o in f.outcome_results}
+    assert results["relapse"].negated and not results["drug-free remission"].negated
