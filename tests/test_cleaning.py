@@ -193,3 +193,13 @@ def test_trigger_prefilter_changes_no_decision(corpus_lines):
         full = boilerplate._ANCHORED.match(stripped) or boilerplate._FLOATING.search(stripped)
         expected = full.lastgroup.rsplit("_", 1)[0] if full else None
         assert boilerplate.boilerplate_kind(line) == expected, line
+
+
+def test_a_decimal_broken_at_its_point_is_joined_but_a_doi_is_not_taken_for_one():
+    from pipeline.cleaning.repair import join_broken_lines
+    assert join_broken_lines(["At a median follow-up of 21.", "1 months, the median"]) == [
+        "At a median follow-up of 21.1 months, the median"]
+    assert join_broken_lines(["the median follow-up was 10.", "6 months in the 10-mg group"]) == [
+        "the median follow-up was 10.6 months in the 10-mg group"]
+    assert join_broken_lines(["doi: 10.", "1056/NEJMoa2406526"]) == ["doi: 10.1056/NEJMoa2406526"]
+    assert join_broken_lines(["References", "1. Smith J", "2. Lee K"]) == ["References", "1. Smith J", "2. Lee K"]

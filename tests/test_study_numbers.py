@@ -195,3 +195,15 @@ def test_a_stated_follow_up_beats_a_remission_s_duration():
     stated = follow_up("a median follow-up of 487 days; remission for up to 2 years; a 20-year-old man")
     assert stated == (487, "day")
     assert follow_up("in remission for up to 2 years; median age 76 years") == (2, "year")
+
+
+def test_a_treated_count_with_its_share_and_randomisation_as_a_total():
+    obe = {"obe-cel": "obecabtagene autoleucel", "obecabtagene autoleucel": "obecabtagene autoleucel"}
+    text = ("Obecabtagene autoleucel in adult B-ALL\n"
+            "Of the 153 enrolled patients, 127 (83.0%) received at least one infusion of obe-cel")
+    assert patients(text, obe) == 127
+    tepli = {"teplizumab": "teplizumab", "placebo": "placebo"}
+    text = ("Teplizumab delays type 1 diabetes\n"
+            "A total of 76 participants underwent randomization, forty-four received a single course of teplizumab "
+            "and 32 received placebo")
+    assert patients(text, tepli) == 44

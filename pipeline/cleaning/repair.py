@@ -3,6 +3,7 @@
 Translated dumps put one sentence or paragraph on a line, but the translation also breaks
 lines inside sentences, person names ("Anthony L." / "Komaroff") and DOIs
 ("https://doi." / "org/10." / "1038/..."). ``join_broken_lines`` re-joins such lines;
+decimals broken at their point ("a median follow-up of 21." / "1 months") are joined;
 sentences that end without a full stop stay on their own lines, since a line break is a
 sentence boundary in these dumps.
 """
@@ -25,6 +26,9 @@ _LOWER_START = re.compile(r"^[a-z]+(?:[\s,;:.)]|$)")  # a plain word: "mRNA-4157
 _PUNCT_START = re.compile(r"^[,;:)\]]")
 _ET_AL_START = re.compile(r"^et al\b")
 _SENTENCE_END = (".", "!", "?", ":")
+#: a decimal the translation broke at its point: "a median follow-up of 21." / "1 months"
+_DECIMAL_HEAD = re.compile(r"(?<![\d.,])\d{1,3}\.$")
+_DECIMAL_TAIL = re.compile(r"^\d{1,4}(?=[\s%),;]|$|[a-z])")
 _TRUNCATED_NUMBER = re.compile(r"\b(?:of|is|was|at|to|about|approximately|by)\s+\d+\.$")
 
 
@@ -60,6 +64,8 @@ def join_broken_lines(lines: list[str]) -> list[str]:
 def _continues(previous: str, line: str) -> bool:
     if not previous or not line:
         return False
+    if _decimal_split(previous, line):  # before the DOI rules: "follow-up was 10." / "6 months"
+        return True
     if _DOI_OPEN_END.search(previous):
         return bool(_DOI_CONTINUATION.match(line))
     if _DOI_UNFINISHED.search(previous) and _DOI_TAIL.match(line):
@@ -78,14 +84,19 @@ def _word_split(previous: str, line: str) -> bool:
     return previous.endswith("-") and not previous.endswith(" -") and bool(re.match(r"^[A-Za-z0-9]", line))
 
 
+def _decimal_split(previous: str, line: str) -> bool:
+    return bool(_DECIMAL_HEAD.search(previous) and _DECIMAL_TAIL.match(line))
+
+
 def _glue(previous: str, line: str) -> str:
-    if (_PUNCT_START.match(line) or _word_split(previous, line) or _DOI_OPEN_END.search(previous)
+    if (_PUNCT_START.match(line) or _word_split(previous, line) or _decimal_split(previous, line)
+            or _DOI_OPEN_END.search(previous)
             or _DOI_UNFINISHED.search(previous)):
         return previous + line
     return previous + " " + line
 
 
 def truncated_number_warnings(lines: list[str]) -> list[str]:
-    """Numbers cut off by the translation ("an incidence of 0.") cannot be repaired;
-    they are kept and reported."""
+    """Numbers cut off by the translation whose digits did not follow on the next line
+    ("an incidence of 0.") cannot be repaired; they are kept and reported."""
     return [f"truncated number: '{line[-60:]}'" for line in lines if _TRUNCATED_NUMBER.search(line)]

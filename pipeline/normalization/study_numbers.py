@@ -43,11 +43,12 @@ from .quantities import DURATION, NUMBER, PATIENT_COUNT, UNITS, longest, to_numb
 
 # --- patients ------------------------------------------------------------------------
 
-#: "170 received the infusion", "sixty-three received", "97 of them received", "286 to venetoclax"
+#: "170 received the infusion", "127 (83.0%) received", "sixty-three received", "97 of them received",
+#: "286 to venetoclax"
 #: (but not "aged 50 to 69")
 BARE_COUNT = re.compile(
     rf"(?<![:\d.,/])(?<!grade )(?<!cycle )(?<!day )(?<!week )(?<!month )\b(?P<n>\d{{2,5}}|{NUMBER})\s+"
-    r"(?:of (?:them|these|those)\s+)?(?:received|were (?:treated|infused|dosed|assigned to|randomi[sz]ed to|"
+    r"(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:of (?:them|these|those)\s+)?(?:received|were (?:treated|infused|dosed|assigned to|randomi[sz]ed to|"
     r"allocated to)|underwent|(?<=\d )to (?![\d.]))", re.I)
 N_EQUALS = re.compile(r"\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
 
@@ -58,8 +59,8 @@ PREDICATE = re.compile(
     r"|\b(?P<arm>(?:randomi[sz]ed|assigned|allocated)(?: \d:\d)? (?:to|into|in)\b|(?:to|into) (?:the|receive)\b|"
     r"(?<=\d )(?:to|into)\b)"
     r"|\b(?P<treated>received|receiving|(?<!previously )(?<!heavily )treated|infused|dosed|administered|given|"
-    r"underwent|injected|transplanted|vaccinated)\b"
-    r"|\b(?P<total>randomi[sz]ed|screened|assigned|allocated|eligible|planned|evaluable|assessable|analy[sz]ed|"
+    r"underwent(?! (?:randomi[sz]ation|screening|(?:leuk)?apheresis|enrol))|injected|transplanted|vaccinated)\b"
+    r"|\b(?P<total>underwent (?:randomi[sz]ation|screening|(?:leuk)?apheresis|enrol\w*)|randomi[sz]ed|screened|assigned|allocated|eligible|planned|evaluable|assessable|analy[sz]ed|"
     r"excluded|withdrew|discontinued)\b"
     r"|\b(?P<enrolled>enrolled|included|recruited|registered|entered|participated|involved)\b"
     r"|\b(?P<had>had|has|have)\b"
@@ -263,8 +264,8 @@ def _score(sentence: Sentence, start: int, end: int, value: int, predicate: Opti
     score += PREDICATE_SCORE.get(predicate, 0.0)
     if TOTAL.search(text[max(0, start - 20):start]) and predicate != "treated":
         score -= 1.0  # "a total of 529 patients were randomized", but "a total of 116 patients received"
-    if SHARE.search(text[end:]) and predicate != "denominator":
-        score -= 2.0
+    if SHARE.search(text[end:]) and predicate not in ("denominator", "treated"):
+        score -= 2.0  # "ten patients (59%) achieved …", but "127 (83.0%) received"
     arm = _arm(sentence, start, end, focus, therapy)
     return Count(value, score + ARM_SCORE.get(arm, 0.0), order, sentence.start + start, sentence.start + end,
                  predicate, arm)
