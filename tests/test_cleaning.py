@@ -203,3 +203,17 @@ def test_a_decimal_broken_at_its_point_is_joined_but_a_doi_is_not_taken_for_one(
         "the median follow-up was 10.6 months in the 10-mg group"]
     assert join_broken_lines(["doi: 10.", "1056/NEJMoa2406526"]) == ["doi: 10.1056/NEJMoa2406526"]
     assert join_broken_lines(["References", "1. Smith J", "2. Lee K"]) == ["References", "1. Smith J", "2. Lee K"]
+
+
+def test_site_inserts_in_the_body_are_boilerplate_but_bracketed_section_labels_are_not():
+    from pipeline.cleaning.boilerplate import boilerplate_kind
+    assert boilerplate_kind("【Recommended】EHA 2023 is coming: subscribe to our lymphoma newsletter") == "promo"
+    assert boilerplate_kind("▶ Academy | Live course this Thursday: scan the code in the app to sign up ◀") == "promo"
+    assert boilerplate_kind("【Results】Of 86 patients, 85 received zanubrutinib") is None
+
+
+def test_a_prefixless_doi_broken_after_its_registrant_is_joined():
+    from pipeline.cleaning.citations import find_dois
+    from pipeline.cleaning.repair import join_broken_lines
+    lines = join_broken_lines(["N Engl J Med. 2021;385(13):1196-1206. DOI: 1056/", "NEJMoa2103485"])
+    assert find_dois(lines[0]) == ["10.1056/NEJMoa2103485"]

@@ -70,6 +70,12 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("comment", re.compile(r"^(?:comments?\s*\(\d+\)|leave a (?:comment|reply)|post a comment|\d+\s+comments?|"
                            r"log ?in to comment|reply|report)\s*$", re.I)),
     ("promo", re.compile(r"^\[(?:ad|ads|advert|advertisement|hot|sponsored|promotion|promo)\]", re.I)),
+    # a site's own insert in the body: "【Recommended】EHA 2023 is coming…", "▶ Academy | Live course … ◀"
+    ("promo", re.compile(r"^【(?:recommended|recommend|hot|ad|advertisement|promotion|sponsored|event|live|"
+                         r"special)】", re.I)),
+    ("promo", re.compile(r"^【[^】]{1,24}】.{0,200}\b(?:app|sign up|register|registration|subscribe|replay|live|"
+                         r"scan|newsletter|column|click|class|course|webinar)\b", re.I)),
+    ("promo", re.compile(r"^[▶►].{5,240}◀$")),
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
     ("nav", re.compile(r"^search\b.{0,40}(?:\.\.\.|…)$", re.I)),

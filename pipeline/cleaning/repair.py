@@ -17,7 +17,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 _INITIAL_END = re.compile(r"(?:^|[\s,])[A-Z]\.$")
-_DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.|\b10\.|\b10\.\d{4,9}/)$", re.I)
+_DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.|\b10\.|\b10\.\d{4,9}/|\bdoi:?\s*\d{4,9}/)$", re.I)
 _DOI_CONTINUATION = re.compile(r"^(?:org/|10\.|\d{4,9}/|[-._;()/:A-Za-z0-9]+$)")
 _DOI_UNFINISHED = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
 _DOI_TAIL = re.compile(r"^(?!https?:|doi|10\.)[-._;()/:A-Za-z0-9]*\d[-._;()/:A-Za-z0-9]*$", re.I)
