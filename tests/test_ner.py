@@ -41,6 +41,8 @@ def test_hyphen_and_plural_variants_match_one_concept():
     ("She received anti-CD19 CAR-T cell therapy last year", "THERAPY", "anti-CD19 CAR-T cell therapy"),
     ("Anti-CD19 CAR-T therapy brings remission in myositis", "THERAPY", "Anti-CD19 CAR-T therapy"),
     ("They received nivolumab plus low-dose ipilimumab", "THERAPY", "nivolumab plus low-dose ipilimumab"),
+    ("Relatlimab-nivolumab doubled progression-free survival", "THERAPY", "Relatlimab-nivolumab"),
+    ("Patients received gemcitabine/cisplatin", "THERAPY", "gemcitabine/cisplatin"),
     ("GD2-CAR T cells were infused into the children", "THERAPY", "GD2-CAR T cells"),
     ("A BCMA/CD19 dual-target CAR-T was given to patients", "THERAPY", "BCMA/CD19 dual-target CAR-T"),
     ("The patients were treated with zorvatinib for a year", "THERAPY", "zorvatinib"),

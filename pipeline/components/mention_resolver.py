@@ -36,10 +36,14 @@ ADVERSE_CONTEXT = re.compile(
 #: diseases that a toxicity sentence names as the patients' cancer, not as a toxicity
 NEOPLASM = re.compile(r"cancer|carcinoma|lymphoma|leuka?emia|myeloma|tumou?r|neoplasm|sarcoma|glioma|melanoma|"
                       r"blastoma|malignanc", re.I)
-#: "plus", "combined with", with the dose or route of the next drug: "plus low-dose ipilimumab"
+#: "plus", "combined with", with the dose or route of the next drug: "plus low-dose ipilimumab";
+#: or a bare hyphen or slash between two drugs: "relatlimab-nivolumab", "gemcitabine/cisplatin"
 _COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|together with)\s*"
                           r"(?:(?:(?:low|high|standard|reduced|fixed|full)[- ]dose|short[- ]term|oral|intravenous|"
-                          r"subcutaneous)\s+)?$", re.I)
+                          r"subcutaneous)\s+)?$|^[-/]$", re.I)
+#: one drug's name by its INN stem ("relatlimab", "lazertinib", "azacitidine", "cisplatin")
+_DRUG_NAME = re.compile(r"[A-Za-z][a-z]{2,}(?:mab|nib|lib|rib|sib|cel|ide|tine|dine|bine|platin|taxel|xane|rubicin|"
+                        r"mustine|fosfamide|clax|rasib|stat)")
 _AND = re.compile(r"^\s*(?:,|and|, and)\s*$", re.I)
 
 
@@ -174,6 +178,8 @@ def _combinations(doc: Doc, therapies: list[Span], sentences: SentenceIndex) -> 
         sentence = sentences.bounds(left.start)
         if sentences.bounds(right.start) != sentence or not _COMBINATION.match(between) or left.text.lower() == "placebo":
             continue
+        if between in "-/" and not (_DRUG_NAME.fullmatch(left.text) and _DRUG_NAME.fullmatch(right.text)):
+            continue  # "CAR-T", "anti-CD19": a hyphen joins two drugs only
         end = right
         for following in therapies[index + 2:]:
             if sentences.bounds(following.start) == sentence and _AND.match(text[end.end_char:following.start_char]):

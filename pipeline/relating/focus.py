@@ -30,6 +30,9 @@ OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:it |them )?(?:with|to)|th
                        r"lines? of (?:\w+ )?(?:therapy|treatment|chemotherapy)|had (?:undergone|underwent)|despite|"
                        r"background|conventional|lymphodeplet\w*|conditioning|premedicat\w*|prophyla\w*|bridging|"
                        r"pretreat\w*|supportive)\b", re.I)
+_STEMMED = r"[a-z]{3,}(?:mab|nib|lib|rib|sib|cel|ide|tine|dine|bine|platin|taxel|xane|rubicin|mustine|fosfamide|clax|rasib|stat)"
+#: two drugs joined by a hyphen or slash: "relatlimab-nivolumab", "gemcitabine/cisplatin"
+DRUG_PAIR = re.compile(rf"\b({_STEMMED})[-/]({_STEMMED})\b")
 #: arms that are never the therapy under study
 NOT_STUDIED = frozenset({"placebo", "standard of care", "best supportive care", "observation", "lymphodepletion",
                          "conditioning regimen", "bridging therapy"})
@@ -80,7 +83,8 @@ def key(entity: Entity) -> str:
 
 
 def fold(name: str) -> str:
-    words = re.sub(r"[\s\-\u2010-\u2015]+", " ", name.lower()).strip()
+    name = DRUG_PAIR.sub(r"\1 plus \2", name.lower())  # "relatlimab-nivolumab" is a regimen
+    words = re.sub(r"[\s\-\u2010-\u2015]+", " ", name).strip()
     return re.sub(r"(?<=[a-z]{2}[^\W\dsiuoay])s$", "", words)  # "cells", not "sclerosis" or "pemphigus"
 
 
