@@ -48,6 +48,7 @@ def test_hyphen_and_plural_variants_match_one_concept():
     ("The patients were treated with zorvatinib for a year", "THERAPY", "zorvatinib"),
     ("Patients switched to cilta-cel after failure", "THERAPY", "cilta-cel"),
     ("The vaccine VGX-3100 was given by electroporation", "THERAPY", "VGX-3100"),
+    ("The mRNA CAR-T Descartes-08 was infused weekly", "THERAPY", "Descartes-08"),
     ("Most had received a BRAF inhibitor before", "THERAPY", "BRAF inhibitor"),
     ("An anti-CD38 monoclonal antibody was part of every regimen", "THERAPY", "anti-CD38 monoclonal antibody"),
     ("All patients received intensive chemotherapy first", "THERAPY", "intensive chemotherapy"),
@@ -153,3 +154,8 @@ def test_linking_by_head_and_by_similarity():
 def test_pipeline_components_in_order():
     assert build_nlp().pipe_names == ["line_sentencizer", "kb_matcher", "biomedical_patterns",
                                       "linear_abbreviation_detector", "mention_resolver", "negation"]
+
+
+def test_numbered_biology_is_no_product_code():
+    found = labelled("Interleukin-13 and Phase-2 results were reported on Day-28")
+    assert not any(label == "THERAPY" for label, _ in found)

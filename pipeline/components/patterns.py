@@ -58,6 +58,11 @@ PATTERNS: list[Pattern] = [
                                   r"gene-edited)\s+(?:[\w-]+\s+){0,2}?(?:cells?|progenitors?|lymphocytes?)\b")),
     Pattern("THERAPY", re.compile(r"\b(?:TCR|CAR|[A-Z][A-Z0-9-]{1,10}) gene therapy\b")),
     Pattern("THERAPY", re.compile(r"\b(?:mRNA-\d{3,5}|[A-Z]{2,5}-\d{3,5}[A-Z]?|[A-Z]{2,6}\d{3,5}|[A-Z0-9]{2,6}-CART\d{1,3})\b")),
+    # a company's word-and-number code: "Descartes-08" (not "Phase-2", "Day-28", "COVID-19")
+    Pattern("THERAPY", re.compile(r"\b(?!(?:Phase|Grade|Day|Week|Month|Year|Cycle|Type|Stage|Covid|Level|Part|Cohort|Arm|"
+                                  r"Study|Trial|Dose|Figure|Table|Step|Class|Group|Line|Version|Model|Page|Section|"
+                                  r"Visit|Site|Heart|Room|Ward|Cluster|Chapter|Region|Interleukin|Factor|Protein|Receptor|"
+                                  r"Chromosome|Exon|Codon|Compound|Lot|Batch|Patient|Subject|Case)-)[A-Z][a-z]{3,12}-\d{2,3}\b")),
     Pattern("THERAPY", re.compile(
         r"\b(?:intensive|salvage|induction|consolidation|adjuvant|neoadjuvant|lymphodepleting|myeloablative|"
         r"high-dose|combination|cytotoxic|palliative)\s+"

@@ -31,7 +31,8 @@ STANDARD_TREATMENT = re.compile(r"\b(?:standard (?:of care|treatment|therapy)|st
 #: a therapy blamed for the adverse events named after it
 BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\s+\w+){0,3}\s+(?:brings?|caus\w+|"
                           r"leads? to|led to|induc\w+|results? in|has|had)\b[^.;]{0,30}\b(?:side effects?|toxicit\w+|"
-                          r"adverse|complications?)", re.I)
+                          r"adverse|complications?)|(?:\s+\w+){0,3}\s+(?:brings?|causes?|induces?)\s+(?!\w+ (?:benefit|"
+                          r"response|remission|improvement))", re.I)
 #: "… were mainly attributed to the lymphodepleting chemotherapy"
 BLAMED_LATER = re.compile(r"^[^.;]{0,40}\b(?:attributed|related|due|linked|ascribed) to\s+(?:the\s+)?$", re.I)
 BLAMED_BEFORE = re.compile(r"\b(?:side effects?|adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|complications?|"
