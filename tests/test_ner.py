@@ -159,3 +159,10 @@ def test_pipeline_components_in_order():
 def test_numbered_biology_is_no_product_code():
     found = labelled("Interleukin-13 and Phase-2 results were reported on Day-28")
     assert not any(label == "THERAPY" for label, _ in found)
+
+
+def test_a_gene_symbol_defined_by_its_molecule_name_stays_an_antigen():
+    found = labelled("Delta-like ligand 3 (DLL3) is a Notch ligand; tarlatamab binds DLL3 on tumour cells")
+    assert ("ANTIGEN", "DLL3") in found
+    found = labelled("Venetoclax inhibits B-cell lymphoma 2 (BCL-2), a protein that keeps cells alive")
+    assert ("ANTIGEN", "BCL-2") in found and ("DISEASE", "BCL-2") not in found

@@ -44,6 +44,9 @@ _COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|tog
 #: one drug's name by its INN stem ("relatlimab", "lazertinib", "azacitidine", "cisplatin")
 _DRUG_NAME = re.compile(r"[A-Za-z][a-z]{2,}(?:mab|nib|lib|rib|sib|cel|ide|tine|dine|bine|platin|taxel|xane|rubicin|"
                         r"mustine|fosfamide|clax|rasib|stat)")
+#: a long form that names a molecule: "programmed death 1", "Delta-like ligand 3"
+MOLECULE = re.compile(r"\b(?:ligand|receptor|protein|antigen|factor|kinase|gene|molecule|enzyme|peptide|domain|"
+                      r"transporter|channel)s?\b|\s\d{1,2}[a-z]?$", re.I)
 _AND = re.compile(r"^\s*(?:,|and|, and)\s*$", re.I)
 
 
@@ -79,6 +82,8 @@ class MentionResolver:
         for text, forms in uses.items():
             definition = _best_cover(spans, long_forms[text])
             positions = {(f.start, f.end) for f in forms}
+            if definition is None and MOLECULE.search(long_forms[text].text):
+                continue  # "Delta-like ligand 3 (DLL3)": the symbol keeps what the dictionary found
             spans = [s for s in spans if (s.start, s.end) not in positions]
             if definition is not None:
                 spans += [Span(doc, f.start, f.end, label=definition.label_, kb_id=definition.kb_id_) for f in forms]
@@ -145,7 +150,8 @@ def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
         return exact[0]
     if inside:
         best = max(inside, key=lambda s: s.end - s.start)
-        if (best.end - best.start) * 2 >= target.end - target.start:
+        numbered = best.end < target.end and target.doc[target.end - 1].like_num  # "B-cell lymphoma 2"
+        if (best.end - best.start) * 2 >= target.end - target.start and not numbered:
             return best
     return None
 
