@@ -65,6 +65,7 @@ def test_hyphen_and_plural_variants_match_one_concept():
     ("Ten of twelve reached insulin independence", "OUTCOME", "insulin independence"),
     ("Adverse events included decreased neutrophil count in 30%", "ADVERSE_EVENT", "decreased neutrophil count"),
     ("Injection-site pain was the most common adverse event", "ADVERSE_EVENT", "Injection-site pain"),
+    ("Cytokine-mediated events were mostly grade 1", "ADVERSE_EVENT", "Cytokine-mediated events"),
     ("Others included the increase of aspartate aminotransferase", "ADVERSE_EVENT", "increase of aspartate aminotransferase"),
     ("No dose-limiting toxicities occurred", "ADVERSE_EVENT", "dose-limiting toxicities"),
     ("Patients with the EGFR T790M mutation were enrolled", "ANTIGEN", "T790M"),

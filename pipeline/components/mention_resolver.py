@@ -31,7 +31,8 @@ from .line_sentencizer import SentenceIndex, doc_text
 MENTIONS = "mentions"
 ADVERSE_CONTEXT = re.compile(
     r"adverse|side[- ]effects?|toxicit|grade\s*(?:[1-5]|≥|>=|[IV]{1,3}\b)|treatment[- ](?:related|emergent)|"
-    r"safety|tolerab|most common|complications?|discontinu|experienced|occurred in|were reported|was reported",
+    r"safety|tolerab|most common|complications?|discontinu|experienced|occurred in|were reported|was reported|"
+    r"more (?:common|frequent) (?:with|in)|\(\d+(?:\.\d+)?%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?%\)",
     re.I)
 #: diseases that a toxicity sentence names as the patients' cancer, not as a toxicity
 NEOPLASM = re.compile(r"cancer|carcinoma|lymphoma|leuka?emia|myeloma|tumou?r|neoplasm|sarcoma|glioma|melanoma|"

@@ -151,6 +151,11 @@ PATTERNS: list[Pattern] = [
         r"aspartate aminotransferase|ALT|AST|bilirubin|creatinine|(?:liver |hepatic )?(?:transaminases|aminotransferases|"
         r"enzymes)|liver enzymes|lipase|amylase|troponin)\b", re.I), "increase|increases|elevation|elevations|rise|"
             "rises|change|changes"),
+    Pattern("ADVERSE_EVENT", re.compile(r"\b(?:cytokine|skin|immune|infusion|eye|ocular|liver|hepatic|renal|cardiac|"
+                                        r"neurologic(?:al)?|gastrointestinal|bleeding)[- ](?:related|mediated)\s+"
+                                        r"(?:adverse\s+)?(?:events?|reactions?|toxicit(?:y|ies))\b", re.I),
+            "cytokine|skin|immune|infusion|eye|ocular|liver|hepatic|renal|cardiac|neurologic|neurological|"
+            "gastrointestinal|bleeding"),
     Pattern("ADVERSE_EVENT", re.compile(r"\b[a-z]+-like (?:illness|symptoms|syndrome)\b", re.I)),
     Pattern("ADVERSE_EVENT", re.compile(r"\bdry (?:skin|mouth|eyes?)\b|"
                                  r"\b(?:thrombotic|thromboembolic|cardiovascular|bleeding|ha?emorrhagic|cardiac) events?\b",
