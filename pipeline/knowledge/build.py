@@ -51,6 +51,8 @@ RCT ITT MTD RP2D CAR-T ADC TKI BTK PI IMiD MAB ICI PDX NK NKT DC MSC IPSC TREG T
 PLT HB HGB ALT AST LDH CRP ESR IGG IGM IGA IGE CT CAT MET SET TAT REST CAPS MICE MAX ELN ACR EULAR IFN
 """.split())
 #: substances in the drug list that articles mention as anything but a treatment
+#: MeSH C23 clinical-course concepts a report states as an event, not a disease the patient has
+NOT_DISEASES = frozenset({"MESH:D018450"})  # Disease Progression
 NOT_THERAPIES = frozenset("""
 oxygen water alanine creatine creatinine glucose sodium potassium calcium magnesium iron zinc gadolinium nitrogen
 ethanol alcohol caffeine nicotine albumin hemoglobin haemoglobin urea lactate bilirubin cholesterol histamine
@@ -172,7 +174,7 @@ def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     for name, folder, reader in readers:
         path = data_dir / folder
         if path.is_dir():
-            yield from ((name, c) for c in reader(path))
+            yield from ((name, c) for c in reader(path) if c.id not in NOT_DISEASES)
         else:
             print(f"kb build: {path} is absent; {name} left out")
 
