@@ -217,3 +217,12 @@ def test_a_prefixless_doi_broken_after_its_registrant_is_joined():
     from pipeline.cleaning.repair import join_broken_lines
     lines = join_broken_lines(["N Engl J Med. 2021;385(13):1196-1206. DOI: 1056/", "NEJMoa2103485"])
     assert find_dois(lines[0]) == ["10.1056/NEJMoa2103485"]
+
+
+def test_framed_meeting_inserts_and_spaced_dois():
+    from pipeline.cleaning.boilerplate import boilerplate_kind
+    from pipeline.cleaning.citations import find_dois
+    assert boilerplate_kind("【Recommended reading】Gene therapy price list 2024") == "promo"
+    assert boilerplate_kind("◆ ASH 2022 special report ◆ Click here for all our reports") == "promo"
+    assert boilerplate_kind("The response rate was 45%, click here for details") is None
+    assert find_dois("DOI: 10.1056 / NEJMoa2313811") == ["10.1056/NEJMoa2313811"]

@@ -71,11 +71,13 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                            r"log ?in to comment|reply|report)\s*$", re.I)),
     ("promo", re.compile(r"^\[(?:ad|ads|advert|advertisement|hot|sponsored|promotion|promo)\]", re.I)),
     # a site's own insert in the body: "【Recommended】EHA 2023 is coming…", "▶ Academy | Live course … ◀"
-    ("promo", re.compile(r"^【(?:recommended|recommend|hot|ad|advertisement|promotion|sponsored|event|live|"
-                         r"special)】", re.I)),
+    ("promo", re.compile(r"^【[^】]{0,12}(?:recommend|read|hot|advert|promotion|sponsor|event|live|special)[^】]{0,12}】",
+                         re.I)),
     ("promo", re.compile(r"^【[^】]{1,24}】.{0,200}\b(?:app|sign up|register|registration|subscribe|replay|live|"
                          r"scan|newsletter|column|click|class|course|webinar)\b", re.I)),
     ("promo", re.compile(r"^[▶►].{5,240}◀$")),
+    ("promo", re.compile(r"^[◆■★]\s?[^◆■★]{3,80}\s?[◆■★](?:\s.{0,120})?$")),
+    ("promo", re.compile(r"^click here (?:for|to)\b.{0,80}$", re.I)),
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
     ("nav", re.compile(r"^search\b.{0,40}(?:\.\.\.|…)$", re.I)),

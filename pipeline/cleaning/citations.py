@@ -41,11 +41,13 @@ def clean_doi(doi: str) -> str:
     return doi
 
 
-_SPLIT_INSIDE_LINE = re.compile(r"(doi\.)\s+(org/)|(org/10\.)\s+(\d{4,9}/)|(\b10\.\d{4,9}/)\s+(?=[A-Za-z0-9])", re.I)
+_SPLIT_INSIDE_LINE = re.compile(r"(doi\.)\s+(org/)|(org/10\.)\s+(\d{4,9}/)|(\b10\.\d{4,9}/)\s+(?=[A-Za-z0-9])|"
+                                r"(\b10\.\d{4,9})\s+(/)\s*(?=[A-Za-z0-9])", re.I)
 
 
 def rejoin_inline_dois(text: str) -> str:
-    """'https://doi. org/10. 1056/NEJMoa…' (a DOI broken where lines were folded into one)."""
+    """'https://doi. org/10. 1056/NEJMoa…', '10.1056 / NEJMoa…' (a DOI broken where lines were
+    folded into one, or spaced around its slash)."""
     for _ in range(3):  # the pieces overlap: "doi. org/" then "org/10. 1056/"
         joined = _SPLIT_INSIDE_LINE.sub(lambda m: "".join(g for g in m.groups() if g), text)
         if joined == text:
