@@ -76,7 +76,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("promo", re.compile(r"^【[^】]{1,24}】.{0,200}\b(?:app|sign up|register|registration|subscribe|replay|live|"
                          r"scan|newsletter|column|click|class|course|webinar)\b", re.I)),
     ("promo", re.compile(r"^[▶►].{5,240}◀$")),
-    ("promo", re.compile(r"^[◆■★]\s?[^◆■★]{3,80}\s?[◆■★](?:\s.{0,120})?$")),
+    ("promo", re.compile(r"^[^◆■★]{3,80}[◆■★](?:\s.{0,120})?$")),  # "◆ ASH 2022 special report ◆ …", its bullet gone
     ("promo", re.compile(r"^click here (?:for|to)\b.{0,80}$", re.I)),
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^(?:[^|]{1,30}\|){2,}[^|]{1,30}$")),
