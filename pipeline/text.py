@@ -1,8 +1,12 @@
-"""Plain-text helpers shared by stages: sentence spans and number words."""
+"""Plain-text helpers shared by stages: sentence spans, number words and drug-name endings."""
 from __future__ import annotations
 
 import re
 from typing import Iterator
+
+#: endings of drug names by their INN stems, for telling two drugs joined by a hyphen or
+#: slash ("relatlimab-nivolumab", "gemcitabine/cisplatin") from one name ("CAR-T")
+INN_ENDINGS = "mab|nib|lib|rib|sib|cel|ide|tine|dine|bine|platin|taxel|xane|rubicin|mustine|fosfamide|clax|rasib|stat"
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 

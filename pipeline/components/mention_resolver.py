@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
+from ..text import INN_ENDINGS
 from .kb_matcher import candidates
 from .line_sentencizer import SentenceIndex, doc_text
 
@@ -43,8 +44,7 @@ _COMBINATION = re.compile(r"^\s*(?:plus|\+|combined with|in combination with|tog
                           r"(?:(?:(?:low|high|standard|reduced|fixed|full)[- ]dose|short[- ]term|oral|intravenous|"
                           r"subcutaneous)\s+)?$|^[-/]$", re.I)
 #: one drug's name by its INN stem ("relatlimab", "lazertinib", "azacitidine", "cisplatin")
-_DRUG_NAME = re.compile(r"[A-Za-z][a-z]{2,}(?:mab|nib|lib|rib|sib|cel|ide|tine|dine|bine|platin|taxel|xane|rubicin|"
-                        r"mustine|fosfamide|clax|rasib|stat)")
+_DRUG_NAME = re.compile(rf"[A-Za-z][a-z]{{2,}}(?:{INN_ENDINGS})")
 #: a long form that names a molecule: "programmed death 1", "Delta-like ligand 3"
 MOLECULE = re.compile(r"\b(?:ligand|receptor|protein|antigen|factor|kinase|gene|molecule|enzyme|peptide|domain|"
                       r"transporter|channel)s?\b|\s\d{1,2}[a-z]?$", re.I)

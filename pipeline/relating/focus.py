@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..schema import Entity
-from ..text import sentence_spans
+from ..text import INN_ENDINGS, sentence_spans
 
 GIVEN = re.compile(r"\b(?:treated with|treatment with|received|receiving|infus\w*|administ\w*|dosed|given|"
                    r"underwent|after \w+(?:[- ]\w+)? (?:therapy|treatment|infusion)|with (?:a |an |the )?single|"
@@ -30,7 +31,7 @@ OTHER_ARM = re.compile(r"\b(?:versus|vs\.?|compared (?:it |them )?(?:with|to)|th
                        r"lines? of (?:\w+ )?(?:therapy|treatment|chemotherapy)|had (?:undergone|underwent)|despite|"
                        r"background|conventional|lymphodeplet\w*|conditioning|premedicat\w*|prophyla\w*|bridging|"
                        r"pretreat\w*|supportive)\b", re.I)
-_STEMMED = r"[a-z]{3,}(?:mab|nib|lib|rib|sib|cel|ide|tine|dine|bine|platin|taxel|xane|rubicin|mustine|fosfamide|clax|rasib|stat)"
+_STEMMED = rf"[a-z]{{3,}}(?:{INN_ENDINGS})"
 #: two drugs joined by a hyphen or slash: "relatlimab-nivolumab", "gemcitabine/cisplatin"
 DRUG_PAIR = re.compile(rf"\b({_STEMMED})[-/]({_STEMMED})\b")
 #: arms that are never the therapy under study
@@ -82,6 +83,7 @@ def key(entity: Entity) -> str:
     return fold(entity.normalized.name if entity.normalized else entity.text)
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     name = DRUG_PAIR.sub(r"\1 plus \2", name.lower())  # "relatlimab-nivolumab" is a regimen
     words = re.sub(r"[\s\-\u2010-\u2015]+", " ", name).strip()

@@ -91,7 +91,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                 elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or (
                         (names_focus or not _products(sentence)) and TARGET_CUE.search(sentence.text)
                         and _nearest_therapy(tail, sentence) in (None, name)
-                        and _said_to_target(tail, sentence, entities) in (None, name))):
+                        and _said_to_target(tail, sentence) in (None, name))):
                     add("TARGETS", head, tail, sentence)
                 elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
                         and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
@@ -104,7 +104,7 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
             if blamed is not None:  # "glucocorticoid-related side effects such as acne"
                 add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
         for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
-            stated = _said_to_target(tail, sentence, entities)
+            stated = _said_to_target(tail, sentence)
             if stated:  # "daratumumab, an antibody that targets CD38"
                 add("TARGETS", heads[stated], tail, sentence)
         names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
@@ -141,21 +141,21 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
     return in_title | {name for name, n in counts.items() if n >= max(2, 0.5 * top)}
 
 
-def _said_to_target(tail: Entity, sentence: Sentence, entities: list[Entity]) -> Optional[str]:
+def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
     """The product the sentence says targets the antigen: a target cue stands between them,
     close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
     stated = [(distance, key(head)) for head in sentence.entities
               if head.label == "THERAPY" and not generic(key(head))
-              for distance in [_target_distance(head, tail, sentence, entities)] if distance is not None]
+              for distance in [_target_distance(head, tail, sentence)] if distance is not None]
     return min(stated)[1] if stated else None
 
 
-def _target_distance(head: Entity, tail: Entity, sentence: Sentence, entities: list[Entity]) -> Optional[int]:
+def _target_distance(head: Entity, tail: Entity, sentence: Sentence) -> Optional[int]:
     """How far the antigen stands from the therapy when a target cue stands between them,
     and the therapy is not named by another target ("a BRAF inhibitor" targets BRAF only)."""
     if head.start <= tail.start and tail.end <= head.end:
         return None
-    if any(e.label == "ANTIGEN" and head.start <= e.start and e.end <= head.end for e in entities):
+    if any(e.label == "ANTIGEN" and head.start <= e.start and e.end <= head.end for e in sentence.entities):
         return None
     lo, hi = (head.end, tail.start) if head.end <= tail.start else (tail.end, head.start)
     between = list(sentence.text[lo - sentence.start:hi - sentence.start])
