@@ -60,6 +60,19 @@ class RejectReason(str, Enum):
     NO_BODY_TEXT = "no_body_text"
     INVALID_RECORD = "invalid_record"
     PROCESSING_ERROR = "processing_error"
+    # limits and hostile input: one page's problem is that page's reject, never the run's
+    TOO_LONG = "too_long"                    # text over the documented per-page length limit
+    TOO_DEEP = "too_deep"                    # nesting (JSON, HTML) over the documented depth limit
+    INVALID_UNICODE = "invalid_unicode"      # lone surrogates or other text that cannot be encoded
+    INVALID_URL = "invalid_url"
+    INVALID_FIELD = "invalid_field"          # a dump field of the wrong type ("text": 123)
+    TIMEOUT = "timeout"                      # the per-page time budget was spent
+    ENCRYPTED = "encrypted"                  # an encrypted archive member
+    UNSUPPORTED_COMPRESSION = "unsupported_compression"  # e.g. a deflate64 zip member
+    NOT_REGULAR_FILE = "not_regular_file"    # FIFO, device, socket
+    SYMLINK = "symlink"                      # a link pointing outside the input roots (never followed)
+    DUPLICATE_ID = "duplicate_id"            # a dump id already given to another page
+    NOT_ENGLISH = "not_english"
 
 
 class Reject(Record):
