@@ -491,7 +491,20 @@ def _zip_methods() -> set[int]:
 _READABLE_ZIP_METHODS = _zip_methods()
 _ZIP_METHOD_NAMES = {9: "deflate64", 10: "PKWARE implode", 12: "bzip2", 14: "lzma", 93: "zstandard", 95: "xz",
                      96: "JPEG", 97: "WavPack", 98: "PPMd", 99: "AES"}
-_ZIP_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)
+
+
+def _zip_member_errors() -> tuple[type[Exception], ...]:
+    """What a damaged member raises while it is decompressed (bz2 raises OSError)."""
+    errors: list[type[Exception]] = [zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError]
+    try:
+        import lzma
+        errors.append(lzma.LZMAError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+_ZIP_MEMBER_ERRORS = _zip_member_errors()
 
 
 def read_zip(handle: BinaryIO, shown: str, max_bytes: int, warnings: Sequence[str] = ()) -> Iterator[Item]:
@@ -518,6 +531,9 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, max
     except _ZIP_MEMBER_ERRORS as err:
         yield _reject(_member_source(shown, info.filename), RejectReason.CORRUPT_ARCHIVE,
                       f"member {printable(info.filename)}: {type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 - zip members are independent: the next one is still read
+        yield _reject(_member_source(shown, info.filename), RejectReason.PROCESSING_ERROR,
+                      f"member {printable(info.filename)}: {type(err).__name__}: {err}"[:500])
 
 
 def _zip_refusal(info: zipfile.ZipInfo) -> Optional[tuple[RejectReason, str]]:

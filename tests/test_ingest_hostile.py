@@ -296,6 +296,20 @@ def test_encrypted_deflate64_and_corrupt_members_are_rejected_alone(tmp_path: Pa
                                       "d_bad_crc": RejectReason.CORRUPT_ARCHIVE}
 
 
+def test_damaged_lzma_member_is_rejected_alone(tmp_path: Path):
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_LZMA) as z:
+        z.writestr("a_damaged.txt", GOOD_PAGE * 20)
+        z.writestr("b_after.txt", GOOD_PAGE)
+    data = bytearray(archive.read_bytes())
+    start = data.index(b"a_damaged.txt") + len("a_damaged.txt") + 20
+    data[start:start + 8] = bytes(b ^ 0xFF for b in data[start:start + 8])
+    archive.write_bytes(bytes(data))
+    records, rejects, _ = run([archive])
+    assert [r.source.id for r in records] == ["b_after"]
+    assert reasons_by_id(rejects) == {"a_damaged": RejectReason.CORRUPT_ARCHIVE}
+
+
 def test_links_and_devices_inside_a_tar_are_rejected(tmp_path: Path):
     archive = tmp_path / "batch.tar"
     with tarfile.open(archive, "w") as tar:
