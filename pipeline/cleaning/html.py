@@ -12,6 +12,7 @@ import lxml.html
 import trafilatura
 
 from ..text import word_count
+from .citations import DOI, REFERENCE_HEADING, find_dois
 from .metadata import date_from_header, parse_date
 
 _DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "publishdate", "pubdate",
@@ -42,7 +43,10 @@ def read_html(html: str, url: Optional[str] = None) -> Optional[HtmlPage]:
     headline = _headline(tree, meta)
     published = _meta_date(meta) or _date_near(tree, headline)
     site_name = next((meta[k] for k in _SITE_META if meta.get(k)), None) or _title_suffix(tree)
+    references = reference_blocks(tree)
     text = trafilatura.extract(tree, url=url, fast=True, include_comments=False, include_tables=True) or ""
+    if text.strip():
+        text = _with_references(text, references)
     return HtmlPage(text=text, title=headline, published=published, site_name=site_name)
 
 
@@ -107,3 +111,70 @@ def _date_near(tree: lxml.html.HtmlElement, headline: Optional[str]) -> Optional
             lines = [_SPACE.sub(" ", line).strip() for line in after.split("\n")]
             return date_from_header([line for line in lines if line][:12])
     return None
+
+
+#: class or id of a block that holds the article's references on many sites
+_REFERENCE_BLOCK = re.compile(r"referen|citation|cite|biblio|literature|source|doi|original", re.I)
+_BLOCK_TAGS = {"p", "div", "li", "ol", "ul", "section", "aside", "footer", "br", "h2", "h3", "h4", "h5", "h6",
+               "tr", "dd", "dt", "blockquote"}
+_MAX_REFERENCE_BLOCKS = 20
+_MAX_REFERENCE_CHARS = 20_000
+
+
+def reference_blocks(tree: lxml.html.HtmlElement) -> list[list[str]]:
+    """The lines of blocks that hold references — marked as such by their class or id, or
+    opened by a reference heading — read before the main-content extraction, which drops
+    them on many sites as page furniture. ``<br>`` and block elements break lines, and a
+    DOI that is only a link's target is written after the link's text."""
+    blocks: list[list[str]] = []
+    taken: set[int] = set()
+    for element in tree.iter("div", "section", "aside", "footer", "ol", "ul", "p"):
+        if len(blocks) >= _MAX_REFERENCE_BLOCKS:
+            break
+        if any(id(ancestor) in taken for ancestor in element.iterancestors()):
+            continue
+        marked = _REFERENCE_BLOCK.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+        head = (element.text or "").strip() or next((t.strip() for t in element.itertext() if t.strip()), "")
+        if not (marked or REFERENCE_HEADING.match(head)):
+            continue
+        lines = _block_lines(element)
+        if sum(map(len, lines)) <= _MAX_REFERENCE_CHARS and find_dois("\n".join(lines)):
+            blocks.append(lines)
+            taken.add(id(element))
+    return blocks
+
+
+def _block_lines(element: lxml.html.HtmlElement) -> list[str]:
+    pieces: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        if not isinstance(node.tag, str):
+            pieces.append(node.tail or "")
+            return
+        if node.tag in _BLOCK_TAGS:
+            pieces.append("\n")
+        pieces.append(node.text or "")
+        for child in node:
+            walk(child)
+        href = node.get("href") or "" if node.tag == "a" else ""
+        if DOI.search(href) and not DOI.search(node.text_content()):
+            pieces.append(" " + href)
+        if node.tag in _BLOCK_TAGS:
+            pieces.append("\n")
+        pieces.append(node.tail or "")
+
+    walk(element)
+    return [_SPACE.sub(" ", line).strip() for line in "".join(pieces).split("\n") if line.strip()]
+
+
+def _with_references(text: str, blocks: list[list[str]]) -> str:
+    """The extracted text with each reference block whose DOIs it lacks appended, under a
+    heading so the clean stage reads it as the reference block."""
+    known = {doi.lower() for doi in find_dois(text)}
+    for lines in blocks:
+        dois = {doi.lower() for doi in find_dois("\n".join(lines))}
+        if dois and not dois <= known:
+            heading = [] if REFERENCE_HEADING.match(lines[0]) else ["References:"]
+            text = text.rstrip("\n") + "\n" + "\n".join(heading + lines)
+            known |= dois
+    return text

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind
 from ..cleaning.html import read_html
 from ..cleaning.journals import canonical_journal, inline_citations, merge_citations
-from ..cleaning.citations import REFERENCE_HEADING, find_dois, parse_reference_block
+from ..cleaning.citations import find_dois, opens_reference_block, parse_reference_block
 from ..cleaning.metadata import breadcrumb_parts, date_from_header, title_from_header
 from ..cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
 from ..cleaning.templates import TemplateModel, normalize_line
@@ -103,7 +103,7 @@ def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
     readings, a publisher's blurb, disclaimers) is dropped."""
     body: list[str] = []
     for index, line in enumerate(lines):
-        if len(body) >= MIN_BODY_BEFORE_REFERENCES and REFERENCE_HEADING.match(line):
+        if len(body) >= MIN_BODY_BEFORE_REFERENCES and opens_reference_block(line):
             return body, _reference_lines(lines[index:])
         body.append(line)
     return body, []
@@ -117,7 +117,7 @@ def _reference_lines(lines: list[str]) -> list[str]:
             if line[:marker.start()].strip():
                 block.append(line[:marker.start()].strip())
             break
-        if boilerplate_kind(line) and not find_dois(line):
+        if index and boilerplate_kind(line) and not find_dois(line):  # the opening line may look like a byline
             break
         block.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
