@@ -148,6 +148,8 @@ class CleanDocument(Record):
 class Normalized(Record):
     id: Optional[str] = Field(None, description="a CURIE such as MESH:D015451, or null")
     name: str = Field(min_length=1)
+    xrefs: Optional[list[str]] = Field(None, description="the same concept's CURIEs in other vocabularies "
+                                                         "(a drug's MeSH id beside its DrugBank id), or null")
 
 
 class Entity(Record):
@@ -302,6 +304,7 @@ class Concept(Record):
     aliases: list[str] = Field(default_factory=list)
     ae_capable: bool = Field(False, description="a sign or symptom: an ADVERSE_EVENT where the text reports toxicity")
     kind: Optional[str] = Field(None, description="a source's sub-class, used when compiling (e.g. 'protein')")
+    xrefs: list[str] = Field(default_factory=list, description="the same concept's CURIEs in other vocabularies")
 
     @property
     def key(self) -> str:

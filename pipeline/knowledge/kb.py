@@ -21,6 +21,7 @@ class KbConcept(NamedTuple):
     name: str
     id: Optional[str]
     ae_capable: bool
+    xrefs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -46,5 +47,5 @@ class KnowledgeBase:
 @lru_cache(maxsize=2)
 def load_kb(path: Path = KB_FILE) -> KnowledgeBase:
     data = srsly.msgpack_loads(gzip.decompress(path.read_bytes()))
-    return KnowledgeBase([KbConcept(*c) for c in data["concepts"]], data["exact"], data["folded"],
+    return KnowledgeBase([KbConcept(*c[:4], tuple(c[4]) if len(c) > 4 else ()) for c in data["concepts"]], data["exact"], data["folded"],
                          data["exact_first"], data["folded_first"])

@@ -50,7 +50,7 @@ class Linker:
                 concept = self.kb.concepts[index]
                 dropped = " ".join(tokens[:start]).lower().replace(",", " ").split()
                 if all(word in MODIFIERS for word in dropped):
-                    return Normalized(id=concept.id, name=concept.name)
+                    return Normalized(id=concept.id, name=concept.name, xrefs=list(concept.xrefs) or None)
                 return None  # "anti-CD19 CAR-T cell therapy" is narrower than its head's concept
         return None
 
@@ -63,7 +63,7 @@ class Linker:
         scores = (matrix @ vectorizer.transform([text.lower()]).T).toarray().ravel()
         best = int(np.argmax(scores))
         if scores[best] >= MIN_SIMILARITY:
-            return Normalized(id=concepts[best].id, name=concepts[best].name)
+            return Normalized(id=concepts[best].id, name=concepts[best].name, xrefs=list(concepts[best].xrefs) or None)
         return None
 
     def _index(self, label: str) -> tuple:

@@ -58,7 +58,7 @@ def entities_of(doc: Doc, kb: KnowledgeBase, text: str) -> list[Entity]:
     for number, (first, stop, label, kb_id) in enumerate(doc.user_data[MENTIONS], 1):
         if kb_id and kb_id not in concepts:
             concept = kb.concepts[int(kb_id)]
-            concepts[kb_id] = Normalized(id=concept.id, name=concept.name)
+            concepts[kb_id] = Normalized(id=concept.id, name=concept.name, xrefs=list(concept.xrefs) or None)
         start = original_offset(spaced, breaks, starts[first])
         end = original_offset(spaced, breaks, starts[stop - 1] + len(texts[stop - 1]))
         entities.append(Entity(id=f"e{number}", label=label, text=text[start:end], start=start, end=end,
