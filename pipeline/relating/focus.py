@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..schema import Entity
 from ..text import INN_ENDINGS, sentence_spans
+from .supportive import managed_event
 
 GIVEN = re.compile(r"\b(?:treated with|treatment with|received|receiving|infus\w*|administ\w*|dosed|given|"
                    r"underwent|after \w+(?:[- ]\w+)? (?:therapy|treatment|infusion)|with (?:a |an |the )?single|"
@@ -119,9 +120,10 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
             weight[name] += 1.0
             if entity.end <= title_end:
                 weight[name] += 3.0
-            if given and not other_arm:
+            supportive = managed_event(entity, sentence) is not None  # "CRS was managed with tocilizumab"
+            if given and not other_arm and not supportive:
                 weight[name] += 1.5
-            if other_arm and _in_other_arm(sentence.text, entity, sentence.start):
+            if supportive or other_arm and _in_other_arm(sentence.text, entity, sentence.start):
                 weight[name] -= 1.5
                 as_other_arm[name] += 1
                 if entity.end <= title_end:
@@ -265,8 +267,10 @@ def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
 def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
     """A sentence that names therapies, none of them studied (``studied_names``). A CAR
     or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
-    part of a product, not another therapy."""
-    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)}
+    part of a product, not another therapy; nor is a drug the sentence says managed a
+    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study)."""
+    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)
+             and managed_event(e, sentence) is None}
     return bool(named) and not named & focus
 
 

@@ -18,6 +18,7 @@ from typing import Optional
 from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
+from ..relating.supportive import managed_event
 from . import per_record
 
 STAGE = "relations"
@@ -76,7 +77,9 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                                      evidence=Evidence(start=sentence.start, end=sentence.end))
 
     for name in focus:
-        head = heads[name]
+        head = heads.get(name)
+        if head is None:  # a studied name no mention carries (a regimen's drug named only inside it)
+            continue
         cell_therapy = bool(CELL_THERAPY.search(name) or CELL_THERAPY.search(head.text))
         for sentence in sentences:
             other = about_other_therapy(sentence, studied)
@@ -101,12 +104,16 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
     for sentence in sentences:
         for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
             blamed = _blamed_therapy(tail, sentence)
-            if blamed is not None:  # "glucocorticoid-related side effects such as acne"
+            if blamed is not None and key(blamed) in heads:  # "glucocorticoid-related side effects such as acne"
                 add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
         for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
             stated = _said_to_target(tail, sentence)
-            if stated:  # "daratumumab, an antibody that targets CD38"
+            if stated and stated in heads:  # "daratumumab, an antibody that targets CD38"
                 add("TARGETS", heads[stated], tail, sentence)
+        for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
+            managed = managed_event(head, sentence)
+            if managed is not None:  # "CRS was managed with tocilizumab": the drug treats the toxicity
+                add("TREATS", heads.get(key(head), head), managed, sentence)
         names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
         for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
             if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
