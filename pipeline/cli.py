@@ -14,7 +14,7 @@ from typing import List, NoReturn, Optional
 
 import typer
 
-from . import outputs, runner
+from . import outputs
 from .errors import EXIT_FAILED, EXIT_NOT_RECONCILED, Refused
 from .isolation import PAGE_SECONDS
 from .schema import RunReport, StageStats, article_json_schema
@@ -26,6 +26,12 @@ PAGE_SECONDS_OPTION = typer.Option(PAGE_SECONDS, "--page-seconds", min=0,
                                    help="time budget of one page in one stage; over it the page is rejected "
                                         "as 'timeout' (0: no budget)")
 _options = {"verbose": False}
+
+
+def _runner():
+    """``pipeline.runner``, imported when a command runs stages: a refusal answers at once."""
+    from . import runner
+    return runner
 
 
 @app.callback()
@@ -66,7 +72,7 @@ def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
     with outputs.claim(out):
-        report = runner.run_all(inputs, out, page_seconds or None)
+        report = _runner().run_all(inputs, out, page_seconds or None)
     _say_report(report, out)
 
 
@@ -77,14 +83,14 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .tx
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
     with outputs.claim(out):
-        _say_stage(runner.run_ingest(inputs, out))
+        _say_stage(_runner().run_ingest(inputs, out))
 
 
 def _stage_command(name: str, summary: str) -> None:
     def command(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION) -> None:
         _existing_output(out)
         with outputs.claim(out):
-            _say_stage(runner.run_stage(name, out, page_seconds or None))
+            _say_stage(_runner().run_stage(name, out, page_seconds or None))
     command.__doc__ = summary
     app.command(name=name)(command)
 
@@ -100,7 +106,7 @@ def export(out: Path = OUT_OPTION) -> None:
     """Write OUT/articles.jsonl, articles.sqlite, rejects.jsonl, duplicates.jsonl and run.json, together."""
     _existing_output(out)
     with outputs.claim(out):
-        report = runner.run_export(out)
+        report = _runner().run_export(out)
     _say_report(report, out)
 
 
