@@ -142,6 +142,15 @@ def test_time_budget_rejects_the_slow_page_and_is_reset_after_it():
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
+def test_loading_a_stage_does_not_count_against_the_first_page(monkeypatch, tmp_path: Path):
+    from pipeline import runner
+    from pipeline.stages import relations as relations_module
+    monkeypatch.setattr(relations_module, "prepare", lambda: time.sleep(0.6), raising=False)
+    pages = [EntityDocument(doc_id=f"d{n}", source=Source(path="p", id=f"p{n}"), text="A page.") for n in range(2)]
+    out = list(runner.STAGES["relations"].function(pages, tmp_path, 0.4))
+    assert [type(record) for record in out] == [RelationDocument, RelationDocument]
+
+
 def test_time_budget_outside_the_main_thread_sets_none():
     finished = []
 
