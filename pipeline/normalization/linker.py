@@ -66,6 +66,12 @@ class Linker:
             return Normalized(id=concepts[best].id, name=concepts[best].name, xrefs=list(concepts[best].xrefs) or None)
         return None
 
+    def prepare(self) -> None:
+        """Build every label's similarity index now (several seconds for diseases) rather
+        than inside the first page that needs it."""
+        for label in APPROXIMATE_LABELS:
+            self._index(label)
+
     def _index(self, label: str) -> tuple:
         if label not in self._indexes:
             from sklearn.feature_extraction.text import TfidfVectorizer
