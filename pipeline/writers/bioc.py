@@ -3,7 +3,7 @@
 record's own: the record's text starts with its title line, so the title passage is
 ``text[:first line break]`` at offset 0 and the body passage the rest, at its offset in
 ``text``. An entity is an annotation (id = entity id; infons ``type`` = label,
-``identifier`` = CURIE, ``name`` = canonical name, ``negated``) on the passage that holds
+``identifier`` = CURIE where linked, ``name`` = canonical name, ``negated``) on the passage that holds
 it; a relation is a document relation (infon ``type``) with ``head`` and ``tail`` nodes.
 """
 from __future__ import annotations
@@ -43,8 +43,10 @@ def bioc_document(record: dict) -> bioc.BioCDocument:
         annotation.text = entity["text"]
         annotation.add_location(bioc.BioCLocation(entity["start"], entity["end"] - entity["start"]))
         normalized = entity["normalized"]
-        annotation.infons.update({"type": entity["label"], "identifier": normalized.get("id") or "",
-                                  "name": normalized["name"], "negated": str(bool(entity.get("negated"))).lower()})
+        annotation.infons.update({"type": entity["label"], "name": normalized["name"],
+                                  "negated": str(bool(entity.get("negated"))).lower()})
+        if normalized.get("id"):
+            annotation.infons["identifier"] = normalized["id"]
         holder = next((p for p in reversed(passages) if p.offset <= entity["start"]), passages[0])
         holder.add_annotation(annotation)
     for index, relation in enumerate(record.get("relations") or []):
