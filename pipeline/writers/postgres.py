@@ -2,12 +2,14 @@
 
 A batch (500 articles by default) is one transaction:
 
-1. its rows are COPied into session-private staging tables (``TEMP``, emptied at commit),
+1. the batch's article keys and record hashes, sources and concepts are COPied into
+   session-private staging tables (``TEMP``, emptied at commit),
 2. a transaction-level advisory lock is taken, so that concurrent loads merge one batch
    at a time (no deadlock, whatever their articles and concepts share),
-3. sources and concepts are inserted in key order, keeping what is stored,
+3. sources and concepts are inserted from staging in key order, keeping what is stored,
 4. the articles whose stored record hash differs (new ones, newer runs, re-crawls) have
-   their child rows deleted and are upserted, and their child rows inserted.
+   their rows and child rows deleted, and their new rows are COPied straight into the
+   tables, parents first.
 
 An article whose hash is unchanged is not touched, so loading an output twice changes no
 row. A batch that breaks a constraint is rolled back and stored record by record; the
@@ -27,7 +29,10 @@ from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, create_state
 MERGE_LOCK = 0x62696F6D6564
 #: the advisory lock key for creating the schema
 SCHEMA_LOCK = MERGE_LOCK + 1
-STAGED = [t for t in TABLES if t.name != "runs"]
+#: rows several articles share, merged through staging tables
+SHARED = ("sources", "concepts")
+#: rows one article owns, parents first: COPied straight into their tables
+OWNED = [t for t in TABLES if t.article_column]
 
 
 def _columns(table: str) -> sql.Composed:
@@ -54,10 +59,10 @@ class PostgresWriter(DatabaseWriter):
             for statement in create_statements("postgresql"):
                 cursor.execute(statement)
         with self.connection.transaction(), self.connection.cursor() as cursor:
-            for table in STAGED:
+            for table in SHARED:
                 cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS").format(
-                    sql.Identifier(f"stage_{table.name}"), sql.Identifier(table.name)))
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS stage_changed (article_key TEXT PRIMARY KEY) "
+                    sql.Identifier(f"stage_{table}"), sql.Identifier(table)))
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS stage_versions (article_key TEXT, record_sha256 TEXT) "
                            "ON COMMIT DELETE ROWS")
 
     def _save_run(self, row: tuple) -> None:
@@ -69,32 +74,34 @@ class PostgresWriter(DatabaseWriter):
 
     def _merge(self, batch: list[ArticleRows]) -> tuple[int, int]:
         with self.connection.transaction(), self.connection.cursor() as cursor:
-            for table in STAGED:
-                copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(f"stage_{table.name}"),
-                                                                 _columns(table.name))
-                with cursor.copy(copy) as stream:
-                    for rows in batch:
-                        for row in rows.tables[table.name]:
-                            stream.write_row(row)
+            self._copy(cursor, "stage_versions", ["article_key", "record_sha256"],
+                       ((rows.article_key, rows.record_sha256) for rows in batch))
+            for table in SHARED:
+                self._copy(cursor, f"stage_{table}", BY_NAME[table].column_names,
+                           (row for rows in batch for row in rows.tables[table]))
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (MERGE_LOCK,))
             self._merge_shared(cursor, "sources", "source_key")
             self._merge_shared(cursor, "concepts", "concept_id")
-            cursor.execute("INSERT INTO stage_changed SELECT s.article_key FROM stage_articles s "
-                           "LEFT JOIN articles a USING (article_key) "
+            cursor.execute("SELECT s.article_key FROM stage_versions s LEFT JOIN articles a USING (article_key) "
                            "WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
-            written = cursor.rowcount
-            for table in ARTICLE_CHILDREN:
-                cursor.execute(sql.SQL("DELETE FROM {} WHERE article_key IN (SELECT article_key FROM stage_changed)")
-                               .format(sql.Identifier(table.name)))
-            self._upsert_articles(cursor)
-            for table in TABLES:
-                if table.article_column and table.name != "articles":
-                    cursor.execute(sql.SQL(
-                        "INSERT INTO {target} ({columns}) SELECT {columns} FROM {staged} "
-                        "WHERE article_key IN (SELECT article_key FROM stage_changed) ORDER BY {key}").format(
-                        target=sql.Identifier(table.name), columns=_columns(table.name),
-                        staged=sql.Identifier(f"stage_{table.name}"), key=sql.Identifier(table.primary_key[0])))
-        return written, len(batch) - written
+            changed = sorted(key for (key,) in cursor.fetchall())
+            if changed:
+                for table in (*ARTICLE_CHILDREN, BY_NAME["articles"]):
+                    cursor.execute(sql.SQL("DELETE FROM {} WHERE article_key = ANY(%s)").format(
+                        sql.Identifier(table.name)), (changed,))
+                keep = set(changed)
+                for table in OWNED:
+                    self._copy(cursor, table.name, table.column_names,
+                               (row for rows in batch if rows.article_key in keep for row in rows.tables[table.name]))
+        return len(changed), len(batch) - len(changed)
+
+    @staticmethod
+    def _copy(cursor: psycopg.Cursor, table: str, columns: list[str], rows) -> None:
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+        with cursor.copy(statement) as stream:
+            for row in rows:
+                stream.write_row(row)
 
     @staticmethod
     def _merge_shared(cursor: psycopg.Cursor, table: str, key: str) -> None:
@@ -104,16 +111,6 @@ class PostgresWriter(DatabaseWriter):
             "ORDER BY {key}, {columns} ON CONFLICT ({key}) DO NOTHING").format(
             target=sql.Identifier(table), columns=_columns(table), staged=sql.Identifier(f"stage_{table}"),
             key=sql.Identifier(key)))
-
-    @staticmethod
-    def _upsert_articles(cursor: psycopg.Cursor) -> None:
-        columns = BY_NAME["articles"].column_names
-        updates = sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns[1:])
-        cursor.execute(sql.SQL(
-            "INSERT INTO articles ({columns}) SELECT {columns} FROM stage_articles "
-            "WHERE article_key IN (SELECT article_key FROM stage_changed) ORDER BY article_key "
-            "ON CONFLICT (article_key) DO UPDATE SET {updates}").format(columns=_columns("articles"),
-                                                                       updates=updates))
 
     def _rollback(self) -> None:
         if self.connection is not None and not self.connection.closed:

@@ -83,7 +83,7 @@ ENTITIES = Table("entities", (
     _c("negated", "bool", False), _c("name", nullable=False, check="length(name) > 0"), _c("concept_id")),
     ("entity_key",),
     foreign_keys=(("article_key", "articles", "article_key"), ("concept_id", "concepts", "concept_id")),
-    unique=(("article_key", "entity_id"),), indexes=(("concept_id",), ("label", "name")),
+    unique=(("article_key", "entity_id"),), indexes=(("concept_id",),),
     article_column="article_key")
 
 RELATIONS = Table("relations", (
@@ -92,8 +92,8 @@ RELATIONS = Table("relations", (
     _c("head_key", nullable=False), _c("tail_key", nullable=False),
     _c("evidence_start", "int", False, "evidence_start >= 0"), _c("evidence_end", "int", False)),
     ("relation_key",),
-    foreign_keys=(("article_key", "articles", "article_key"), ("head_key", "entities", "entity_key"),
-                  ("tail_key", "entities", "entity_key")),
+    # the article is the head's (the keys say so): no foreign key of its own, one check less a row
+    foreign_keys=(("head_key", "entities", "entity_key"), ("tail_key", "entities", "entity_key")),
     indexes=(("article_key",), ("head_key",), ("tail_key",)), article_column="article_key")
 
 FINDINGS = Table("findings", (
@@ -121,8 +121,7 @@ FINDING_RESULTS = Table("finding_results", (
     _c("name", nullable=False), _c("entity_key", nullable=False), _c("negated", "bool", False), _c("grade"),
     _c("value", "real"), _c("unit"), _c("evidence_start", "int"), _c("evidence_end", "int")),
     ("result_key",),
-    foreign_keys=(("finding_key", "findings", "finding_key"), ("article_key", "articles", "article_key"),
-                  ("entity_key", "entities", "entity_key")),
+    foreign_keys=(("finding_key", "findings", "finding_key"), ("entity_key", "entities", "entity_key")),
     indexes=(("finding_key",), ("kind", "name"), ("article_key",), ("entity_key",)),
     article_column="article_key")
 
