@@ -151,6 +151,9 @@ def load(out: Path = typer.Argument(..., help="a pipeline output folder (holding
     """Load OUT/articles.jsonl into PostgreSQL or SQLite (upsert by article key); rejects
     go to OUT/load.rejects.jsonl."""
     from .loading import load as load_records
+    if not (out / "articles.jsonl").exists():
+        typer.echo(f"{out / 'articles.jsonl'} is missing: run the pipeline first", err=True)
+        raise typer.Exit(2)
     stats = load_records(out, db, batch)
     typer.echo(f"load       read {stats.read:7d}  written {stats.written:7d}  unchanged {stats.unchanged:7d}"
                f"  rejected {len(stats.rejects):5d}", err=True)

@@ -5,7 +5,9 @@ SQLite is the embedded default for downstream use, written by
 writer shares (``pipeline.writers.tables``, documented in ``docs/database.md``): one row
 per article keyed by its content (``article_key``), its text stored once, and tables for
 sources, concepts, entities, relations, findings, finding results, citations and runs.
-Both files are written to temporary names and renamed into place.
+Both files are written to temporary names and renamed into place. A record the
+database's constraints refuse stays in ``articles.jsonl`` and is listed, with the
+reason, in ``sqlite.rejects.jsonl``.
 """
 from __future__ import annotations
 
@@ -34,3 +36,8 @@ def export(records: Iterable[ArticleRecord], out_dir: Path) -> Iterator[ArticleR
             writer.write([record])
             yield record
     os.replace(temporary, database)
+    rejects = out_dir / "sqlite.rejects.jsonl"
+    rejects.unlink(missing_ok=True)
+    if writer.stats.rejects:  # a record the database's constraints refuse: said, not dropped silently
+        with atomic_writer(rejects) as handle:
+            handle.writelines(dump_line(reject) for reject in writer.stats.rejects)
