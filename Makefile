@@ -45,7 +45,7 @@ $(WORK)/relations.jsonl: $(WORK)/entities.jsonl $(wildcard pipeline/relating/*.p
 $(WORK)/normalized.jsonl: $(WORK)/relations.jsonl $(wildcard pipeline/normalization/*.py) $(wildcard pipeline/relating/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/normalize.py
 	$(PY) -m pipeline normalize --out $(OUT)
 
-$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py
+$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py $(wildcard pipeline/writers/*.py)
 	$(PY) -m pipeline export --out $(OUT)
 
 ingest: $(WORK)/ingested.jsonl        ## read the dumps in DUMP

@@ -258,3 +258,23 @@ def test_parquet_dataset_reads_in_duckdb_and_pandas(corpus_out: Path, records: l
     findings = pandas.read_parquet(out / "parquet" / "findings")
     assert len(findings) == sum(len(r["findings"]) for r in records)
     assert set(findings["therapy"]) == {f["therapy"] for r in records for f in r["findings"]}
+
+
+def test_load_and_convert_commands(corpus_out: Path, records: list[dict], tmp_path: Path):
+    import sys
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(corpus_out / "articles.jsonl", out / "articles.jsonl")
+    database = tmp_path / "cli.sqlite"
+    for arguments in (["load", str(out), "--db", f"sqlite:///{database}"], ["convert", str(out)]):
+        result = subprocess.run([sys.executable, "-m", "pipeline", *arguments], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (len(records),)
+        assert db.execute("SELECT writer, articles_written FROM runs").fetchall() == [("sqlite", len(records))]
+    assert (out / "load.rejects.jsonl").read_text() == ""
+    for produced in ("articles.bioc.xml", "articles.bioc.json", "articles.pubtator", "parquet/findings"):
+        assert (out / produced).exists()
+    missing = subprocess.run([sys.executable, "-m", "pipeline", "load", str(tmp_path / "nowhere"), "--db",
+                              f"sqlite:///{database}"], capture_output=True, text=True)
+    assert missing.returncode == 2
