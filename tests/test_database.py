@@ -278,3 +278,25 @@ def test_load_and_convert_commands(corpus_out: Path, records: list[dict], tmp_pa
     missing = subprocess.run([sys.executable, "-m", "pipeline", "load", str(tmp_path / "nowhere"), "--db",
                               f"sqlite:///{database}"], capture_output=True, text=True)
     assert missing.returncode == 2
+
+
+def test_a_page_recrawled_through_other_boilerplate_is_one_article(database: str, tmp_path: Path):
+    page = (CORPUS / "dump" / "b2txt_huaxin_01.txt").read_text(encoding="utf-8")
+    recrawl = page.replace("Home | Medicine | Oncology | Hematology | New Drugs | Hospitals | Health Science | Video | "
+                           "E-paper", "Home | News | Oncology | Hematology | Drugs | Video")
+    recrawl = "\n".join(line for line in recrawl.split("\n") if not line.startswith("【Promotion】"))
+    recrawl = recrawl.replace("Multiple myeloma is a malignant", "We use cookies to improve your experience. "
+                              "Accept all | Manage preferences\nMultiple myeloma is a malignant")
+    assert recrawl != page
+    keys = []
+    for name, text in (("first", page), ("again", recrawl)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.txt").write_text(text, encoding="utf-8")
+        run_all([tmp_path / name], tmp_path / f"out-{name}")
+        [record] = [json.loads(line) for line in (tmp_path / f"out-{name}" / "articles.jsonl").read_text().splitlines()]
+        keys.append((record["doc_id"], record["article_key"]))
+        load(tmp_path / f"out-{name}", database)
+    (first_doc, key), (again_doc, again_key) = keys
+    assert first_doc != again_doc and key == again_key
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT doc_id FROM articles WHERE article_key = %s", (key,)).fetchall() == [(again_doc,)]
