@@ -2,18 +2,16 @@
 pydantic models, BioC (XML and JSON) and PubTator read back with the ``bioc`` package."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from bioc import biocjson, biocxml, pubtator
 
-from pipeline.schema import AdverseEventResult, AgeStated, ArticleRecord, Citation, Finding, LinkedEntity, \
-    OutcomeResult, Relation, Source
+from pipeline.schema import AdverseEventResult, AgeStated, ArticleRecord, Citation, CleanDocument, Finding, \
+    LinkedEntity, OutcomeResult, Relation, Source
 from pipeline.stages.ner import ner
 from pipeline.stages.normalize import normalize
 from pipeline.stages.relations import relations
-from pipeline.schema import CleanDocument
 from pipeline.writers.bioc import BiocJsonWriter, BiocXmlWriter
 from pipeline.writers.pubtator import PubtatorWriter
 from pipeline.writers.tables import BY_NAME, create_statements

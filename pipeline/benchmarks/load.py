@@ -57,7 +57,7 @@ def run(corpus_records: Path, articles: int, server: str, work: Path) -> dict:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         (work / "bench.sqlite").unlink(missing_ok=True)
-    print(f"| database | articles | seconds | articles/s | reload (unchanged) s | reload articles/s |")
+    print("| database | articles | seconds | articles/s | reload (unchanged) s | reload articles/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, (written, seconds, unchanged, reload_seconds) in results.items():
         print(f"| {label} | {written:,} | {seconds:.2f} | {written / seconds:,.0f} | {reload_seconds:.2f} "

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .base import Writer, new_run_id, utc_now
-from .tables import BY_NAME, TABLES, Table, article_rows, records_of, run_row
+from .tables import TABLES, Table, article_rows, records_of, run_row
 
 ARROW_TYPES = {"text": pa.string(), "int": pa.int64(), "real": pa.float64(), "bool": pa.bool_(),
                "date": pa.string(), "json": pa.string()}
@@ -69,4 +69,4 @@ class ParquetWriter(Writer):
             temporary.replace(folder / "part-0.parquet")
 
 
-__all__ = ["ParquetWriter", "arrow_schema", "BY_NAME"]
+__all__ = ["ParquetWriter", "arrow_schema"]
