@@ -10,12 +10,13 @@ GOLD ?= corpus/gold
 OUT ?= out/corpus
 WORK := $(OUT)/work
 SHARED ?= ../shared
+DB ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 COMMON := $(wildcard pipeline/*.py) pipeline/stages/__init__.py
 DUMP_FILES := $(shell find $(DUMP) -type f 2>/dev/null)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,7 +45,7 @@ $(WORK)/relations.jsonl: $(WORK)/entities.jsonl $(wildcard pipeline/relating/*.p
 $(WORK)/normalized.jsonl: $(WORK)/relations.jsonl $(wildcard pipeline/normalization/*.py) $(wildcard pipeline/relating/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/normalize.py
 	$(PY) -m pipeline normalize --out $(OUT)
 
-$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py
+$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py $(wildcard pipeline/writers/*.py)
 	$(PY) -m pipeline export --out $(OUT)
 
 ingest: $(WORK)/ingested.jsonl        ## read the dumps in DUMP
@@ -74,3 +75,12 @@ bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-st
 
 bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000
+
+load: export  ## load OUT/articles.jsonl into DB (postgresql://… or sqlite:///path); rejects in OUT/load.rejects.jsonl
+	$(PY) -m pipeline load $(OUT) --db $(DB)
+
+convert: export  ## write OUT/parquet/<table>/run=<id>/, OUT/articles.bioc.xml, .bioc.json, .pubtator
+	$(PY) -m pipeline convert $(OUT)
+
+bench-load: export  ## 10,000 generated articles into PostgreSQL (server DB) and SQLite, same run
+	nice $(PY) -m pipeline bench load --articles 10000 --db $(DB)

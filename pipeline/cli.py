@@ -179,6 +179,45 @@ def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages",
     run_scale(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, work)
 
 
+# ---------------------------------------------------------------------------------------
+# Feeding databases and other formats (pipeline.loading, pipeline.writers)
+# ---------------------------------------------------------------------------------------
+
+@app.command()
+def load(out: Path = typer.Argument(..., help="a pipeline output folder (holding articles.jsonl)"),
+         db: str = typer.Option(..., "--db", help="postgresql://user@host:port/database or sqlite:///path"),
+         batch: int = typer.Option(500, "--batch", help="articles per transaction")) -> None:
+    """Load OUT/articles.jsonl into PostgreSQL or SQLite (upsert by article key); rejects
+    go to OUT/load.rejects.jsonl."""
+    from .loading import load as load_records
+    if not (out / "articles.jsonl").exists():
+        typer.echo(f"{out / 'articles.jsonl'} is missing: run the pipeline first", err=True)
+        raise typer.Exit(2)
+    stats = load_records(out, db, batch)
+    typer.echo(f"load       read {stats.read:7d}  written {stats.written:7d}  unchanged {stats.unchanged:7d}"
+               f"  rejected {len(stats.rejects):5d}", err=True)
+
+
+@app.command()
+def convert(out: Path = typer.Argument(..., help="a pipeline output folder (holding articles.jsonl)"),
+            formats: List[str] = typer.Option(["parquet", "bioc-xml", "bioc-json", "pubtator"], "--format",
+                                              help="parquet, bioc-xml, bioc-json, pubtator")) -> None:
+    """Write OUT/parquet/<table>/run=<id>/, OUT/articles.bioc.xml, .bioc.json and .pubtator."""
+    from .loading import convert as convert_records
+    for name, stats in convert_records(out, formats).items():
+        typer.echo(f"{name:10} read {stats.read:7d}  written {stats.written:7d}", err=True)
+
+
+@bench.command("load")
+def bench_load(articles: int = typer.Option(10_000, "--articles", help="generated articles"),
+               db: str = typer.Option("postgresql://postgres@127.0.0.1:5432/postgres", "--db",
+                                      help="PostgreSQL server; a scratch database is created and dropped"),
+               work: Path = typer.Option(Path("out/bench-load"), "--work", help="scratch folder")) -> None:
+    """Load N generated articles (corpus records under new keys) into PostgreSQL and SQLite."""
+    from .benchmarks.load import run as run_load
+    run_load(Path(__file__).resolve().parent.parent / "out" / "corpus" / "articles.jsonl", articles, db, work)
+
+
 def main() -> None:
     """The command line, with failures as one line and an exit status (see
     ``pipeline.errors``); click's own usage errors exit 2 as they do."""

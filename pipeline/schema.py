@@ -14,7 +14,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .keys import article_key as content_key
 
 SCHEMA_VERSION = "1"
 
@@ -253,6 +255,8 @@ class ArticleRecord(Record):
 
     schema_version: str = SCHEMA_VERSION
     doc_id: str
+    article_key: Optional[str] = Field(None, description="sha256 of the cleaned title and body, whitespace-normalized: "
+                                       "the same article re-crawled through other boilerplate keeps it")
     source: Source
     title: Optional[str] = None
     published: Optional[str] = None
@@ -265,6 +269,12 @@ class ArticleRecord(Record):
     relations: list[Relation] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _keyed_by_content(self) -> "ArticleRecord":
+        if self.article_key is None:
+            self.article_key = content_key(self.title, self.text)
+        return self
 
 
 class StageStats(Record):
