@@ -59,7 +59,7 @@ run: export                           ## set-up plus every stage on DUMP (defaul
 eval: export  ## run on the corpus and score against its gold
 	$(PY) -m pipeline eval $(OUT)/articles.jsonl $(GOLD)
 
-test: $(STAMP)  ## set-up plus the whole test suite
+test: $(STAMP) browser  ## set-up plus the whole test suite
 	$(PY) -m pytest -q
 
 schema: $(STAMP)  ## rewrite the committed JSON Schema of an article record
@@ -74,3 +74,15 @@ bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-st
 
 bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000
+
+# --- review report -------------------------------------------------------------------
+.PHONY: report bench-report browser
+
+report: export  ## static HTML review report in OUT/report/ (gold scores when GOLD exists)
+	$(PY) -m pipeline report $(OUT) $(if $(wildcard $(GOLD)/*.json),--gold $(GOLD))
+
+bench-report: export  ## report over 10,000 records replicated from OUT: build time < 60 s, index < 2 MB
+	nice $(PY) -m pipeline bench report --articles 10000 --from $(OUT)
+
+browser:  ## headless Chromium and its driver from Debian's packages, for the browser test
+	command -v chromium && command -v chromedriver || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)

@@ -241,9 +241,12 @@ def gold_section(scores: Optional[dict], gold_dir: Optional[str]) -> str:
               ("patients accuracy", _score(findings["patients_accuracy"])),
               ("follow-up accuracy", _score(findings["follow_up_accuracy"]))]
     others += [(name.replace("_", " "), _score(value)) for name, value in cleaning.items()]
-    missing = scores.get("missing_records") or []
-    return (f'<h2 id="gold">Scores against gold <span class="muted">({text(gold_dir)}, {scores["documents"]} '
-            f'gold files, {len(missing)} without a record)</span></h2><div class="grid"><div>'
+    without = scores.get("without_record") or []
+    listed = ", ".join(without[:20]) + (" …" if len(without) > 20 else "")
+    return (f'<h2 id="gold">Scores against gold <span class="muted">({text(gold_dir)}: {scores["documents"]} of '
+            f'{scores.get("gold_files", scores["documents"])} gold files have a record in this run)</span></h2>'
+            + (f'<p class="muted">Gold files without a record (not scored): {text(listed)}</p>' if without else "")
+            + '<div class="grid"><div>'
             + table(("label", "P", "R", "F1", "gold", "false pos."), rows, css="scores") + "</div><div>"
             + table(("measure", "value"), others) + "</div></div>")
 

@@ -51,7 +51,7 @@ def legend() -> str:
                     f"</mark></li>" for label in LABELS)
     return (f'<ul class="legend" aria-label="legend">{items}'
             '<li><mark class="ent l-OUTCOME negated" data-label="OUTCOME">negated</mark></li>'
-            '<li><span class="ev evidence-on">evidence</span></li></ul>')
+            '<li><span class="evidence-sample">evidence (click a relation)</span></li></ul>')
 
 
 def page(title: str, body: str, root: str = "", scripts: Iterable[str] = ()) -> str:
@@ -110,7 +110,7 @@ mark mark.ent,mark mark.ent-part{padding:.05em .2em;box-shadow:0 0 0 1px rgba(0,
 mark.ent[data-label]::after{content:attr(data-label);font-size:.55em;font-weight:700;line-height:1;vertical-align:middle;margin-left:.4em;text-transform:uppercase;opacity:.85}
 mark.negated{text-decoration:line-through;text-decoration-thickness:2px}
 mark.focus{outline:2px solid #0969da}
-.ev.evidence-on{background:rgba(255,230,0,.55);box-shadow:0 0 0 2px #d4a72c;border-radius:3px}
+.ev.evidence-on,.evidence-sample{background:rgba(255,230,0,.55);box-shadow:0 0 0 2px #d4a72c;border-radius:3px}
 .layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(300px,2fr);gap:20px;align-items:start}
 @media (max-width:1000px){.layout{grid-template-columns:1fr}}
 aside.panel{position:sticky;top:8px;max-height:96vh;overflow:auto;border:1px solid var(--line);border-radius:8px;padding:8px 12px;background:var(--panel)}
@@ -138,7 +138,7 @@ SCRIPT = r"""
   "use strict";
   // Article pages: clicking a relation or an evidence link highlights its evidence span.
   function clearEvidence() {
-    document.querySelectorAll(".evidence-on").forEach(function (e) { e.classList.remove("evidence-on"); });
+    document.querySelectorAll(".article-text .evidence-on").forEach(function (e) { e.classList.remove("evidence-on"); });
     document.querySelectorAll(".active").forEach(function (e) { e.classList.remove("active"); });
     document.querySelectorAll("mark.focus").forEach(function (e) { e.classList.remove("focus"); });
   }
