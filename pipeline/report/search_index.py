@@ -9,8 +9,8 @@ from collections import Counter
 from typing import NamedTuple, Optional
 
 INDEX_SCRIPT = "index.js"
-NAMES_PER_ARTICLE = 4
-TITLE_CHARS = 120
+NAMES_PER_ARTICLE = 3
+TITLE_CHARS = 100
 
 
 def _leading_names(entities: list[dict], label: str) -> list[str]:
@@ -35,7 +35,9 @@ class IndexEntry(NamedTuple):
 def index_entry(record: dict, page: Optional[str]) -> IndexEntry:
     entities = record.get("entities") or []
     title = str(record.get("title") or (record.get("source") or {}).get("id") or record.get("doc_id") or "")
-    return IndexEntry(page or "", title[:TITLE_CHARS], record.get("published") or "",
+    if len(title) > TITLE_CHARS:
+        title = title[:TITLE_CHARS - 1] + "…"
+    return IndexEntry(page or "", title, record.get("published") or "",
                       _leading_names(entities, "THERAPY"), _leading_names(entities, "DISEASE"),
                       len(entities), len(record.get("relations") or []), len(record.get("findings") or []))
 
