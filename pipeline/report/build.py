@@ -51,18 +51,13 @@ class ReportSummary:
 
 @dataclass(frozen=True)
 class _Context:
-    """What every chunk needs, set once per build (and inherited by forked workers)."""
+    """What every chunk needs, set once per build and inherited by forked workers (so
+    the records' lines are not sent to them)."""
     pages_folder: Path
     extracted: ExtractedLines
     golds: dict[str, dict]
-
-
-@dataclass(frozen=True)
-class _Chunk:
     lines: list[str]
     names: list[Optional[str]]   # the page of each record, None beyond the sample
-    before: Optional[str]        # the page before the chunk's first
-    after: Optional[str]         # the page after the chunk's last
 
 
 @dataclass
@@ -76,14 +71,15 @@ class _ChunkResult:
 _context: Optional[_Context] = None
 
 
-def _render_chunk(chunk: _Chunk) -> _ChunkResult:
-    """Parse, count, index and write the pages of one chunk of records."""
+def _render_chunk(bounds: tuple[int, int]) -> _ChunkResult:
+    """Parse, count, index and write the pages of records ``start`` to ``stop``."""
     assert _context is not None
     result = _ChunkResult()
-    names = [chunk.before, *chunk.names, chunk.after]
-    for number, line in enumerate(chunk.lines, 1):
+    start, stop = bounds
+    names = _context.names
+    for number in range(start, stop):
         try:
-            record = json.loads(line)
+            record = json.loads(_context.lines[number])
         except ValueError:
             continue
         result.statistics.add(record)
@@ -93,7 +89,9 @@ def _render_chunk(chunk: _Chunk) -> _ChunkResult:
         name = names[number]
         if name is not None:
             differences = article_differences(record_key(record), gold, record) if gold is not None else None
-            html = article_page(record, Navigation(previous=names[number - 1], next=names[number + 1]),
+            navigation = Navigation(previous=names[number - 1] if number else None,
+                                    next=names[number + 1] if number + 1 < len(names) else None)
+            html = article_page(record, navigation,
                                 _context.extracted.lines(str(record.get("doc_id"))), differences)
             (_context.pages_folder / name).write_text(html, encoding="utf-8")
             result.pages.append(name)
@@ -124,14 +122,11 @@ def _page_names(lines: list[str], sample: Optional[int]) -> list[Optional[str]]:
     return names
 
 
-def _chunks(lines: list[str], names: list[Optional[str]], size: int) -> Iterator[_Chunk]:
-    for start in range(0, len(lines), size):
-        stop = min(start + size, len(lines))
-        yield _Chunk(lines[start:stop], names[start:stop], names[start - 1] if start else None,
-                     names[stop] if stop < len(names) else None)
+def _chunks(count: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _run_chunks(chunks: list[_Chunk], jobs: int) -> Iterator[_ChunkResult]:
+def _run_chunks(chunks: list[tuple[int, int]], jobs: int) -> Iterator[_ChunkResult]:
     if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_render_chunk, chunks)
         return
@@ -186,13 +181,13 @@ def build_report(out: Path, gold: Optional[Path] = None, sample: Optional[int] =
     fresh = _fresh_folder(pages_folder)
     comparison = GoldComparison(gold) if gold is not None else None
     extracted = ExtractedLines(out / "work" / "extracted.jsonl")
-    _context = _Context(fresh, extracted, comparison.golds if comparison is not None else {})
     lines = _record_lines(records_path)
     names = _page_names(lines, sample)
+    _context = _Context(fresh, extracted, comparison.golds if comparison is not None else {}, lines, names)
     statistics, index = RunStatistics(), SearchIndex()
     written: set[str] = set()
     try:
-        for result in _run_chunks(list(_chunks(lines, names, CHUNK_RECORDS)), jobs or default_jobs()):
+        for result in _run_chunks(_chunks(len(lines), CHUNK_RECORDS), jobs or default_jobs()):
             statistics.merge(result.statistics)
             written.update(result.pages)
             for entry in result.entries:

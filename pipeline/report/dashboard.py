@@ -55,18 +55,17 @@ class RunStatistics:
         entities = record.get("entities") or []
         self.articles += 1
         self.entities_per_article.append(len(entities))
-        names: dict[str, set[str]] = {label: set() for label in LABELS}
-        for entity in entities:
-            label = entity.get("label", "")
-            self.labels[label] += 1
-            self.negated[label] += bool(entity.get("negated"))
-            names.setdefault(label, set()).add(_canonical(entity))
-        by_id = {e.get("id"): e for e in entities}
-        targets = set()
-        for relation in record.get("relations") or []:
-            self.relation_types[relation.get("type")] += 1
-            if relation.get("type") == "TARGETS" and relation.get("tail") in by_id:
-                targets.add(_canonical(by_id[relation["tail"]]))
+        labels = [e.get("label", "") for e in entities]
+        self.labels.update(labels)
+        self.negated.update(label for label, e in zip(labels, entities) if e.get("negated"))
+        names: dict[str, set[str]] = {"THERAPY": set(), "DISEASE": set(), "OUTCOME": set()}
+        for label, entity in zip(labels, entities):
+            if label in names:
+                names[label].add(_canonical(entity))
+        relations = record.get("relations") or []
+        self.relation_types.update(r.get("type") for r in relations)
+        targeted = {r.get("tail") for r in relations if r.get("type") == "TARGETS"}
+        targets = {_canonical(e) for e in entities if e.get("id") in targeted}
         findings = record.get("findings") or []
         for finding in findings:
             self.findings += 1
