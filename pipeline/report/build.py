@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,12 +146,22 @@ def _fresh_folder(folder: Path) -> Path:
 
 
 def _swap_in(fresh: Path, folder: Path) -> None:
-    """Put the new pages in place of the earlier build's, then delete those."""
+    """Put the new pages in place of the earlier build's, and delete those (and any left
+    by an interrupted build) in the background: on a disk mounted with ``discard``
+    deleting 10,000 pages written minutes ago took longer than building them."""
     old = folder.with_name(f"{folder.name}.old-{os.getpid()}")
     if folder.exists():
         folder.rename(old)
     fresh.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
+    leftovers = sorted(folder.parent.glob(f"{folder.name}.old-*"))
+    if leftovers:
+        _removals.append(subprocess.Popen(["rm", "-rf", "--", *map(str, leftovers)], stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          start_new_session=True))
+
+
+#: removals of earlier builds' pages still running (kept so that they are not waited for)
+_removals: list[subprocess.Popen] = []
 
 
 def _rejects(out: Path) -> RejectSummary:
