@@ -199,3 +199,22 @@ def test_command_without_a_run_exits_2(tmp_path: Path):
     result = subprocess.run([sys.executable, "-m", "pipeline", "report", str(tmp_path)], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 2 and "articles.jsonl is missing" in result.stderr
+
+
+def test_article_differences_agree_with_the_scorer():
+    from pipeline.evaluation import Scorer
+    from pipeline.report.gold import article_differences
+
+    gold = {"id": "page_a", "entities": {"THERAPY": [{"names": ["CAR-T cell therapy"], "id": "NCIT:C126102"}],
+                                         "OUTCOME": [{"names": ["remission"]}], "DISEASE": [{"names": ["lupus"]}]},
+            "relations": [{"type": "HAS_OUTCOME", "head": "CAR-T cell therapy", "tail": "remission"},
+                          {"type": "TREATS", "head": "CAR-T cell therapy", "tail": "lupus"}]}
+    record = sample_record()
+    differences = article_differences("page_a", gold, record)
+    assert differences.missed_entities["DISEASE"] == ["lupus"]
+    assert "CD19" in differences.extra_entities["ANTIGEN"]
+    assert differences.missed_relations == [("TREATS", "CAR-T cell therapy", "lupus")]
+    scorer = Scorer()
+    scorer.add("page_a", gold, record)
+    report = scorer.report()
+    assert differences.scores == {"entity_f1": report["entity_micro"]["f1"], "relation_f1": report["relations"]["f1"]}

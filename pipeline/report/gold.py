@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..evaluation import LABELS, Scorer, find_concept, gold_concepts, load_gold, predicted_key, record_key
+from ..evaluation import LABELS, Scorer, find_concept, gold_concepts, load_gold, predicted_key, prf, record_key
 
 RelationKey = tuple[str, str, str]
 
@@ -28,7 +28,8 @@ class ArticleDifferences:
 
 
 def article_differences(gold_id: str, gold: dict, record: dict) -> ArticleDifferences:
-    """Missed and extra concepts per label and relation triples, as the scorer counts them."""
+    """Missed and extra concepts per label and relation triples, and the article's F1s,
+    as the scorer counts them."""
     concepts = gold_concepts(gold)
     entities = record.get("entities") or []
     differences = ArticleDifferences(gold_id)
@@ -52,10 +53,12 @@ def article_differences(gold_id: str, gold: dict, record: dict) -> ArticleDiffer
     wanted, predicted = _relation_triples(gold, concepts, entities, record)
     differences.missed_relations = sorted(wanted - predicted)
     differences.extra_relations = sorted(predicted - wanted)
-    scorer = Scorer()
-    scorer.add(gold_id, gold, record)
-    report = scorer.report()
-    differences.scores = {"entity_f1": report["entity_micro"]["f1"], "relation_f1": report["relations"]["f1"]}
+    entity_counts = (sum(len(found[label]) for label in LABELS),
+                     sum(len(unmatched[label] - matched[label]) for label in LABELS),
+                     sum(len(missed) for missed in differences.missed_entities.values()))
+    differences.scores = {"entity_f1": prf(*entity_counts)["f1"],
+                          "relation_f1": prf(len(predicted & wanted), len(predicted - wanted),
+                                             len(wanted - predicted))["f1"]}
     return differences
 
 
