@@ -83,13 +83,16 @@ def _render_chunk(bounds: tuple[int, int]) -> _ChunkResult:
             record = json.loads(_context.lines[number])
         except ValueError:
             continue
+        if not isinstance(record, dict):
+            continue
         result.statistics.add(record)
-        gold = _context.golds.get(record_key(record))
+        key = record_key(record)
+        gold = _context.golds.get(key)
         if gold is not None:
             result.gold_records.append(record)
         name = names[number]
         if name is not None:
-            differences = article_differences(record_key(record), gold, record) if gold is not None else None
+            differences = article_differences(key, gold, record) if gold is not None else None
             navigation = Navigation(previous=names[number - 1] if number else None,
                                     next=names[number + 1] if number + 1 < len(names) else None)
             html = article_page(record, navigation,
