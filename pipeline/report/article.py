@@ -14,6 +14,7 @@ from .templates import LABELS, attr, chip, label_class, legend, page, table, tex
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _SPACE = re.compile(r"\s+")
+_DURATION_UNITS = frozenset({"day", "week", "month", "year"})
 
 
 def page_name(record: dict) -> str:
@@ -110,11 +111,13 @@ def _evidence_link(label: str, span: Optional[dict], evidence: EvidenceIds, enti
 
 
 def _value(result: Optional[dict]) -> str:
+    """A stated value with its unit: "73%", "11.9 months", "0.66"."""
     if not result:
         return ""
-    unit = result.get("unit") or ""
-    spacer = "" if unit in ("%", "") else " "
-    return f'{result.get("value")}{spacer}{unit}'
+    value, unit = result.get("value"), result.get("unit") or ""
+    if unit in _DURATION_UNITS:
+        return f"{value} {unit}" + ("" if value == 1 else "s")
+    return f"{value}{unit}" if unit in ("%", "") else f"{value} {unit}"
 
 
 def _stated(result: Optional[dict], evidence: EvidenceIds, entity: Optional[str]) -> str:
@@ -144,7 +147,7 @@ def _age(age: Optional[dict], evidence: EvidenceIds) -> str:
 
 def finding_block(number: int, finding: dict, by_id: dict[str, dict], evidence: EvidenceIds) -> str:
     follow_up = finding.get("follow_up")
-    follow_text = f'{follow_up["value"]} {follow_up["unit"]}s' if follow_up else None
+    follow_text = _value(follow_up) if follow_up else None
     patients = finding.get("patients")
     facts = [
         ("therapy", _entity_link(finding.get("therapy_entity"), finding.get("therapy"), by_id)
@@ -161,7 +164,7 @@ def finding_block(number: int, finding: dict, by_id: dict[str, dict], evidence: 
         ("phase / trial", text(" / ".join(v for v in (finding.get("phase"), finding.get("trial")) if v) or "—")),
         ("citation", text(finding.get("citation") or "—")),
     ]
-    facts_table = table(("", ""), ([f"<b>{name}</b>", value] for name, value in facts), css="facts")
+    facts_table = table((), ([f"<b>{name}</b>", value] for name, value in facts), css="facts")
     results = []
     for result in finding.get("outcome_results") or []:
         results.append((chip("OUTCOME", text(result.get("name"))), "negated" if result.get("negated") else "",

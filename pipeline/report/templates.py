@@ -65,11 +65,12 @@ def page(title: str, body: str, root: str = "", scripts: Iterable[str] = ()) -> 
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "") -> str:
-    """A table from already-escaped cells."""
+    """A table from already-escaped cells; no header row when ``headers`` is empty."""
     head = "".join(f"<th>{h}</th>" for h in headers)
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     klass = f' class="{css}"' if css else ""
-    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table{klass}>{thead}<tbody>{body}</tbody></table>"
 
 
 def _label_rules() -> str:
@@ -119,6 +120,7 @@ ol.relations li{margin:3px 0}
 button.rel,a.evlink{cursor:pointer}
 button.rel{font:inherit;text-align:left;border:1px solid var(--line);background:#fff;border-radius:6px;padding:2px 6px;width:100%}
 button.rel.active,a.evlink.active{outline:2px solid #d4a72c;background:#fff8c5}
+button.rel .chip{white-space:normal}
 .rtype{font-weight:700;font-size:12px;letter-spacing:.02em}
 .finding{border:1px solid var(--line);border-radius:8px;padding:6px 12px;margin:10px 0}
 .warning{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:4px 10px;margin:4px 0}
