@@ -24,6 +24,7 @@ def page_name(record: dict) -> str:
 
 @dataclass(frozen=True)
 class Navigation:
+    """Links to the report's index and to the previous and next article pages."""
     index: str = "../index.html"
     previous: Optional[str] = None
     next: Optional[str] = None
@@ -36,6 +37,7 @@ class EvidenceIds:
         self.ids: dict[tuple[int, int], str] = {}
 
     def of(self, evidence: Optional[dict]) -> Optional[str]:
+        """The id of an evidence span, given on first sight; None without a span."""
         if not evidence:
             return None
         key = (int(evidence["start"]), int(evidence["end"]))
@@ -45,6 +47,7 @@ class EvidenceIds:
 
 
 def entity_title(entity: dict) -> str:
+    """An entity's tooltip: id, label, canonical name, CURIE, negation."""
     normalized = entity.get("normalized") or {}
     parts = [f'{entity.get("id")} {entity.get("label")}', normalized.get("name") or ""]
     if normalized.get("id"):
@@ -68,6 +71,7 @@ def entity_layer(entity: dict) -> Layer:
 
 
 def evidence_layer(start: int, end: int, ident: str) -> Layer:
+    """An evidence span: outermost among spans of the same extent, so a click can light it whole."""
     tag = f'<span class="ev" data-ev="{ident}">'
     return Layer(start, end, first=tag, part=tag, close="</span>", outer=True)
 
@@ -86,6 +90,7 @@ def _entity_chip(entity: Optional[dict], fallback: str = "?") -> str:
 
 
 def relations_section(record: dict, by_id: dict[str, dict], evidence: EvidenceIds) -> str:
+    """The relations as buttons that light their evidence (and their head and tail) in the text."""
     relations = record.get("relations") or []
     if not relations:
         return '<h2 id="relations">Relations</h2><p class="muted">No relation.</p>'
@@ -146,6 +151,7 @@ def _age(age: Optional[dict], evidence: EvidenceIds) -> str:
 
 
 def finding_block(number: int, finding: dict, by_id: dict[str, dict], evidence: EvidenceIds) -> str:
+    """One finding: its facts with evidence links, then its outcomes and adverse events."""
     follow_up = finding.get("follow_up")
     follow_text = _value(follow_up) if follow_up else None
     patients = finding.get("patients")
@@ -185,6 +191,7 @@ def _entity_ref(entity_id: Optional[str]) -> str:
 
 
 def findings_section(record: dict, by_id: dict[str, dict], evidence: EvidenceIds) -> str:
+    """Every finding of the article."""
     findings = record.get("findings") or []
     if not findings:
         return '<h2 id="findings">Findings</h2><p class="muted">No finding.</p>'
@@ -193,6 +200,7 @@ def findings_section(record: dict, by_id: dict[str, dict], evidence: EvidenceIds
 
 
 def citations_section(record: dict) -> str:
+    """The papers the article cites."""
     citations = record.get("citations") or []
     if not citations:
         return '<h2 id="citations">Citations</h2><p class="muted">No citation.</p>'
@@ -207,6 +215,7 @@ def citations_section(record: dict) -> str:
 
 
 def warnings_section(record: dict) -> str:
+    """The record's warnings (truncated numbers and the like), when it has any."""
     warnings = record.get("warnings") or []
     if not warnings:
         return ""
@@ -242,6 +251,7 @@ def entity_counts(record: dict) -> str:
 
 
 def gold_section(differences: Optional[ArticleDifferences]) -> str:
+    """What the record missed and added against its gold file, with the article's F1s."""
     if differences is None:
         return ""
     if differences.clean:

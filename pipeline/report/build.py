@@ -38,6 +38,7 @@ _DOC_ID = re.compile(r'^\{\s*(?:"schema_version"\s*:\s*"[^"]*"\s*,\s*)?"doc_id"\
 
 @dataclass(frozen=True)
 class ReportSummary:
+    """What a build wrote, and how long it took."""
     folder: Path
     articles: int
     pages: int
@@ -177,6 +178,7 @@ def _rejects(out: Path) -> RejectSummary:
 
 
 def default_jobs() -> int:
+    """Processes writing pages: the cores, at most ``MAX_JOBS``."""
     return max(1, min(MAX_JOBS, os.cpu_count() or 1))
 
 

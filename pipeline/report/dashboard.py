@@ -52,6 +52,7 @@ class RunStatistics:
                 setattr(self, name, mine + value)
 
     def add(self, record: dict) -> None:
+        """Count one record."""
         entities = record.get("entities") or []
         self.articles += 1
         self.entities_per_article.append(len(entities))
@@ -113,6 +114,7 @@ def _card(name: str, value: object, bad: bool = False) -> str:
 
 
 def summary_cards(run: dict, statistics: RunStatistics, rejects: RejectSummary) -> str:
+    """The run's headline counts."""
     reconciled = run.get("reconciled")
     cards = [_card("inputs read", run.get("inputs_read", statistics.articles + rejects.rejects + rejects.duplicates)),
              _card("records", statistics.articles),
@@ -132,6 +134,7 @@ def _rate(count: int, seconds: float) -> str:
 
 
 def stages_section(stages: list[dict]) -> str:
+    """Per-stage counts, seconds and records per second, with a chart of the seconds."""
     if not stages:
         return '<h2 id="stages">Stages</h2><p class="muted">No stage statistics (work/*.stats.json) found.</p>'
     rows = [(text(s.get("stage")), *(f"{int(s.get(k) or 0):,}" for k in ("read", "written", "rejected", "duplicates")),
@@ -146,6 +149,7 @@ def stages_section(stages: list[dict]) -> str:
 
 
 def inputs_section(run: dict) -> str:
+    """The inputs the run was given."""
     inputs = run.get("inputs") or []
     if not inputs:
         return ""
@@ -155,6 +159,7 @@ def inputs_section(run: dict) -> str:
 
 
 def rejects_section(rejects: RejectSummary) -> str:
+    """Rejects by reason and by stage, and the first rejects and duplicates."""
     if not rejects.rejects and not rejects.duplicates:
         return '<h2 id="rejects">Rejects and duplicates</h2><p>No reject, no duplicate.</p>'
     reasons: Counter = Counter()
@@ -176,6 +181,7 @@ def rejects_section(rejects: RejectSummary) -> str:
 
 
 def entities_section(statistics: RunStatistics) -> str:
+    """Entities by label (negated ones counted), relations by type, entities per article."""
     bars = [Bar(label, statistics.labels.get(label, 0), LABEL_COLOURS[label]) for label in LABELS]
     rows = [(chip(label, text(label)), f"{statistics.labels.get(label, 0):,}", f"{statistics.negated.get(label, 0):,}")
             for label in LABELS]
@@ -188,6 +194,7 @@ def entities_section(statistics: RunStatistics) -> str:
 
 
 def top_names_section(statistics: RunStatistics) -> str:
+    """The most frequent therapies, diseases, targets and outcomes."""
     charts = []
     for title, counter, label in (("therapies", statistics.therapies, "THERAPY"),
                                   ("diseases", statistics.diseases, "DISEASE"),
@@ -200,6 +207,7 @@ def top_names_section(statistics: RunStatistics) -> str:
 
 
 def findings_section(statistics: RunStatistics) -> str:
+    """Findings with and without patients and follow-up."""
     total = statistics.findings
     with_colour, without_colour = "#57ab5a", "#d0d7de"
     shares = [stacked_share([Bar("with patients", statistics.findings_with_patients, with_colour),
@@ -226,6 +234,7 @@ def _score(value: Optional[float]) -> str:
 
 
 def gold_section(scores: Optional[dict], gold_dir: Optional[str]) -> str:
+    """The run's scores against gold, when gold was given."""
     if scores is None:
         return ""
     rows = [(chip(label, text(label)), _score(v["precision"]), _score(v["recall"]), _score(v["f1"]), f'{v["gold"]:,}',

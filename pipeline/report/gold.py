@@ -102,6 +102,7 @@ class GoldComparison:
         self.seen: set[str] = set()
 
     def compare(self, record: dict) -> Optional[ArticleDifferences]:
+        """The record's differences from its gold file (and its share of the run's scores), or None without one."""
         key = record_key(record)
         gold = self.golds.get(key)
         if gold is None or key in self.seen:
@@ -111,6 +112,7 @@ class GoldComparison:
         return article_differences(key, gold, record)
 
     def scores(self) -> dict:
+        """The scorer's report over the articles compared so far."""
         report = self.scorer.report()
         report["gold_files"] = len(self.golds)
         report["without_record"] = sorted(set(self.golds) - self.seen)

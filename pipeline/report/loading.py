@@ -71,6 +71,7 @@ class ExtractedLines:
         return bool(self.offsets)
 
     def lines(self, doc_id: str) -> Optional[list[str]]:
+        """The page's lines before cleaning, or None when the page is not in the file."""
         offset = self.offsets.get(doc_id)
         if offset is None:
             return None

@@ -33,6 +33,7 @@ class IndexEntry(NamedTuple):
 
 
 def index_entry(record: dict, page: Optional[str]) -> IndexEntry:
+    """An article's row of the list: its page, title, date, leading therapies and diseases, counts."""
     entities = record.get("entities") or []
     title = str(record.get("title") or (record.get("source") or {}).get("id") or record.get("doc_id") or "")
     if len(title) > TITLE_CHARS:
@@ -54,10 +55,12 @@ class SearchIndex:
         return [self.names.setdefault(name, len(self.names)) for name in names]
 
     def add(self, entry: IndexEntry) -> None:
+        """Add a row, its names replaced by their numbers in the shared list."""
         page = entry.page[:-len(".html")] if entry.page.endswith(".html") else entry.page
         self.rows.append([page, entry.title, entry.published, self._ids(entry.therapies), self._ids(entry.diseases),
                           entry.entities, entry.relations, entry.findings])
 
     def script(self) -> str:
+        """The index as a script setting ``window.REPORT_INDEX``."""
         payload = {"names": list(self.names), "articles": self.rows}
         return "window.REPORT_INDEX=" + json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + ";\n"

@@ -11,6 +11,7 @@ DEFAULT_COLOUR = "#6e9bd1"
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar: its label, value and colour."""
     label: str
     value: float
     colour: str = DEFAULT_COLOUR
@@ -57,6 +58,7 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 560, bar_height: int
 
 @dataclass(frozen=True)
 class Bin:
+    """Whole numbers from ``low`` to ``high`` and how many values fell there."""
     low: int
     high: int  # inclusive
     count: int
