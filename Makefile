@@ -60,7 +60,7 @@ run: export                           ## set-up plus every stage on DUMP (defaul
 eval: export  ## run on the corpus and score against its gold
 	$(PY) -m pipeline eval $(OUT)/articles.jsonl $(GOLD)
 
-test: $(STAMP)  ## set-up plus the whole test suite
+test: $(STAMP) browser  ## set-up plus the whole test suite
 	$(PY) -m pytest -q
 
 schema: $(STAMP)  ## rewrite the committed JSON Schema of an article record
@@ -84,3 +84,15 @@ convert: export  ## write OUT/parquet/<table>/run=<id>/, OUT/articles.bioc.xml, 
 
 bench-load: export  ## 10,000 generated articles into PostgreSQL (server DB) and SQLite, same run
 	nice $(PY) -m pipeline bench load --articles 10000 --db $(DB)
+
+# --- review report -------------------------------------------------------------------
+.PHONY: report bench-report browser
+
+report: export  ## static HTML review report in OUT/report/ (gold scores when GOLD exists)
+	$(PY) -m pipeline report $(OUT) $(if $(wildcard $(GOLD)/*.json),--gold $(GOLD))
+
+bench-report: export  ## report over 10,000 records replicated from OUT: build time < 60 s, index < 2 MB
+	nice $(PY) -m pipeline bench report --articles 10000 --from $(OUT)
+
+browser:  ## headless Chromium and its driver from Debian's packages, for the browser test
+	command -v chromium && command -v chromedriver || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)

@@ -218,6 +218,37 @@ def bench_load(articles: int = typer.Option(10_000, "--articles", help="generate
     run_load(Path(__file__).resolve().parent.parent / "out" / "corpus" / "articles.jsonl", articles, db, work)
 
 
+# --- review report: a static HTML folder built from a run's outputs -------------------
+
+
+@app.command(name="report")
+def report_command(out: Path = typer.Argument(Path("out/corpus"), help="a run's output folder (holding articles.jsonl)"),
+                   gold: Path = typer.Option(None, "--gold", help="folder of gold *.json files: "
+                                       "per-article differences and the run's scores"),
+                   sample: int = typer.Option(10_000, "--sample", help="article pages for the first N records"),
+                   jobs: int = typer.Option(0, "--jobs", help="processes writing pages (0: the cores, at most 4)")
+                   ) -> None:
+    """Write OUT/report/: run dashboard, a page per article, search; open OUT/report/index.html."""
+    from .report import build_report
+    try:
+        summary = build_report(out, gold, sample, jobs or None)
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2)
+    typer.echo(f"report: {summary.articles} articles, {summary.pages} pages, index.html {summary.index_bytes:,} B, "
+               f"index.js {summary.search_index_bytes:,} B, {summary.seconds:.2f}s: {summary.index}", err=True)
+
+
+@bench.command("report")
+def bench_report(articles: int = typer.Option(10_000, "--articles", help="records to generate"),
+                 source: Path = typer.Option(Path("out/corpus"), "--from", help="a run whose records are replicated"),
+                 work: Path = typer.Option(Path("out/bench-report"), "--work", help="scratch folder")) -> None:
+    """Report build time and index size over a run of N records replicated from a real run."""
+    from .benchmarks.report_scale import run as run_report_scale
+    if not run_report_scale(source, work, articles):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """The command line, with failures as one line and an exit status (see
     ``pipeline.errors``); click's own usage errors exit 2 as they do."""

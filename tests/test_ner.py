@@ -167,3 +167,17 @@ def test_a_gene_symbol_defined_by_its_molecule_name_stays_an_antigen():
     assert ("ANTIGEN", "DLL3") in found
     found = labelled("Venetoclax inhibits B-cell lymphoma 2 (BCL-2), a protein that keeps cells alive")
     assert ("ANTIGEN", "BCL-2") in found and ("DISEASE", "BCL-2") not in found
+
+
+def test_doc_ents_are_the_longest_non_overlapping_mentions_with_their_curies():
+    from spacy import displacy
+    doc = build_nlp()("Patients with chronic lymphocytic leukemia received anti-CD19 CAR-T cell therapy")
+    mentions = {(s.label_, s.text) for s in doc.spans["mentions"]}
+    assert ("ANTIGEN", "CD19") in mentions  # the antigen inside the therapy stays a mention
+    ents = [(e.label_, e.text, e.kb_id_) for e in doc.ents]
+    assert ("DISEASE", "chronic lymphocytic leukemia", "MESH:D015451") in ents
+    assert any(label == "THERAPY" and "CD19" in text for label, text, _ in ents)
+    assert not any(label == "ANTIGEN" for label, _, _ in ents)  # the overlap went to the longer mention
+    assert all(a.end <= b.start for a, b in zip(doc.ents, doc.ents[1:]))
+    html = displacy.render(doc, style="ent")
+    assert "chronic lymphocytic leukemia" in html and "DISEASE" in html
