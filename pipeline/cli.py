@@ -32,11 +32,23 @@ def _say_report(report: RunReport, out: Path) -> None:
                err=True)
 
 
+# near-duplicate pages (clean stage): keep every copy as a record, or collapse copies into duplicates
+NEAR_DUPLICATES_OPTION = typer.Option("keep", "--near-duplicates",
+                                      help="keep: every near-duplicate copy becomes a record; collapse: copies are "
+                                           "reported in duplicates.jsonl and not processed further")
+
+
+def _near_duplicates(value: str) -> str:
+    if value not in ("keep", "collapse"):
+        raise typer.BadParameter("use 'keep' or 'collapse'", param_hint="--near-duplicates")
+    return value
+
+
 @app.command()
 def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
-        out: Path = OUT_OPTION) -> None:
+        out: Path = OUT_OPTION, near_duplicates: str = NEAR_DUPLICATES_OPTION) -> None:
     """All stages, end to end."""
-    report = runner.run_all(inputs, out)
+    report = runner.run_all(inputs, out, clean_options={"near_duplicates": _near_duplicates(near_duplicates)})
     _say_report(report, out)
 
 
@@ -58,7 +70,16 @@ def _stage_command(name: str, summary: str) -> None:
     app.command(name=name)(command)
 
 
-_stage_command("clean", "Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl.")
+@app.command(name="clean")
+def clean(out: Path = OUT_OPTION, near_duplicates: str = NEAR_DUPLICATES_OPTION) -> None:
+    """Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl."""
+    try:
+        _say_stage(runner.run_stage("clean", out, near_duplicates=_near_duplicates(near_duplicates)))
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2)
+
+
 _stage_command("ner", "Find entities: OUT/work/entities.jsonl.")
 _stage_command("relations", "Relate therapies to the other entities: OUT/work/relations.jsonl.")
 _stage_command("normalize", "Canonical names, ontology ids and findings: OUT/work/normalized.jsonl.")

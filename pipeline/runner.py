@@ -15,8 +15,9 @@ from pydantic import BaseModel
 
 from .jsonl import atomic_writer, dump_line, read_records
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
-                     RelationDocument, RunReport, StageStats)
-from .cleaning.templates import LineCounter, ShardCounts, merge_shards
+                     RelationDocument, RunReport, Source, StageStats)
+from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
+from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
 from .stages.clean import clean_pages, extract
 from .stages.export import export
 from .stages.ingest import ingest
@@ -37,8 +38,8 @@ class Stage:
 
 STAGES: dict[str, Stage] = {s.name: s for s in (
     Stage("ingest", lambda inputs, work: ingest(inputs), None, None, "ingested.jsonl"),
-    Stage("clean", lambda records, work: clean_learning_templates(records, work), "ingested.jsonl", RawDocument,
-          "cleaned.jsonl"),
+    Stage("clean", lambda records, work, **options: clean_learning_templates(records, work, **options),
+          "ingested.jsonl", RawDocument, "cleaned.jsonl"),
     Stage("ner", lambda records, work: _stage("ner")(records), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
     Stage("relations", lambda records, work: _stage("relations")(records), "entities.jsonl", EntityDocument,
           "relations.jsonl"),
@@ -59,7 +60,8 @@ def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:
     return _write_stage(STAGES["ingest"], inputs, out_dir, read=None)
 
 
-def run_stage(name: str, out_dir: Path) -> StageStats:
+def run_stage(name: str, out_dir: Path, **options) -> StageStats:
+    """Run one stage; ``options`` go to the stage's function (clean: ``near_duplicates``)."""
     stage = STAGES[name]
     source = out_dir / WORK / stage.reads
     if not source.exists():
@@ -68,7 +70,7 @@ def run_stage(name: str, out_dir: Path) -> StageStats:
     items = counter.count(read_records(source, stage.reads_model, name))
     early_rejects: list[Reject] = []
     records = _split_rejects(items, early_rejects)
-    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects)
+    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, options=options)
 
 
 def run_export(out_dir: Path) -> RunReport:
@@ -89,25 +91,25 @@ def run_export(out_dir: Path) -> RunReport:
     return _report(out_dir)
 
 
-def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path) -> RunReport:
+def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, clean_options: Optional[dict] = None) -> RunReport:
     run_ingest(inputs, out_dir)
     for name in ORDER[1:-1]:
-        run_stage(name, out_dir)
+        run_stage(name, out_dir, **((clean_options or {}) if name == "clean" else {}))
     return run_export(out_dir)
 
 
-def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES
-                             ) -> Iterator[Union[CleanDocument, Reject]]:
+def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES,
+                             near_duplicates: NearDuplicatePolicy = "keep"
+                             ) -> Iterator[Union[CleanDocument, Duplicate, Reject]]:
     """The clean stage over a dump: extract every page to lines (written to
-    ``work/extracted.jsonl``) while counting lines shard by shard (map), merge the
-    shards into the dump's site templates (reduce, ``work/templates.npz``), then clean
-    each page with them."""
-    counter = LineCounter()
-    shards: list[Path] = []
-    shard_dir = work / "line-counts"
-    shard_dir.mkdir(parents=True, exist_ok=True)
-    for old in shard_dir.glob("*.npz"):
-        old.unlink()
+    ``work/extracted.jsonl``) while clustering near-duplicate pages; count lines shard by
+    shard (map), each line once per cluster, merge the shards into the dump's site
+    templates (reduce, ``work/templates.npz``), then clean each page with them. A
+    near-duplicate is reported as a ``Duplicate`` of its cluster's canonical page; with
+    ``near_duplicates="collapse"`` it is not cleaned, with "keep" it is."""
+    if near_duplicates not in POLICIES:
+        raise ValueError(f"near_duplicates must be one of {POLICIES}, not {near_duplicates!r}")
+    clusters = NearDuplicateIndex()
     extracted = work / "extracted.jsonl"
     with atomic_writer(extracted) as handle:
         for page in extract(records):
@@ -115,14 +117,52 @@ def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_p
                 yield page
                 continue
             handle.write(dump_line(page))
-            counter.add(page.site, page.lines)
-            if counter.pages >= shard_pages:
-                shards.append(_save_shard(counter, shard_dir, len(shards)))
+            clusters.add(page.lines)
+    templates = _learn_templates(extracted, work, clusters, shard_pages)
+    yield from _clean_extracted(extracted, templates, clusters, near_duplicates)
+
+
+def _learn_templates(extracted: Path, work: Path, clusters: NearDuplicateIndex, shard_pages: int) -> TemplateModel:
+    """Count every page's lines, once per cluster of near-duplicates; a cluster's set of
+    counted keys is dropped when its last page has been counted."""
+    shard_dir = work / "line-counts"
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    for old in shard_dir.glob("*.npz"):
+        old.unlink()
+    counter, shards = LineCounter(), []
+    counted: dict[int, set[int]] = {}
+    left = dict(clusters.sizes)
+    for index, page in enumerate(_split_rejects(read_records(extracted, PageLines, "clean"), [])):
+        cluster = clusters.cluster_of(index)
+        counter.add(page.site, page.lines, None if cluster is None else counted.setdefault(cluster, set()))
+        if cluster is not None:
+            left[cluster] -= 1
+            if not left[cluster]:
+                del counted[cluster]
+        if counter.pages >= shard_pages:
+            shards.append(_save_shard(counter, shard_dir, len(shards)))
     if counter.pages:
         shards.append(_save_shard(counter, shard_dir, len(shards)))
     templates = merge_shards(ShardCounts.load(path) for path in shards)
     templates.save(work / "templates.npz")
-    yield from clean_pages(_split_rejects(read_records(extracted, PageLines, "clean"), []), templates)
+    return templates
+
+
+def _clean_extracted(extracted: Path, templates: TemplateModel, clusters: NearDuplicateIndex,
+                     near_duplicates: NearDuplicatePolicy) -> Iterator[Union[CleanDocument, Duplicate, Reject]]:
+    """The second pass. A canonical page precedes its copies in the dump, so its source is
+    known when they come."""
+    canonical_sources: dict[int, Source] = {}
+    for index, page in enumerate(_split_rejects(read_records(extracted, PageLines, "clean"), [])):
+        if index in clusters.sizes:
+            canonical_sources[index] = page.source
+        membership = clusters.members.get(index)
+        keep = membership is None or near_duplicates == "keep"
+        if keep:
+            yield from clean_pages([page], templates)
+        if membership is not None:
+            yield Duplicate(source=page.source, doc_id=page.doc_id, duplicate_of=canonical_sources[membership.canonical],
+                            kind="near", similarity=membership.similarity, kept=keep)
 
 
 def _save_shard(counter: LineCounter, folder: Path, number: int) -> Path:
@@ -150,14 +190,14 @@ def _split_rejects(items: Iterable, rejects: list[Reject]) -> Iterator:
 
 
 def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_Counter],
-                 extra_rejects: Optional[list[Reject]] = None) -> StageStats:
+                 extra_rejects: Optional[list[Reject]] = None, options: Optional[dict] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
     stats = StageStats(stage=stage.name)
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage.function(items, work):
+        for item in stage.function(items, work, **(options or {})):
             if isinstance(item, Reject):
                 rejected.write(dump_line(item))
                 stats.rejected += 1
@@ -202,14 +242,16 @@ def _report(out_dir: Path) -> RunReport:
                         rejects += 1
                         reason = json.loads(line)["reason"]
                         reasons[reason] = reasons.get(reason, 0) + 1
-    duplicates = 0
+    duplicates = near = 0
     with atomic_writer(out_dir / "duplicates.jsonl") as handle:
-        path = work / "ingest.duplicates.jsonl"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    handle.write(line + "\n")
-                    duplicates += 1
+        for path in (work / "ingest.duplicates.jsonl", work / "clean.duplicates.jsonl"):
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        handle.write(line + "\n")
+                        entry = json.loads(line)
+                        near += entry.get("kind") == "near"
+                        duplicates += not entry.get("kept", False)  # a kept near-duplicate is also an article
     by_name = {s.stage: s for s in stats}
     inputs_read = by_name["ingest"].read if "ingest" in by_name else 0
     articles = by_name["export"].written if "export" in by_name else 0
@@ -220,6 +262,7 @@ def _report(out_dir: Path) -> RunReport:
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
+        near_duplicates=near,
         reject_reasons=dict(sorted(reasons.items())))
     (out_dir / "run.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
     return report
