@@ -37,7 +37,9 @@ MIN_LINE_CHARS = 3
 DUMP_WIDE = "*"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# an address starts where a token starts and neither part holds another "@": each start
+# is tried once, so "a@a@a@…" or a megabyte-long word is scanned in linear time
+_EMAIL = re.compile(r"(?<![^\s@])[^\s@]+@[^\s@]+\.\w+")
 _DIGITS = re.compile(r"\d+")
 _NOISE = re.compile(r"[\s\u00a0\u3000•·▪►|]+")
 
