@@ -126,3 +126,31 @@ def test_body_sentences_with_signs_survive_cleaning_and_the_crumb_goes():
     for sentence in SENTENCES:
         assert sentence in doc.text.split("\n")
     assert "Home > News" not in doc.text
+
+
+def raw_html(html: str, doc_id: str = "h") -> RawDocument:
+    return RawDocument(doc_id=doc_id, source=Source(path=f"{doc_id}.html", id=doc_id), content_type=ContentType.HTML,
+                       content=html, encoding="utf-8")
+
+
+DEEP_SENTENCE = "The phase 2 trial of the CAR-T therapy enrolled 120 patients with relapsed lymphoma."
+
+
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_text_nested_deeper_than_the_parser_reads_is_kept(depth: int):
+    page = ("<html><body><h1>A deeply nested page about a CAR-T trial</h1>" + "<div>" * depth
+            + f"<p>{DEEP_SENTENCE}</p>" * 3 + "<p>Most patients had a durable complete response at one year.</p>"
+            + "</div>" * depth + "</body></html>")
+    started = time.perf_counter()
+    [doc] = clean([raw_html(page)])
+    assert time.perf_counter() - started < 5.0
+    assert isinstance(doc, CleanDocument), doc
+    assert DEEP_SENTENCE in doc.text
+    assert any("without the page's structure" in warning for warning in doc.warnings)
+
+
+def test_a_page_of_a_million_tags_is_not_built_into_a_tree():
+    started = time.perf_counter()
+    [result] = clean([raw_html("<html><body>" + "<p>x</p>" * 1_000_000 + "</body></html>")])
+    assert time.perf_counter() - started < 10.0
+    assert isinstance(result, Reject) and result.reason is RejectReason.TOO_LONG

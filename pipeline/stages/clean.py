@@ -62,7 +62,7 @@ def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
     lines = join_broken_lines(lines)
     return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, page.site_name, lines), lines=lines,
                      title=raw.title or _title_line(page.title, lines), published=page.published,
-                     site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings)
+                     site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings + page.warnings)
 
 
 def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Union[CleanDocument, Reject]:
