@@ -154,3 +154,31 @@ def test_a_page_of_a_million_tags_is_not_built_into_a_tree():
     [result] = clean([raw_html("<html><body>" + "<p>x</p>" * 1_000_000 + "</body></html>")])
     assert time.perf_counter() - started < 10.0
     assert isinstance(result, Reject) and result.reason is RejectReason.TOO_LONG
+
+
+CHINESE_PAGE = ("阿基仑赛注射液是一种靶向CD19的自体CAR-T细胞治疗产品，用于治疗复发或难治性大B细胞淋巴瘤成人患者。\n"
+                "该研究共纳入了一百二十名患者，总缓解率为百分之八十，中位随访时间为十八个月。\n") * 3
+SPANISH_PAGE = ("El ensayo de fase 2 incluyó a 120 pacientes con linfoma recidivante tratados con la terapia CAR-T.\n"
+                "La tasa de respuesta global fue del 80 por ciento y la mediana de seguimiento fue de 18 meses.\n")
+
+
+@pytest.mark.parametrize("page, language", [(CHINESE_PAGE, "Chinese"), (SPANISH_PAGE, "Spanish")])
+def test_a_page_in_another_language_is_rejected(page: str, language: str):
+    [result] = clean([raw_text("Title line\n" + page)])
+    assert isinstance(result, Reject) and result.reason is RejectReason.NOT_ENGLISH
+    assert language in result.detail
+
+
+def test_an_english_page_with_a_chinese_masthead_is_english():
+    page = "医学前沿 Medical Frontier\n" + "\n".join(SENTENCES) + "\n" + DEEP_SENTENCE * 2
+    [result] = clean([raw_text(page)])
+    assert isinstance(result, CleanDocument)
+
+
+def test_no_corpus_or_seed_page_is_taken_for_another_language(seed_paths):
+    from conftest import CORPUS
+    from pipeline.stages.ingest import ingest
+
+    rejects = [r for r in clean(r for r in ingest([CORPUS / "dump", *seed_paths]) if isinstance(r, RawDocument))
+               if isinstance(r, Reject) and r.reason is RejectReason.NOT_ENGLISH]
+    assert rejects == []

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind, is_breadcrumb
 from ..cleaning.html import read_html
+from ..cleaning.language import foreign_language
 from ..cleaning.journals import canonical_journal, inline_citations, merge_citations
 from ..cleaning.citations import REFERENCE_HEADING, find_dois, parse_reference_block
 from ..cleaning.metadata import breadcrumb_parts, date_from_header, title_from_header
@@ -48,6 +49,8 @@ def extract_page(raw: RawDocument) -> Union[PageLines, Reject]:
     if len(lines) > MAX_PAGE_LINES:
         return _too_long(raw, len(lines))
     lines = join_broken_lines(lines)
+    if foreign_language(lines):
+        return _not_english(raw, lines)
     return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, None, lines), lines=lines,
                      title=raw.title, encoding=raw.encoding, warnings=raw.warnings)
 
@@ -60,6 +63,8 @@ def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
     if len(lines) > MAX_PAGE_LINES:
         return _too_long(raw, len(lines))
     lines = join_broken_lines(lines)
+    if foreign_language(lines):
+        return _not_english(raw, lines)
     return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, page.site_name, lines), lines=lines,
                      title=raw.title or _title_line(page.title, lines), published=page.published,
                      site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings + page.warnings)
@@ -186,6 +191,11 @@ def _site(raw: RawDocument, site_name: Optional[str], lines: list[str]) -> str:
 
 def _host(url: Optional[str]) -> Optional[str]:
     return urlparse(url).hostname if url else None
+
+
+def _not_english(raw: RawDocument, lines: list[str]) -> Reject:
+    return Reject(source=raw.source, stage=STAGE, reason=RejectReason.NOT_ENGLISH,
+                  detail=f"the page is in {foreign_language(lines)}, not English", doc_id=raw.doc_id)
 
 
 def _too_long(raw: RawDocument, lines: int) -> Reject:
