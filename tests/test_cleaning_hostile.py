@@ -98,7 +98,8 @@ CRUMBS = [
     "Medical News » Oncology » Bispecific antibody approved for myeloma",
     "Industry > 2023 > Cell and Gene Therapy",
 ]
-MENUS = ["Home | About | Contact | News", "News | Clinical Trials | Cell Therapy | Subscribe"]
+MENUS = ["Home | About | Contact | News", "News | Clinical Trials | Cell Therapy | Subscribe",
+         "2022-06-06 14:30 | Origin: Oncology Frontline | Compiler: Zhou Bin | Hits: 2987"]
 
 
 @pytest.mark.parametrize("line", SENTENCES)

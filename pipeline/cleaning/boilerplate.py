@@ -126,7 +126,10 @@ _MENU_SEPARATOR = re.compile(r"\|")
 #: a label of a trail has at most this many words and characters
 MAX_LABEL_WORDS = 6
 MAX_LABEL_CHARS = 40
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+#: figures a label may start with: a year ("Home > 2023 > June"), a date or time in a
+#: byline ("2022-06-06 14:30 | Source: … | Hits: 2987")
+_DATED_LABEL = re.compile(r"^(?:(?:19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+                          r"|\d{1,2}:\d{2}(?::\d{2})?)$")
 _SENTENCE_WORD = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|did|does|showed?|shown|achieved?|received?|"
                             r"reached|reported|increased|decreased|improved|reduced|compared|versus|vs|than|patients?|"
                             r"aged?|months?|weeks?|days?|years?|mg|kg|ml)\b", re.I)
@@ -143,7 +146,7 @@ def _is_label(segment: str) -> bool:
         return False
     if "!" in segment or "?" in segment or ". " in segment:
         return False
-    if "%" in segment or (segment[0].isdigit() and not _YEAR.match(segment)):
+    if "%" in segment or (segment[0].isdigit() and not _DATED_LABEL.match(segment)):
         return False
     return not _SENTENCE_WORD.search(segment)
 
