@@ -46,23 +46,30 @@ FUNCTIONS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
-def test_no_pattern_backtracks_on_long_adversarial_lines(name: str):
-    function = FUNCTIONS[name]
-    slowest = (0.0, "")
-    for label, text in HOSTILE.items():
+def fastest(function, text: str, attempts: int = 3) -> float:
+    """The call's time, retried while over BUDGET: a loaded machine slows a call now and
+    then, backtracking slows it every time."""
+    took = float("inf")
+    for _ in range(attempts):
         started = time.perf_counter()
         function(text)
-        slowest = max(slowest, (time.perf_counter() - started, label))
-    assert slowest[0] < BUDGET, f"{name} took {slowest[0]:.2f}s on {slowest[1]!r} x {SIZE}"
+        took = min(took, time.perf_counter() - started)
+        if took < BUDGET:
+            break
+    return took
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_no_pattern_backtracks_on_long_adversarial_lines(name: str):
+    for label, text in HOSTILE.items():
+        took = fastest(FUNCTIONS[name], text)
+        assert took < BUDGET, f"{name} took {took:.2f}s on {label!r} x {SIZE}"
 
 
 def test_an_address_is_masked_and_a_megabyte_word_is_linear():
     assert normalize_line("write to a.b@site.org.cn today") == "write to <email> today"
-    started = time.perf_counter()
-    normalize_line("a" * 10**6)
-    normalize_line("a@" * 5_000)
-    assert time.perf_counter() - started < BUDGET
+    for text in ("a" * 10**6, "a@" * 5_000):
+        assert fastest(normalize_line, text) < BUDGET
 
 
 def raw_text(text: str, doc_id: str = "x") -> RawDocument:
