@@ -65,14 +65,28 @@ def _existing_output(out: Path) -> None:
         raise Refused(f"--out {out} does not exist: run 'ingest' (or 'run') into it first")
 
 
+# near-duplicate pages (clean stage): keep every copy as a record, or collapse copies into duplicates
+NEAR_DUPLICATES_OPTION = typer.Option("keep", "--near-duplicates",
+                                      help="keep: every near-duplicate copy becomes a record; collapse: copies are "
+                                           "reported in duplicates.jsonl and not processed further")
+
+
+def _near_duplicates(value: str) -> str:
+    if value not in ("keep", "collapse"):
+        raise typer.BadParameter("use 'keep' or 'collapse'", param_hint="--near-duplicates")
+    return value
+
+
 @app.command()
 def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
-        out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION) -> None:
+        out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
+        near_duplicates: str = NEAR_DUPLICATES_OPTION) -> None:
     """All stages, end to end."""
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
     with outputs.claim(out):
-        report = _runner().run_all(inputs, out, page_seconds or None)
+        report = _runner().run_all(inputs, out, page_seconds or None,
+                                   clean_options={"near_duplicates": _near_duplicates(near_duplicates)})
     _say_report(report, out)
 
 
@@ -95,7 +109,16 @@ def _stage_command(name: str, summary: str) -> None:
     app.command(name=name)(command)
 
 
-_stage_command("clean", "Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl.")
+@app.command(name="clean")
+def clean(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
+          near_duplicates: str = NEAR_DUPLICATES_OPTION) -> None:
+    """Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl."""
+    _existing_output(out)
+    with outputs.claim(out):
+        _say_stage(_runner().run_stage("clean", out, page_seconds or None,
+                                       near_duplicates=_near_duplicates(near_duplicates)))
+
+
 _stage_command("ner", "Find entities: OUT/work/entities.jsonl.")
 _stage_command("relations", "Relate therapies to the other entities: OUT/work/relations.jsonl.")
 _stage_command("normalize", "Canonical names, ontology ids and findings: OUT/work/normalized.jsonl.")

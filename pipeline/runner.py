@@ -25,8 +25,9 @@ from .isolation import PAGE_SECONDS, describe, isolate, reject_for
 from .jsonl import atomic_writer, dump_line, read_records, write_text_atomic
 from .outputs import OUTPUTS, REPORT, Staging
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
-                     RejectReason, RelationDocument, RunReport, StageStats)
-from .cleaning.templates import LineCounter, ShardCounts, merge_shards
+                     RejectReason, RelationDocument, RunReport, Source, StageStats)
+from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
+from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
 from .stages.clean import clean_page, extract_page
 from .stages.export import export
 from .stages.ingest import ingest
@@ -37,7 +38,7 @@ SHARD_PAGES = 10_000
 
 
 #: a stage's function: (records, work folder, seconds a page may take or None) -> records
-StageFunction = Callable[[Iterable, Path, Optional[float]], Iterator]
+StageFunction = Callable[..., Iterator]  # (records, work folder, seconds per page, **options) -> records
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _per_page(stage: str, function_name: str) -> StageFunction:
     each page isolated with its time budget. The module is imported when the stage runs
     (cleaning a dump need not load spaCy), and its ``prepare()``, if it has one, runs before
     the first page, outside any budget: loading models is not a page's time."""
-    def run(records: Iterable, work: Path, seconds: Optional[float]) -> Iterator:
+    def run(records: Iterable, work: Path, seconds: Optional[float], **options) -> Iterator:
         module = importlib.import_module(f"pipeline.stages.{stage}")
         guarded = isolate(getattr(module, function_name), stage, seconds)
         prepare: Optional[Callable[[], None]] = getattr(module, "prepare", None)
@@ -66,8 +67,9 @@ def _per_page(stage: str, function_name: str) -> StageFunction:
 
 
 STAGES: dict[str, Stage] = {s.name: s for s in (
-    Stage("ingest", lambda inputs, work, seconds: ingest(inputs), None, None, "ingested.jsonl"),
-    Stage("clean", lambda records, work, seconds: clean_learning_templates(records, work, seconds=seconds),
+    Stage("ingest", lambda inputs, work, seconds, **options: ingest(inputs), None, None, "ingested.jsonl"),
+    Stage("clean", lambda records, work, seconds, **options: clean_learning_templates(records, work, seconds=seconds,
+                                                                                      **options),
           "ingested.jsonl", RawDocument, "cleaned.jsonl"),
     Stage("ner", _per_page("ner", "recognize"), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
     Stage("relations", _per_page("relations", "relate_document"), "entities.jsonl", EntityDocument,
@@ -84,9 +86,10 @@ def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:
     return _write_stage(STAGES["ingest"], inputs, out_dir, read=None)
 
 
-def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS) -> StageStats:
+def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS, **options) -> StageStats:
     """One stage from its input file in ``OUT/work``; ``page_seconds`` is each page's time
-    budget (None or 0: none)."""
+    budget (None or 0: none); ``options`` go to the stage's function (clean:
+    ``near_duplicates``)."""
     stage = STAGES[name]
     source = out_dir / WORK / stage.reads
     if not source.exists():
@@ -95,7 +98,8 @@ def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SEC
     items = counter.count(read_records(source, stage.reads_model, name))
     early_rejects: list[Reject] = []
     records = _split_rejects(items, early_rejects)
-    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, seconds=page_seconds)
+    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, seconds=page_seconds,
+                        options=options)
 
 
 def run_export(out_dir: Path) -> RunReport:
@@ -120,27 +124,27 @@ def run_export(out_dir: Path) -> RunReport:
     return report
 
 
-def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS
-            ) -> RunReport:
+def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
+            clean_options: Optional[dict] = None) -> RunReport:
     run_ingest(inputs, out_dir)
     for name in ORDER[1:-1]:
-        run_stage(name, out_dir, page_seconds)
+        run_stage(name, out_dir, page_seconds, **((clean_options or {}) if name == "clean" else {}))
     return run_export(out_dir)
 
 
 def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES,
-                             seconds: Optional[float] = None) -> Iterator[Union[CleanDocument, Reject]]:
+                             seconds: Optional[float] = None, near_duplicates: NearDuplicatePolicy = "keep"
+                             ) -> Iterator[Union[CleanDocument, Duplicate, Reject]]:
     """The clean stage over a dump: extract every page to lines (written to
-    ``work/extracted.jsonl``) while counting lines shard by shard (map), merge the
-    shards into the dump's site templates (reduce, ``work/templates.npz``), then clean
-    each page with them. Each page's extraction and cleaning is isolated, with
-    ``seconds`` as its budget for each."""
-    counter = LineCounter()
-    shards: list[Path] = []
-    shard_dir = work / "line-counts"
-    shard_dir.mkdir(parents=True, exist_ok=True)
-    for old in shard_dir.glob("*.npz"):
-        old.unlink()
+    ``work/extracted.jsonl``) while clustering near-duplicate pages; count lines shard by
+    shard (map), each line once per cluster, merge the shards into the dump's site
+    templates (reduce, ``work/templates.npz``), then clean each page with them. A
+    near-duplicate is reported as a ``Duplicate`` of its cluster's canonical page; with
+    ``near_duplicates="collapse"`` it is not cleaned, with "keep" it is. Each page's
+    extraction and cleaning is isolated, with ``seconds`` as its budget for each."""
+    if near_duplicates not in POLICIES:
+        raise ValueError(f"near_duplicates must be one of {POLICIES}, not {near_duplicates!r}")
+    clusters = NearDuplicateIndex()
     extracted = work / "extracted.jsonl"
     with atomic_writer(extracted) as handle:
         for page in map(isolate(extract_page, "clean", seconds), records):
@@ -149,15 +153,54 @@ def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_p
                 yield page
                 continue
             handle.write(line)
-            counter.add(page.site, page.lines)
-            if counter.pages >= shard_pages:
-                shards.append(_save_shard(counter, shard_dir, len(shards)))
+            clusters.add(page.lines)
+    templates = _learn_templates(extracted, work, clusters, shard_pages)
+    yield from _clean_extracted(extracted, templates, clusters, near_duplicates, seconds)
+
+
+def _learn_templates(extracted: Path, work: Path, clusters: NearDuplicateIndex, shard_pages: int) -> TemplateModel:
+    """Count every page's lines, once per cluster of near-duplicates; a cluster's set of
+    counted keys is dropped when its last page has been counted."""
+    shard_dir = work / "line-counts"
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    for old in shard_dir.glob("*.npz"):
+        old.unlink()
+    counter, shards = LineCounter(), []
+    counted: dict[int, set[int]] = {}
+    left = dict(clusters.sizes)
+    for index, page in enumerate(_split_rejects(read_records(extracted, PageLines, "clean"), [])):
+        cluster = clusters.cluster_of(index)
+        counter.add(page.site, page.lines, None if cluster is None else counted.setdefault(cluster, set()))
+        if cluster is not None:
+            left[cluster] -= 1
+            if not left[cluster]:
+                del counted[cluster]
+        if counter.pages >= shard_pages:
+            shards.append(_save_shard(counter, shard_dir, len(shards)))
     if counter.pages:
         shards.append(_save_shard(counter, shard_dir, len(shards)))
     templates = merge_shards(ShardCounts.load(path) for path in shards)
     templates.save(work / "templates.npz")
+    return templates
+
+
+def _clean_extracted(extracted: Path, templates: TemplateModel, clusters: NearDuplicateIndex,
+                     near_duplicates: NearDuplicatePolicy, seconds: Optional[float] = None
+                     ) -> Iterator[Union[CleanDocument, Duplicate, Reject]]:
+    """The second pass, each page isolated with its budget. A canonical page precedes its
+    copies in the dump, so its source is known when they come."""
     clean_one = isolate(lambda page: clean_page(page, templates), "clean", seconds)
-    yield from map(clean_one, read_records(extracted, PageLines, "clean"))
+    canonical_sources: dict[int, Source] = {}
+    for index, page in enumerate(_split_rejects(read_records(extracted, PageLines, "clean"), [])):
+        if index in clusters.sizes:
+            canonical_sources[index] = page.source
+        membership = clusters.members.get(index)
+        keep = membership is None or near_duplicates == "keep"
+        if keep:
+            yield clean_one(page)
+        if membership is not None:
+            yield Duplicate(source=page.source, doc_id=page.doc_id, duplicate_of=canonical_sources[membership.canonical],
+                            kind="near", similarity=membership.similarity, kept=keep)
 
 
 def _save_shard(counter: LineCounter, folder: Path, number: int) -> Path:
@@ -185,14 +228,15 @@ def _split_rejects(items: Iterable, rejects: list[Reject]) -> Iterator:
 
 
 def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_Counter],
-                 extra_rejects: Optional[list[Reject]] = None, seconds: Optional[float] = None) -> StageStats:
+                 extra_rejects: Optional[list[Reject]] = None, seconds: Optional[float] = None,
+                 options: Optional[dict] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
     stats = StageStats(stage=stage.name)
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage.function(items, work, seconds):
+        for item in stage.function(items, work, seconds, **(options or {})):
             item, line = _writable(item, stage.name)
             if isinstance(item, Reject):
                 rejected.write(line)
@@ -256,14 +300,16 @@ def _report(out_dir: Path, staged: Path) -> RunReport:
                         rejects += 1
                         reason = json.loads(line)["reason"]
                         reasons[reason] = reasons.get(reason, 0) + 1
-    duplicates = 0
+    duplicates = near = 0
     with atomic_writer(staged / "duplicates.jsonl") as handle:
-        path = work / "ingest.duplicates.jsonl"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    handle.write(line + "\n")
-                    duplicates += 1
+        for path in (work / "ingest.duplicates.jsonl", work / "clean.duplicates.jsonl"):
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        handle.write(line + "\n")
+                        entry = json.loads(line)
+                        near += entry.get("kind") == "near"
+                        duplicates += not entry.get("kept", False)  # a kept near-duplicate is also an article
     by_name = {s.stage: s for s in stats}
     inputs_read = by_name["ingest"].read if "ingest" in by_name else 0
     articles = by_name["export"].written if "export" in by_name else 0
@@ -274,6 +320,6 @@ def _report(out_dir: Path, staged: Path) -> RunReport:
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
-        reject_reasons=dict(sorted(reasons.items())), complete=True)
+        near_duplicates=near, reject_reasons=dict(sorted(reasons.items())), complete=True)
     write_text_atomic(staged / REPORT, report.model_dump_json(indent=2))
     return report

@@ -5,7 +5,8 @@ Stage records flow one way::
     RawDocument -> CleanDocument -> EntityDocument -> RelationDocument -> ArticleRecord
 
 Every stage may also emit a ``Reject`` (input that could not become a record, with the
-reason) and ingest may emit a ``Duplicate`` (an exact copy of a page already read).
+reason) and ingest and clean may emit a ``Duplicate`` (an exact or near copy of a page
+already read).
 ``ArticleRecord`` is the output contract (``shared/CONTRACT.md``): fields may be added,
 never renamed or dropped.
 """
@@ -88,11 +89,18 @@ class Reject(Record):
 
 
 class Duplicate(Record):
-    """An exact copy of a page read earlier in the same run; counted, not processed."""
+    """A copy of a page read earlier in the same run: an exact copy (ingest), counted and
+    not processed, or a near-duplicate (clean: a repost, a re-crawl, a syndicated copy)
+    of its cluster's canonical page."""
 
     source: Source
     doc_id: str
     duplicate_of: Source
+    kind: Literal["exact", "near"] = "exact"
+    similarity: Optional[float] = Field(None, description="estimated Jaccard similarity of the word shingles "
+                                                          "to the canonical page (near-duplicates)")
+    kept: bool = Field(False, description="the copy was also cleaned into a record (near-duplicates kept); "
+                                          "such entries are reported, not counted as duplicates")
 
 
 class RawDocument(Record):
@@ -296,6 +304,8 @@ class RunReport(Record):
     rejects: int
     duplicates: int
     reconciled: bool
+    near_duplicates: int = Field(0, description="pages the clean stage found to be near-duplicates of an earlier "
+                                                "page, kept as records or counted in duplicates")
     reject_reasons: dict[str, int] = Field(default_factory=dict)
     complete: bool = Field(False, description="written last, after every other output of the run was in place: "
                                               "the files beside it are the run it describes")

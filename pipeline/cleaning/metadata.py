@@ -7,7 +7,7 @@ from datetime import date
 from typing import Optional
 
 from ..text import word_count
-from .boilerplate import boilerplate_kind
+from .boilerplate import boilerplate_kind, is_breadcrumb, trail_segments
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -20,7 +20,6 @@ _DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b")
 _NUMERIC_DMY = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "／": "/", "－": "-", "．": ".", "：": ":"})
 _DATE_CUE = re.compile(r"(?:update|publish|release|posted|date|time|issued|source|author|editor)", re.I)
-_BREADCRUMB_SPLIT = re.compile(r"\s*[>»＞›]\s*|\s+/\s+")
 _DATE_LABEL = re.compile(r"\b(?:date|time|published|updated|released?|posted|issued)(?: on)?\s*[:：]\s*(?P<rest>.{6,40})",
                          re.I)
 
@@ -73,8 +72,7 @@ def date_from_header(lines: list[str]) -> Optional[str]:
 def breadcrumb_parts(line: str) -> list[str]:
     if ">" not in line and "»" not in line and " / " not in line:
         return [line.strip(" •·")] if line.strip(" •·") else []
-    parts = [p.strip(" •·") for p in _BREADCRUMB_SPLIT.split(line.strip())]
-    return [p for p in parts if p]
+    return [part for part in trail_segments(line.strip()) if part]
 
 
 def title_from_header(lines: list[str], hint: Optional[str] = None) -> Optional[str]:
@@ -83,7 +81,7 @@ def title_from_header(lines: list[str], hint: Optional[str] = None) -> Optional[
     else the first headline-like line of the header."""
     if hint and hint.strip():
         return strip_title_marker(hint.strip())
-    crumbs = [parts[-1] for parts in map(breadcrumb_parts, lines) if len(parts) >= 3]
+    crumbs = [breadcrumb_parts(line)[-1] for line in lines if is_breadcrumb(line)]
     candidates = [(i, line) for i, line in enumerate(lines) if _headline_like(line)]
     for _, line in candidates:
         if line in crumbs:
@@ -114,9 +112,9 @@ def strip_title_marker(title: str) -> str:
 _BYLINE = re.compile(r"^[•·]?\s*(?:last update|update|time|date|release|publish|posted|source|author|editor|by)\b.{0,20}[:：]",
                      re.I)
 _BYLINE_WORDS = 16
-_MENU = re.compile(r"(?:\s[|»>/]\s.*){2,}")
+_MENU_SEPARATOR = re.compile(r"\s[|»>/]\s")
 
 
 def _headline_like(line: str) -> bool:
-    return (4 <= word_count(line) <= 60 and len(line) < 400 and not _MENU.search(line) and not line.endswith(":")
+    return (4 <= word_count(line) <= 60 and len(line) < 400 and len(_MENU_SEPARATOR.findall(line)) < 2 and not line.endswith(":")
             and boilerplate_kind(line) is None and len(breadcrumb_parts(line)) < 3)
