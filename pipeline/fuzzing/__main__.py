@@ -108,10 +108,13 @@ def report(all_figures: list[Figures]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.fuzzing", description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", choices=[[], *TARGETS], default=list(TARGETS))
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help=f"among {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--seconds", type=float, default=600, help="wall-clock seconds per target")
     parser.add_argument("--work", type=Path, default=Path("out/fuzz"), help="seeds, corpora, faults, logs")
     args = parser.parse_args()
+    unknown = [t for t in args.targets if t not in TARGETS]
+    if unknown:
+        parser.error(f"unknown target {unknown[0]!r}: choose among {', '.join(TARGETS)}")
     figures = [fuzz(target, args.seconds, args.work) for target in args.targets or list(TARGETS)]
     (args.work / "summary.json").write_text(json.dumps([asdict(f) for f in figures], indent=1))
     print(report(figures))
