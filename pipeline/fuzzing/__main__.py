@@ -2,8 +2,10 @@
 N seconds (seed corpus built first), then print per target the executions, executions per
 second, coverage, crashes and hangs, and each fault with its shortest input.
 
-A libFuzzer-level stop (wall-clock timeout, out of memory, a signal) is counted as a
-fault and fuzzing resumes from the corpus until the target's time is spent.
+A libFuzzer-level stop is a fault too: its wall-clock timeout (``WALL_TIMEOUT``, for
+code Python cannot interrupt, such as a backtracking regular expression) a hang, out of
+memory or a signal a crash; fuzzing then resumes from the corpus until the target's time
+is spent.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from .seeds import MAX_LEN, write_seeds
 from .targets import TARGETS
 
 #: wall-clock seconds libFuzzer lets one input run before it stops the process
-WALL_TIMEOUT = 30
+WALL_TIMEOUT = 15
 RSS_LIMIT_MB = 2048
 _STATUS = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+)")
 _DONE = re.compile(r"^Done (\d+) runs in (\d+) second")
@@ -42,9 +44,11 @@ class Figures:
         return self.executions / self.seconds if self.seconds else 0.0
 
     def count(self, kind: str) -> tuple[int, int]:
-        """(inputs, distinct signatures) of one kind of fault."""
+        """(inputs, distinct signatures) of one kind of fault, libFuzzer's stops included
+        (each its own input and kind: a stop has no Python signature to group by)."""
         chosen = [f for f in self.faults.values() if f["kind"] == kind]
-        return sum(f["count"] for f in chosen), len(chosen)
+        stops = [s for s in self.stops if (s.startswith("timeout") == (kind == "hang"))]
+        return sum(f["count"] for f in chosen) + len(stops), len(chosen) + len(stops)
 
 
 def fuzz(target: str, seconds: float, work: Path) -> Figures:
@@ -75,7 +79,9 @@ def fuzz(target: str, seconds: float, work: Path) -> Figures:
 
 
 def _read_log(log: Path, figures: Figures) -> None:
-    last_runs = 0
+    """Add one libFuzzer log's executions, coverage and stop (at most one: libFuzzer exits
+    on it) to the figures."""
+    last_runs, stop, artifact = 0, None, ""
     for line in log.read_text(errors="replace").splitlines():
         if match := _STATUS.match(line):
             last_runs = int(match.group(1))
@@ -84,19 +90,23 @@ def _read_log(log: Path, figures: Figures) -> None:
         elif match := _DONE.match(line):
             last_runs = int(match.group(1))
         elif match := _STOP.search(line):
-            figures.stops.append(f"{match.group(1) or 'deadly signal'} ({log.name})")
+            stop = (match.group(1) or "deadly signal").strip()
+        elif "Test unit written to " in line:
+            artifact = line.rsplit(" ", 1)[-1]
     figures.executions += last_runs
+    if stop:
+        figures.stops.append(f"{stop} ({log.name}; input {artifact or 'not written'})")
 
 
 def report(all_figures: list[Figures]) -> str:
     """A table of the figures, then each fault with its shortest input."""
     lines = ["| target | seconds | executions | exec/s | coverage (edges) | features | crashes (inputs / kinds) | "
-             "hangs (inputs / kinds) | libFuzzer stops |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "hangs (inputs / kinds) |",
+             "|---|---|---|---|---|---|---|---|"]
     for f in all_figures:
         crashes, hangs = f.count("crash"), f.count("hang")
         lines.append(f"| {f.target} | {f.seconds:.0f} | {f.executions:,} | {f.rate:.1f} | {f.coverage:,} | "
-                     f"{f.features:,} | {crashes[0]} / {crashes[1]} | {hangs[0]} / {hangs[1]} | {len(f.stops)} |")
+                     f"{f.features:,} | {crashes[0]} / {crashes[1]} | {hangs[0]} / {hangs[1]} |")
     for f in all_figures:
         for key, fault in sorted(f.faults.items()):
             lines.append(f"{f.target}: {key}: {fault['count']} inputs, shortest {fault['size']} bytes "
