@@ -167,3 +167,36 @@ def test_a_gene_symbol_defined_by_its_molecule_name_stays_an_antigen():
     assert ("ANTIGEN", "DLL3") in found
     found = labelled("Venetoclax inhibits B-cell lymphoma 2 (BCL-2), a protein that keeps cells alive")
     assert ("ANTIGEN", "BCL-2") in found and ("DISEASE", "BCL-2") not in found
+
+
+def _document(doc_id: str, text: str) -> CleanDocument:
+    return CleanDocument(doc_id=doc_id, source=Source(path=f"{doc_id}.txt", id=doc_id), text=text)
+
+
+def test_text_over_the_page_limit_is_rejected_too_long_and_the_rest_tagged(monkeypatch):
+    import pipeline.stages.ner as stage
+    monkeypatch.setattr(stage, "MAX_TEXT_CHARS", 100)
+    records = list(ner([_document("long", "CAR-T cells " * 20), _document("short", "Rituximab was given.")]))
+    assert [(r.doc_id, getattr(r, "reason", None)) for r in records] == [("long", "too_long"), ("short", None)]
+
+
+def test_a_page_that_raises_is_rejected_alone(monkeypatch):
+    import pipeline.stages.ner as stage
+    real = stage.entities_of
+
+    def failing(doc, kb, text):
+        if "poison" in text:
+            raise RuntimeError("boom")
+        return real(doc, kb, text)
+    monkeypatch.setattr(stage, "entities_of", failing)
+    records = list(ner([_document("a", "Rituximab was given."), _document("b", "poison"),
+                        _document("c", "Blinatumomab was given.")]))
+    assert [r.doc_id for r in records] == ["a", "b", "c"]
+    assert records[1].reason == "processing_error" and "boom" in records[1].detail
+    assert [e.text for e in records[2].entities] == ["Blinatumomab"]
+
+
+def test_text_longer_than_spacys_default_limit_is_tagged():
+    text = "Patients received rituximab.\n" + "ACGT" * 250_001 + "\nThen blinatumomab was given."
+    [record] = list(ner([_document("big", text)]))
+    assert {e.text for e in record.entities} >= {"rituximab", "blinatumomab"}

@@ -4,11 +4,18 @@ Runs the spaCy pipeline (``pipeline.nlp``) over the cleaned text with ``nlp.pipe
 batches, one pipeline per process, and turns the ``mentions`` span group into entities
 with character offsets, negation, and the knowledge-base concept each mention matched
 (mentions found by pattern get theirs in the normalize stage).
+
+One page's failure is that page's reject: a text longer than ``MAX_TEXT_CHARS`` (what a
+page of the ingest size limit can hold) is rejected ``too_long`` before spaCy sees it, and
+a batch that raises is run again page by page, the page that raises becoming a
+``processing_error`` reject.
 """
 from __future__ import annotations
 
 import re
+import traceback
 from bisect import bisect_left
+from itertools import islice
 from typing import Iterable, Iterator, Union
 
 from spacy.tokens import Doc
@@ -17,19 +24,60 @@ from ..components.line_sentencizer import doc_text, token_starts, token_texts
 from ..components.mention_resolver import MENTIONS
 from ..knowledge.kb import KnowledgeBase
 from ..nlp import build_nlp
-from ..schema import CleanDocument, Entity, EntityDocument, Normalized, Reject
+from ..readers import MAX_PAGE_BYTES
+from ..schema import CleanDocument, Entity, EntityDocument, Normalized, Reject, RejectReason
 
 STAGE = "ner"
 BATCH_SIZE = 64
+#: longest text the stage tags: any text a page within the ingest size limit can decode to
+MAX_TEXT_CHARS = MAX_PAGE_BYTES
 
 
 def ner(records: Iterable[CleanDocument], batch_size: int = BATCH_SIZE) -> Iterator[Union[EntityDocument, Reject]]:
     nlp = build_nlp()
+    # spaCy's own limit (1,000,000 characters) guards parsers this pipeline does not run;
+    # the spaced text of a page within MAX_TEXT_CHARS adds two characters per line break
+    nlp.max_length = max(nlp.max_length, 3 * MAX_TEXT_CHARS)
     kb = nlp.get_pipe("kb_matcher").kb
-    pairs = ((spaced_lines(record.text), record) for record in records)
-    for doc, record in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        # the record was validated when read; only the new field is built here
-        yield EntityDocument.model_construct(**dict(record), entities=entities_of(doc, kb, record.text))
+    accepted = _length_checked(records)
+    while batch := list(islice(accepted, batch_size)):
+        yield from _tag_batch(nlp, kb, batch, batch_size)
+
+
+def _length_checked(records: Iterable[Union[CleanDocument, Reject]]) -> Iterator[Union[CleanDocument, Reject]]:
+    for record in records:
+        if isinstance(record, CleanDocument) and len(record.text) > MAX_TEXT_CHARS:
+            yield Reject(source=record.source, stage=STAGE, reason=RejectReason.TOO_LONG, doc_id=record.doc_id,
+                         detail=f"{len(record.text)} characters, limit {MAX_TEXT_CHARS}")
+        else:
+            yield record
+
+
+def _tag_batch(nlp, kb: KnowledgeBase, batch: list, batch_size: int) -> Iterator[Union[EntityDocument, Reject]]:
+    """A batch through ``nlp.pipe``; if it raises, each page alone, so that only the page
+    that raises is rejected."""
+    yield from (r for r in batch if isinstance(r, Reject))
+    documents = [r for r in batch if not isinstance(r, Reject)]
+    try:
+        tagged = [_entity_document(doc, kb, record) for doc, record in
+                  nlp.pipe(((spaced_lines(d.text), d) for d in documents), as_tuples=True, batch_size=batch_size)]
+    except Exception:  # noqa: BLE001 - found again below, page by page
+        tagged = [_tag_one(nlp, kb, document) for document in documents]
+    yield from tagged
+
+
+def _tag_one(nlp, kb: KnowledgeBase, record: CleanDocument) -> Union[EntityDocument, Reject]:
+    try:
+        return _entity_document(nlp(spaced_lines(record.text)), kb, record)
+    except Exception as err:  # one bad page must not end a run over millions
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        return Reject(source=record.source, stage=STAGE, reason=RejectReason.PROCESSING_ERROR, doc_id=record.doc_id,
+                      detail=f"{type(err).__name__}: {err} ({where.filename.split('/')[-1]}:{where.lineno})"[:500])
+
+
+def _entity_document(doc: Doc, kb: KnowledgeBase, record: CleanDocument) -> EntityDocument:
+    # the record was validated when read; only the new field is built here
+    return EntityDocument.model_construct(**dict(record), entities=entities_of(doc, kb, record.text))
 
 
 _BREAK = re.compile("\n")
