@@ -18,8 +18,12 @@ from ..schema import AgeStated, Evidence, LinkedEntity
 ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 _PHASE_NUMBER = r"(?:[1-4]|iv|i{1,3})[ab]?"
 PHASE = re.compile(rf"\bphase\s*(?P<first>{_PHASE_NUMBER})(?:\s*(?:/|-|–|and)\s*(?P<second>{_PHASE_NUMBER}))?\b", re.I)
-#: a proper name: "ZUMA-7", "CodeBreaK 200", "DESTINY-Breast04", "KEYNOTE-189", "HER2CLIMB", "CROWN"
-_NAME = r"(?P<name>(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Z][\w]*(?:[- ](?:[A-Z][\w]*|\d{1,4}[A-Za-z]{0,3}))?(?:-\d{1,4}[A-Za-z]?)?)"
+#: a proper name: "ZUMA-7", "CodeBreaK 200", "DESTINY-Breast04", "KEYNOTE-189", "HER2CLIMB", "CROWN",
+#: starting a word; each word of it at most ``_NAME_CHARS`` long, so that a long run of
+#: capitals (a sequence, a 1 MB "word") is scanned in linear time, not quadratic
+_NAME_CHARS = 40
+_NAME = (rf"(?P<name>(?<!\w)(?=[A-Z][\w-]{{0,{_NAME_CHARS}}}?[A-Z0-9])[A-Z]\w{{0,{_NAME_CHARS}}}"
+         rf"(?:[- ](?:[A-Z]\w{{0,{_NAME_CHARS}}}|\d{{1,4}}[A-Za-z]{{0,3}}))?(?:-\d{{1,4}}[A-Za-z]?)?)")
 TRIAL = re.compile(rf"{_NAME}(?:\s+(?:phase\s*{_PHASE_NUMBER}(?:/{_PHASE_NUMBER})?\s+)?(?:clinical\s+)?(?:trial|study)\b"
                    rf"|\s*\(\s*NCT\d{{8}}\s*\))")
 #: "the confirmatory phase 3 CodeBreaK 200 compared it…": a name its phase introduces
