@@ -71,8 +71,28 @@ def trial_name(text: str, entities: list[LinkedEntity], studied_spans: Sequence[
         found[name] = min(found.get(name, rank), rank)
     if not found:
         return None
-    times = {name: len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) for name in found}
+    times = {name: _standalone_count(name, text) for name in found}
     return min(found, key=lambda name: (-times[name], found[name]))
+
+
+def _standalone_count(name: str, text: str) -> int:
+    """How often ``name`` stands alone in the text (not inside a longer word or
+    hyphenated name), counted left to right without overlaps. A literal search: one
+    regular expression per name with a look-behind first scanned every position."""
+    count, at = 0, text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if not _joins(text, at - 1) and not _joins(text, end):
+            count += 1
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+    return count
+
+
+def _joins(text: str, index: int) -> bool:
+    """Whether the character at ``index`` continues a name: a word character or a hyphen."""
+    return 0 <= index < len(text) and (text[index] == "-" or bool(re.match(r"\w", text[index])))
 
 
 def patient_age(text: str) -> Optional[AgeStated]:

@@ -5,10 +5,11 @@ batches, one pipeline per process, and turns the ``mentions`` span group into en
 with character offsets, negation, and the knowledge-base concept each mention matched
 (mentions found by pattern get theirs in the normalize stage).
 
-One page's failure is that page's reject: a text longer than ``MAX_TEXT_CHARS`` (what a
-page of the ingest size limit can hold) is rejected ``too_long`` before spaCy sees it, and
-a batch that raises is run again page by page, the page that raises becoming a
-``processing_error`` reject.
+One page's failure is that page's reject: a text longer than ``MAX_TEXT_CHARS`` (spaCy's
+default limit, 1,000,000 characters; no news article comes near it, and the stages after
+this one grow faster than linearly with the number of mentions) is rejected ``too_long``
+before spaCy sees it, and a batch that raises is run again page by page, the page that
+raises becoming a ``processing_error`` reject.
 """
 from __future__ import annotations
 
@@ -24,19 +25,17 @@ from ..components.line_sentencizer import doc_text, token_starts, token_texts
 from ..components.mention_resolver import MENTIONS
 from ..knowledge.kb import KnowledgeBase
 from ..nlp import build_nlp
-from ..readers import MAX_PAGE_BYTES
 from ..schema import CleanDocument, Entity, EntityDocument, Normalized, Reject, RejectReason
 
 STAGE = "ner"
 BATCH_SIZE = 64
-#: longest text the stage tags: any text a page within the ingest size limit can decode to
-MAX_TEXT_CHARS = MAX_PAGE_BYTES
+#: longest text (in characters) the stage tags
+MAX_TEXT_CHARS = 1_000_000
 
 
 def ner(records: Iterable[CleanDocument], batch_size: int = BATCH_SIZE) -> Iterator[Union[EntityDocument, Reject]]:
     nlp = build_nlp()
-    # spaCy's own limit (1,000,000 characters) guards parsers this pipeline does not run;
-    # the spaced text of a page within MAX_TEXT_CHARS adds two characters per line break
+    # the spaced text of a page within MAX_TEXT_CHARS has two more characters per line break
     nlp.max_length = max(nlp.max_length, 3 * MAX_TEXT_CHARS)
     kb = nlp.get_pipe("kb_matcher").kb
     accepted = _length_checked(records)
