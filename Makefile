@@ -14,8 +14,11 @@ SHARED ?= ../shared
 COMMON := $(wildcard pipeline/*.py) pipeline/stages/__init__.py
 DUMP_FILES := $(shell find $(DUMP) -type f 2>/dev/null)
 STAMP := $(VENV)/.installed
+FUZZ_STAMP := $(VENV)/.installed-fuzz
+#: seconds of fuzzing per target (ingest, clean, ner)
+FUZZ_SECONDS ?= 600
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,3 +77,10 @@ bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-st
 
 bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000
+
+$(FUZZ_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[fuzz]'
+	touch $@
+
+fuzz: $(FUZZ_STAMP)  ## fuzz ingest, clean and ner for FUZZ_SECONDS each (atheris; niced); findings in out/fuzz
+	nice -n 19 $(PY) -m pipeline.fuzzing --seconds $(FUZZ_SECONDS) --work out/fuzz
