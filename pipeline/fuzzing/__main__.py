@@ -3,8 +3,8 @@ N seconds (seed corpus built first), then print per target the executions, execu
 second, coverage, crashes and hangs, and each fault with its shortest input.
 
 A libFuzzer-level stop is a fault too: its wall-clock timeout (``WALL_TIMEOUT``, for
-code Python cannot interrupt, such as a backtracking regular expression) a hang, out of
-memory or a signal a crash; fuzzing then resumes from the corpus until the target's time
+code that does not return to Python, or a machine so loaded that 5 s of CPU take longer)
+a hang, out of memory or a signal a crash; fuzzing then resumes from the corpus until the target's time
 is spent.
 """
 from __future__ import annotations

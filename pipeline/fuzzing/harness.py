@@ -7,8 +7,9 @@ Every exception a target raises, and every input that spends more than
 and the innermost frame in the pipeline's code); for each the harness keeps the count and
 the shortest input that caused it, in ``FAULT_DIR/faults.json`` and ``FAULT_DIR/*.bin``,
 and fuzzing goes on. The per-input budget is CPU time (``ITIMER_VIRTUAL``), so a loaded
-machine does not turn slow inputs into hangs; libFuzzer's own wall-clock ``-timeout`` is
-the backstop for time spent where Python cannot be interrupted.
+machine does not turn slow inputs into hangs (a backtracking regular expression is
+interrupted too: ``re`` checks for signals as it matches); libFuzzer's own wall-clock
+``-timeout`` is the backstop for time spent in code that does not return to Python.
 """
 from __future__ import annotations
 
