@@ -26,10 +26,10 @@ OUT is started against (it must be refused).
 
 Runtime: five batch runs (``text``, ``files``, ``long``, ``html``, ``bomb``), five loud
 failures, one baseline with its concurrent second run and three kill-and-rerun pairs. On
-the 2-core machine under a load average of 8-11 the whole file took 4 min 13 s on a branch
-where most cases still fail (three runs end on the 30 s timeout, kb build and the
-overlapping-output runs still do the whole work); a batch of the cheap cases takes one
-pipeline start (about 10-17 s there) instead of one per case, and ``HOSTILE_ALONE=1``
+the 2-core machine under a load average of 8-11 the whole file took 3 min 17 s on a branch
+where most cases still fail (two batch runs and kb build end on the 30 s timeout or near
+it, the overlapping-output runs still do the whole work); a batch of the cheap cases takes
+one pipeline start (10-17 s there) instead of one per case, and ``HOSTILE_ALONE=1``
 (25 runs) took about 8 minutes.
 """
 from __future__ import annotations
