@@ -15,8 +15,11 @@ DB ?= postgresql://postgres@127.0.0.1:5432/postgres
 COMMON := $(wildcard pipeline/*.py) pipeline/stages/__init__.py
 DUMP_FILES := $(shell find $(DUMP) -type f 2>/dev/null)
 STAMP := $(VENV)/.installed
+FUZZ_STAMP := $(VENV)/.installed-fuzz
+#: seconds of fuzzing per target (ingest, clean, ner)
+FUZZ_SECONDS ?= 600
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -96,3 +99,10 @@ bench-report: export  ## report over 10,000 records replicated from OUT: build t
 
 browser:  ## headless Chromium and its driver from Debian's packages, for the browser test
 	command -v chromium && command -v chromedriver || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+
+$(FUZZ_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[fuzz]'
+	touch $@
+
+fuzz: $(FUZZ_STAMP)  ## fuzz ingest, clean and ner for FUZZ_SECONDS each (atheris; niced); findings in out/fuzz
+	nice -n 19 $(PY) -m pipeline.fuzzing --seconds $(FUZZ_SECONDS) --work out/fuzz

@@ -123,11 +123,12 @@ def _results(kind: str, related: list[tuple[str, LinkedEntity]], entities: list[
     label = "OUTCOME" if kind == "HAS_OUTCOME" else "ADVERSE_EVENT"
     read = outcome_result if label == "OUTCOME" else adverse_event_result
     same_label = [e for e in entities if e.label == label]
+    starts = sorted(e.start for e in same_label)
     results = []
     for tail in sorted(_distinct([t for k, t in related if k == kind]), key=lambda e: e.start):
-        candidates = [read(m, text, same_label) for m in same_label if key(m) == key(tail)]
-        stated = [r for r in candidates if r.result or getattr(r, "grade", None)]
-        results.append(stated[0] if stated else read(tail, text, same_label))
+        candidates = (read(m, text, starts) for m in same_label if key(m) == key(tail))
+        stated = next((r for r in candidates if r.result or getattr(r, "grade", None)), None)
+        results.append(stated or read(tail, text, starts))
     return results
 
 
