@@ -10,6 +10,7 @@ that cannot be written (text UTF-8 cannot encode) becomes an ``invalid_unicode``
 when it is written."""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import time
@@ -112,7 +113,8 @@ def run_export(out_dir: Path) -> RunReport:
         started = time.perf_counter()
         stats = StageStats(stage="export")
         invalid: list[Reject] = []
-        for record in export(_split_rejects(read_records(source, ArticleRecord, "export"), invalid), staging.folder):
+        records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
+        for record in export(records, staging.folder, _file_sha256(source)):
             stats.written += 1
         stats.rejected = len(invalid)
         stats.read = stats.written + stats.rejected
@@ -122,6 +124,14 @@ def run_export(out_dir: Path) -> RunReport:
         report = _report(out_dir, staging.folder)
         staging.commit(OUTPUTS, REPORT)
     return report
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,

@@ -144,8 +144,8 @@ def _is_label(segment: str) -> bool:
     """A menu or breadcrumb label: a few words, no figures or sentence words."""
     if not segment or len(segment) > MAX_LABEL_CHARS or len(segment.split()) > MAX_LABEL_WORDS:
         return False
-    if "!" in segment or "?" in segment or ". " in segment:
-        return False
+    if "!" in segment or "?" in segment or ". " in segment or "<" in segment:
+        return False  # a sentence's punctuation, or markup ("<script>…") whose brackets are no separators
     if "%" in segment or (segment[0].isdigit() and not _DATED_LABEL.match(segment)):
         return False
     return not _SENTENCE_WORD.search(segment)
@@ -160,7 +160,8 @@ def is_breadcrumb(line: str) -> bool:
     if len(parts) < 3 or not all(_is_label(part) for part in parts[:-1]):
         return False
     last = parts[-1]
-    return bool(last) and not last[0].isdigit() and "%" not in last
+    # the trail ends in a page's title, which does not start as a sentence goes on ("… in the middle")
+    return bool(last) and not last[0].isdigit() and not last[0].islower() and "%" not in last
 
 
 def is_menu(line: str) -> bool:

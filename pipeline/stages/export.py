@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from ..jsonl import atomic_writer, dump_line
 from ..schema import ArticleRecord
@@ -22,14 +22,17 @@ from ..writers.sqlite import SqliteWriter
 STAGE = "export"
 
 
-def export(records: Iterable[ArticleRecord], out_dir: Path) -> Iterator[ArticleRecord]:
+def export(records: Iterable[ArticleRecord], out_dir: Path, records_sha256: Optional[str] = None
+           ) -> Iterator[ArticleRecord]:
     """Write ``articles.jsonl`` and ``articles.sqlite`` under ``out_dir``, yielding each
-    record as it is written."""
+    record as it is written. Given the sha256 of the records' file, the database's run id
+    is derived from it, so the same records give the same database on every run."""
     database = out_dir / "articles.sqlite"
     temporary = database.with_name(f".{database.name}.tmp")
     for leftover in (temporary, *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
-    writer = SqliteWriter(temporary, output=str(out_dir))
+    writer = SqliteWriter(temporary, output=str(out_dir), records_sha256=records_sha256,
+                          run_id=f"export-{records_sha256[:16]}" if records_sha256 else None)
     with writer, atomic_writer(out_dir / "articles.jsonl") as handle:
         for record in records:
             handle.write(dump_line(record))

@@ -33,7 +33,7 @@ BATCH_SIZE = 64
 #: over ``nlp.max_length``, 1,000,000 characters, with error E088)
 PIECE_CHARS = 500_000
 #: longest text the stage takes (characters); a longer page is rejected as ``too_long``
-MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_CHARS = 1_000_000
 
 
 def recognize(record: CleanDocument) -> EntityDocument:
