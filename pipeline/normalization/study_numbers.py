@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 from typing import Iterator, NamedTuple, Optional
 
@@ -197,13 +198,21 @@ def counts(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = 
     of parallel treated counts of one arm."""
     found: list[Count] = []
     for sentence in sentences:
-        matches = _matches(sentence)
-        predicates = _predicates(sentence, matches)
+        matches, predicates = _counted(sentence.text)
         in_sentence = [_score(sentence, start, end, value, predicate, focus, therapy, len(found) + i)
                        for i, ((start, end, value), predicate) in enumerate(zip(matches, predicates))]
         in_sentence = _beside_comparator(in_sentence)
         found += in_sentence + _arm_totals(in_sentence)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _counted(text: str) -> tuple[tuple[tuple[int, int, int], ...], tuple[Optional[str], ...]]:
+    """The counts of people in a sentence and their predicates. Both depend on the
+    sentence's words alone, so a sentence is read once however many findings ask."""
+    sentence = Sentence(0, len(text), text)
+    matches = _matches(sentence)
+    return tuple(matches), tuple(_predicates(sentence, matches))
 
 
 def _matches(sentence: Sentence) -> list[tuple[int, int, int]]:
@@ -453,6 +462,10 @@ DANGLING = re.compile(r"\b(?:of|about|than|the|a|an|to|for|and|or|with|at|in|by|
                       r"approximately|nearly|almost)\s*$", re.I)
 
 
+#: what every duration and time point holds (``DURATION`` and ``TIME_POINT`` units)
+_UNIT_STEMS = ("day", "week", "month", "year")
+
+
 def longest_follow_up(text: str) -> Optional[FollowUp]:
     """The longest duration stated as follow-up or a time point of observation, else the
     longest one stated as the duration of a response or a landmark."""
@@ -490,6 +503,9 @@ def _joined_sentences(text: str) -> Iterator[str]:
 
 
 def _durations(sentence: str) -> Iterator[tuple[str, FollowUp]]:
+    lowered = sentence.lower()
+    if not any(unit in lowered for unit in _UNIT_STEMS):
+        return  # both patterns need a unit word: most sentences are passed by a substring test
     for match in [*DURATION.finditer(sentence), *TIME_POINT.finditer(sentence)]:
         value = to_number(match.group("n"))
         preceding, following = sentence[:match.start()], sentence[match.end():]

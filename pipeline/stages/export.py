@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from ..jsonl import atomic_writer, dump_line
 from ..schema import ArticleRecord
@@ -43,8 +43,9 @@ def export(records: Iterable[ArticleRecord], out_dir: Path) -> Iterator[ArticleR
         connection.executescript(SQLITE_SCHEMA)
         with atomic_writer(out_dir / "articles.jsonl") as handle:
             for record in records:
-                handle.write(dump_line(record))
-                insert(connection, record)
+                line = dump_line(record)
+                handle.write(line)
+                insert(connection, record, line.rstrip("\n"))
                 yield record
         connection.commit()
     finally:
@@ -52,12 +53,13 @@ def export(records: Iterable[ArticleRecord], out_dir: Path) -> Iterator[ArticleR
     os.replace(temporary, database)
 
 
-def insert(connection: sqlite3.Connection, record: ArticleRecord) -> None:
+def insert(connection: sqlite3.Connection, record: ArticleRecord, record_json: Optional[str] = None) -> None:
+    """One record's rows; ``record_json`` is its JSON when the caller has it already."""
     doc = record.doc_id
     connection.execute(
         "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (doc, record.schema_version, record.source.path, record.source.id, record.source.url, record.title,
-         record.published, record.site, record.section, record.text, record.model_dump_json()))
+         record.published, record.site, record.section, record.text, record_json or record.model_dump_json()))
     connection.executemany(
         "INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?,?,?,?,?)",
         [(doc, e.id, e.label, e.text, e.start, e.end, int(e.negated), e.normalized.id, e.normalized.name)

@@ -13,15 +13,22 @@ from ..schema import ArticleRecord, Entity, LinkedEntity, Normalized, RelationDo
 from . import per_record
 
 STAGE = "normalize"
+#: the fields an article record takes from its relation document as they are
+_CARRIED = tuple(name for name in ArticleRecord.model_fields
+                 if name in RelationDocument.model_fields and name != "entities")
+_ENTITY_FIELDS = tuple(name for name in Entity.model_fields if name != "normalized")
 
 
 def normalize_document(record: RelationDocument) -> ArticleRecord:
     linker = default_linker()
     names: dict[tuple[str, str], Normalized] = {}
     entities = [link(e, linker, names) for e in record.entities]
-    data = record.model_dump(exclude={"entities", "encoding"})
-    return ArticleRecord(**data, entities=entities, findings=build_findings(record.text, entities, record.relations,
-                                                                                    record.citations))
+    # the record was validated when read and every new part is built validated: its
+    # fields are carried over as they are, not dumped and validated again
+    carried = {name: getattr(record, name) for name in _CARRIED}
+    return ArticleRecord.model_construct(**carried, entities=entities,
+                                         findings=build_findings(record.text, entities, record.relations,
+                                                                 record.citations))
 
 
 normalize = per_record(STAGE, normalize_document)
@@ -37,4 +44,5 @@ def link(entity: Entity, linker: Linker, names: dict[tuple[str, str], Normalized
             names[key] = linker.link(entity.label, entity.text) or Normalized(
                 id=None, name=canonical_surface(entity.text))
         normalized = names[key]
-    return LinkedEntity(**entity.model_dump(exclude={"normalized"}), normalized=normalized)
+    return LinkedEntity.model_construct(**{name: getattr(entity, name) for name in _ENTITY_FIELDS},
+                                        normalized=normalized)

@@ -54,7 +54,8 @@ DISEASE_CELLS = re.compile(r"tumou?r|cancer|leuka?emi|lymphoma|myeloma|malignant
 
 
 def relate_document(record: EntityDocument) -> RelationDocument:
-    return RelationDocument(**record.model_dump(), relations=relate(record.text, record.entities))
+    # the record was validated when read; only the new field is built (and validated) here
+    return RelationDocument.model_construct(**dict(record), relations=relate(record.text, record.entities))
 
 
 relations = per_record(STAGE, relate_document)
