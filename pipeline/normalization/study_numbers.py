@@ -462,6 +462,10 @@ DANGLING = re.compile(r"\b(?:of|about|than|the|a|an|to|for|and|or|with|at|in|by|
                       r"approximately|nearly|almost)\s*$", re.I)
 
 
+_CLAUSE_END = re.compile(r"[.;]\s")
+_PHRASE_END = re.compile(r"[.;,]\s")
+_TIME_PREPOSITION_END = re.compile(r"\s*\b(?:at|after|during)\s+$")
+_WORD_AFTER = re.compile(r"\s+[a-z]", re.I)
 #: what every duration and time point holds (``DURATION`` and ``TIME_POINT`` units)
 _UNIT_STEMS = ("day", "week", "month", "year")
 
@@ -521,8 +525,8 @@ def _durations(sentence: str) -> Iterator[tuple[str, FollowUp]]:
 def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
     """"stated" for a follow-up or an observation time point, "contextual" for the length
     of a response, a landmark or a rounded label, None for any other duration."""
-    before = re.split(r"[.;]\s", preceding[-50:])[-1]
-    after = re.split(r"[.;,]\s", following[:30])[0]
+    before = _CLAUSE_END.split(preceding[-50:])[-1]
+    after = _PHRASE_END.split(following[:30])[0]
     window = before + match.group(0) + after
     if _adjectival(match):  # "3-year overall survival", "one-year results", "21-day cycle"
         if FOLLOW_UP_NOUN.search(following):
@@ -530,7 +534,7 @@ def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
         return "contextual" if REPORT_NOUN.search(following) or FOLLOW_UP.search(window) \
             or DURATION_CONTEXT.search(window) else None
     time_point = match.re is TIME_POINT or AT_DURATION.search(preceding) or SINCE_TREATMENT.search(following)
-    if time_point and LANDMARK.search(re.sub(r"\s*\b(?:at|after|during)\s+$", "", preceding)):
+    if time_point and LANDMARK.search(_TIME_PREPOSITION_END.sub("", preceding)):
         return "contextual"
     if time_point or FOLLOW_UP.search(window):
         return "stated"
@@ -540,4 +544,4 @@ def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
 def _adjectival(match: re.Match) -> bool:
     """A hyphenated duration that qualifies a noun rather than stating how long."""
     return (match.re is DURATION and match.string[match.end("n"):match.start("unit")] == "-"
-            and bool(re.match(r"\s+[a-z]", match.string[match.end():], re.I)))
+            and bool(_WORD_AFTER.match(match.string, match.end())))
