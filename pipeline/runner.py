@@ -7,15 +7,18 @@ from __future__ import annotations
 import importlib
 import json
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from pydantic import BaseModel
 
+from . import __version__
 from .jsonl import atomic_writer, dump_line, read_records
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
                      RelationDocument, RunReport, StageStats)
+from .knowledge.kb import kb_sha256
 from .cleaning.templates import LineCounter, ShardCounts, merge_shards
 from .stages.clean import clean_pages, extract
 from .stages.export import export
@@ -184,6 +187,10 @@ def _write_all(path: Path, records: Iterable[BaseModel]) -> None:
             handle.write(dump_line(record))
 
 
+def _utc(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
 def _report(out_dir: Path) -> RunReport:
     """Gather every stage's rejects and duplicates and reconcile the counts:
     inputs read = articles written + rejects + duplicates."""
@@ -220,6 +227,7 @@ def _report(out_dir: Path) -> RunReport:
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
-        reject_reasons=dict(sorted(reasons.items())))
+        reject_reasons=dict(sorted(reasons.items())), pipeline_version=__version__, kb_sha256=kb_sha256(),
+        started=_utc(inputs_file.stat().st_mtime) if inputs_file.exists() else None, finished=_utc(time.time()))
     (out_dir / "run.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
     return report
