@@ -207,6 +207,11 @@ def counts(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = 
 
 
 @lru_cache(maxsize=4096)
+def _names_other_arm(text: str) -> bool:
+    return bool(OTHER_ARM.search(text))
+
+
+@lru_cache(maxsize=4096)
 def _counted(text: str) -> tuple[tuple[tuple[int, int, int], ...], tuple[Optional[str], ...]]:
     """The counts of people in a sentence and their predicates. Both depend on the
     sentence's words alone, so a sentence is read once however many findings ask."""
@@ -268,7 +273,7 @@ def _score(sentence: Sentence, start: int, end: int, value: int, predicate: Opti
     names = sentence.therapies()
     studied = any(_studied(name, focus) for name in names)
     score = (2.0 if studied else 0.0) - (2.0 if names and not studied else 0.0)
-    if OTHER_ARM.search(text) and not studied:
+    if not studied and _names_other_arm(text):
         score -= 1.0  # a sentence about a comparison or a history
     score += PREDICATE_SCORE.get(predicate, 0.0)
     if TOTAL.search(text[max(0, start - 20):start]) and predicate != "treated":
@@ -466,6 +471,7 @@ _CLAUSE_END = re.compile(r"[.;]\s")
 _PHRASE_END = re.compile(r"[.;,]\s")
 _TIME_PREPOSITION_END = re.compile(r"\s*\b(?:at|after|during)\s+$")
 _WORD_AFTER = re.compile(r"\s+[a-z]", re.I)
+_LONGEST_DANGLING = len("approximately")
 #: what every duration and time point holds (``DURATION`` and ``TIME_POINT`` units)
 _UNIT_STEMS = ("day", "week", "month", "year")
 
@@ -497,13 +503,19 @@ def _joined_sentences(text: str) -> Iterator[str]:
     pending = ""
     for start, end in sentence_spans(text):
         sentence = f"{pending} {text[start:end]}" if pending else text[start:end]
-        if DANGLING.search(sentence):
+        if _dangling(sentence):
             pending = sentence
             continue
         pending = ""
         yield sentence
     if pending:
         yield pending
+
+
+def _dangling(sentence: str) -> bool:
+    """``DANGLING`` searched only where a match can start: its word ends the sentence
+    (white space aside), and no word of it is longer than ``_LONGEST_DANGLING``."""
+    return bool(DANGLING.search(sentence, max(0, len(sentence.rstrip()) - _LONGEST_DANGLING)))
 
 
 def _durations(sentence: str) -> Iterator[tuple[str, FollowUp]]:
