@@ -19,7 +19,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 #: seconds of fuzzing per target (ingest, clean, ner)
 FUZZ_SECONDS ?= 600
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ distclean:  ## remove outputs (not the virtual environment)
 bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-stage memory on 1,000 and 10,000 pages
 	$(PY) -m pipeline bench clean --data $(SHARED)/data
 	$(PY) -m pipeline bench clean-memory --pages 1000 --pages 10000
+
+bench-scale: $(STAMP)  ## every stage's pages and words per second, one worker, on 5,000 distinct generated pages
+	$(PY) -m pipeline bench scale --pages 5000 --json out/bench-scale/report.json
 
 bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000

@@ -40,6 +40,19 @@ def _global_options(verbose: bool = typer.Option(False, "--verbose", help="on a 
     _options["verbose"] = verbose
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                              help="print the pipeline's version and exit")) -> None:
+    """Turn dumps of biomedical news pages into normalized article records."""
+
+
 def _say_stage(stats: StageStats) -> None:
     typer.echo(f"{stats.stage:10} read {stats.read:7d}  written {stats.written:7d}  rejected {stats.rejected:5d}"
                f"  duplicates {stats.duplicates:5d}  {stats.seconds:8.2f}s", err=True)
@@ -270,6 +283,18 @@ def bench_report(articles: int = typer.Option(10_000, "--articles", help="record
     from .benchmarks.report_scale import run as run_report_scale
     if not run_report_scale(source, work, articles):
         raise typer.Exit(1)
+
+
+@bench.command("scale")
+def bench_scale(pages: int = typer.Option(5000, "--pages", help="distinct pages in the generated dump"),
+                work: Path = typer.Option(Path("out/bench-scale"), "--work", help="scratch folder"),
+                report_json: Path = typer.Option(None, "--json", help="write the figures here")) -> None:
+    """Pages and cleaned words per second of every stage, one worker, on a dump of distinct pages."""
+    from .benchmarks.scale_dump import run as run_scale_dump
+    root = Path(__file__).resolve().parent.parent
+    summary = run_scale_dump(root / "corpus" / "dump", root / "corpus" / "gold", pages, work)
+    if report_json:
+        report_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import json
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -21,12 +22,14 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 
+from . import __version__
 from .errors import Refused
 from .isolation import PAGE_SECONDS, describe, isolate, reject_for
 from .jsonl import atomic_writer, dump_line, read_records, write_text_atomic
 from .outputs import OUTPUTS, REPORT, Staging
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
                      RejectReason, RelationDocument, RunReport, Source, StageStats)
+from .knowledge.kb import kb_sha256
 from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
 from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
 from .stages.clean import clean_page, extract_page
@@ -290,6 +293,10 @@ def _write_all(path: Path, records: Iterable[BaseModel]) -> None:
             handle.write(dump_line(record))
 
 
+def _utc(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
 def _report(out_dir: Path, staged: Path) -> RunReport:
     """Gather every stage's rejects and duplicates and reconcile the counts:
     inputs read = articles written + rejects + duplicates. ``rejects.jsonl``,
@@ -330,6 +337,8 @@ def _report(out_dir: Path, staged: Path) -> RunReport:
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
-        near_duplicates=near, reject_reasons=dict(sorted(reasons.items())), complete=True)
+        near_duplicates=near, reject_reasons=dict(sorted(reasons.items())), complete=True,
+        pipeline_version=__version__, kb_sha256=kb_sha256(),
+        started=_utc(inputs_file.stat().st_mtime) if inputs_file.exists() else None, finished=_utc(time.time()))
     write_text_atomic(staged / REPORT, report.model_dump_json(indent=2))
     return report

@@ -309,6 +309,10 @@ class RunReport(Record):
     reject_reasons: dict[str, int] = Field(default_factory=dict)
     complete: bool = Field(False, description="written last, after every other output of the run was in place: "
                                               "the files beside it are the run it describes")
+    pipeline_version: Optional[str] = Field(None, description="the package version that wrote the report")
+    kb_sha256: Optional[str] = Field(None, description="SHA-256 of the knowledge base (models/kb/kb.msgpack.gz)")
+    started: Optional[str] = Field(None, description="when ingest began, ISO 8601 UTC")
+    finished: Optional[str] = Field(None, description="when the report was written, ISO 8601 UTC")
 
 
 def article_json_schema() -> dict:

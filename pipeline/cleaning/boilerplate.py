@@ -9,6 +9,7 @@ the pipeline has not seen.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -172,6 +173,7 @@ def is_menu(line: str) -> bool:
     return len(parts) >= 3 and all(_is_label(part) for part in parts)
 
 
+@lru_cache(maxsize=4096)  # a header line is asked about by the date, the title and the body filter
 def boilerplate_kind(line: str) -> Optional[str]:
     """The kind of boilerplate a whole line is, or None for article text."""
     stripped = _BULLET.sub("", line.strip())

@@ -47,8 +47,11 @@ _NOISE = re.compile(r"[\s\u00a0\u3000•·▪►|]+")
 def normalize_line(line: str) -> str:
     """The comparison form of a line: case-folded, URLs, e-mails and digits masked,
     bullets and white space folded."""
-    line = _URL.sub("<url>", line.lower())
-    line = _EMAIL.sub("<email>", line)
+    line = line.lower()
+    if "http" in line or "www." in line:  # what a URL starts with; most lines hold none
+        line = _URL.sub("<url>", line)
+    if "@" in line:
+        line = _EMAIL.sub("<email>", line)
     line = _DIGITS.sub("0", line)
     return _NOISE.sub(" ", line).strip()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,12 @@ class KnowledgeBase:
         if index is not None and (label is None or self.concepts[index].label == label):
             return index
         return None
+
+
+@lru_cache(maxsize=2)
+def kb_sha256(path: Path = KB_FILE) -> Optional[str]:
+    """The knowledge base's SHA-256 (hex), read once per process; None when it is missing."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
 
 @lru_cache(maxsize=2)

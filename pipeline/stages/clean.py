@@ -40,6 +40,8 @@ NO_TEMPLATES = TemplateModel()
 #: a page with more text lines than this is no news article (the corpus' longest has
 #: fewer than 200): it is rejected as too long rather than cleaned line by line
 MAX_PAGE_LINES = 20_000
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_REFERENCE_START = re.compile(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:[A-Z]\.?\s?){1,3}[,.]|.{2,60} et al\.?)")
 
 
 def extract_page(raw: RawDocument) -> Union[PageLines, Reject]:
@@ -72,10 +74,12 @@ def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
 
 def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Union[CleanDocument, Reject]:
     header = page.lines[:HEADER_LINES]
-    title = page.title or title_from_header([line for line in header if not templates.is_template(page.site, line)])
+    template = {line: templates.is_template(page.site, line) for line in header}  # asked again of the body
+    title = page.title or title_from_header([line for line in header if not template[line]])
     body, references = split_references(page.lines)
     body = [line for line in body if line == title or not (
-        templates.is_template(page.site, line) or _is_boilerplate(line, title))]
+        (template[line] if line in template else templates.is_template(page.site, line))
+        or _is_boilerplate(line, title))]
     if title:
         body = _drop_header_menu(body, title)
     if not any(word_count(line) >= 5 for line in body):
@@ -109,7 +113,7 @@ def clean(records: Iterable[RawDocument], templates: TemplateModel = NO_TEMPLATE
 
 
 def text_lines(text: str) -> list[str]:
-    return [re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in text.split("\n") if line.strip()]
+    return [_SPACES.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
 
 
 def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -142,7 +146,7 @@ def _reference_lines(lines: list[str]) -> list[str]:
 
 def _starts_reference(line: str) -> bool:
     """A numbered or author-led line after a DOI continues a reference list."""
-    return bool(re.match(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:[A-Z]\.?\s?){1,3}[,.]|.{2,60} et al\.?)", line))
+    return bool(_REFERENCE_START.match(line))
 
 
 def _inline_dois(body: list[str], known: list[Citation]) -> list[Citation]:

@@ -60,9 +60,10 @@ def relate_document(record: EntityDocument) -> RelationDocument:
     ``warnings`` (fewer relations, never a rejected article)."""
     steps = Steps(STAGE)
     found = relate(record.text, record.entities, steps)
-    data = record.model_dump()
-    data["warnings"] = data["warnings"] + steps.warnings
-    return RelationDocument(**data, relations=found)
+    # the record was validated when read; only the new fields are built (and validated) here
+    fields = dict(record)
+    fields["warnings"] = [*record.warnings, *steps.warnings]
+    return RelationDocument.model_construct(**fields, relations=found)
 
 
 relations = per_record(STAGE, relate_document)
