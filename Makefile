@@ -109,3 +109,6 @@ $(FUZZ_STAMP): $(STAMP)
 
 fuzz: $(FUZZ_STAMP)  ## fuzz ingest, clean and ner for FUZZ_SECONDS each (atheris; niced); findings in out/fuzz
 	nice -n 19 $(PY) -m pipeline.fuzzing --seconds $(FUZZ_SECONDS) --work out/fuzz
+
+bench-reposts: $(STAMP)  ## 3,000 reposted pages through the pipeline, keep and collapse: no article lost
+	$(PY) -m pipeline bench reposts --pages 3000

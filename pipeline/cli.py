@@ -285,6 +285,16 @@ def bench_report(articles: int = typer.Option(10_000, "--articles", help="record
         raise typer.Exit(1)
 
 
+@bench.command("reposts")
+def bench_reposts(pages: int = typer.Option(3000, "--pages", help="reposted pages in the generated dump"),
+                  work: Path = typer.Option(Path("out/bench-reposts"), "--work", help="scratch folder")) -> None:
+    """A dump of reposts (corpus articles, sentences reordered, numbers changed) through the
+    pipeline with each near-duplicate policy: no article may be lost."""
+    from .benchmarks.reposts import run as run_reposts
+    if not run_reposts(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, work):
+        raise typer.Exit(1)
+
+
 @bench.command("scale")
 def bench_scale(pages: int = typer.Option(5000, "--pages", help="distinct pages in the generated dump"),
                 work: Path = typer.Option(Path("out/bench-scale"), "--work", help="scratch folder"),

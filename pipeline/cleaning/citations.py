@@ -39,6 +39,8 @@ _KNOWN_JOURNAL = re.compile(
 
 #: what stands before a DOI and is no part of the reference ("… 2024 https://doi.org/", "doi:")
 _DOI_LEAD = re.compile(r"\s*(?:https?://(?:dx\.)?doi\.org/|doi\s*[:：]?)\s*$", re.I)
+#: how much of a line's end that lead is looked for in
+_DOI_LEAD_CHARS = 40
 
 
 def clean_doi(doi: str) -> str:
@@ -101,7 +103,7 @@ def parse_reference_block(lines: list[str]) -> list[Citation]:
     for line in lines:
         dois = find_dois(line)
         before = DOI.split(line)[0] if DOI.search(line) else line
-        before = _DOI_LEAD.sub("", before)
+        before = before[:-_DOI_LEAD_CHARS] + _DOI_LEAD.sub("", before[-_DOI_LEAD_CHARS:])  # bounded: no backtracking
         if dois:
             if before.strip() and not re.match(r"^\s*(?:https?://|doi)", before, re.I) and not _PREFIXLESS_DOI.match(line.strip()):
                 pending.append(before.strip())
