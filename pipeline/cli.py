@@ -34,12 +34,6 @@ def _runner():
     return runner
 
 
-@app.callback()
-def _global_options(verbose: bool = typer.Option(False, "--verbose", help="on a failure, print the traceback too")
-                    ) -> None:
-    _options["verbose"] = verbose
-
-
 def _print_version(value: bool) -> None:
     if value:
         from . import __version__
@@ -48,9 +42,11 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def main_options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                              help="print the pipeline's version and exit")) -> None:
+def _global_options(verbose: bool = typer.Option(False, "--verbose", help="on a failure, print the traceback too"),
+                    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                                 help="print the pipeline's version and exit")) -> None:
     """Turn dumps of biomedical news pages into normalized article records."""
+    _options["verbose"] = verbose
 
 
 def _say_stage(stats: StageStats) -> None:

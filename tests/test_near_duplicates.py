@@ -123,7 +123,7 @@ def test_run_report_reconciles_near_duplicates(tmp_path: Path, policy: str, arti
         (out / "work" / f"{name}.stats.json").write_text(json.dumps(
             {"stage": name, "read": articles_out, "written": articles_out, "rejected": 0, "duplicates": 0,
              "seconds": 0}))
-    report = runner._report(out)
+    report = runner._report(out, out)  # staged in place: the test reads OUT's files
     assert report.inputs_read == 30 and report.duplicates == duplicates and report.near_duplicates == 24
     assert report.reconciled
     lines = (out / "duplicates.jsonl").read_text().splitlines()
