@@ -5,24 +5,49 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
 from . import runner
+from .executors import Engine, Executor, configure_output, default_workers, is_quiet, open_executor
 from .schema import RunReport, StageStats, article_json_schema
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn dumps of biomedical news pages into normalized article records.")
 OUT_OPTION = typer.Option(Path("out"), "--out", "-o", help="output folder")
+WORKERS_OPTION = typer.Option(None, "--workers", "-w", min=1, show_default=False,
+                              help=f"worker processes (default: the CPU count, {default_workers()}); "
+                                   "1 runs everything in this process")
+ENGINE_OPTION = typer.Option(Engine.LOCAL, "--engine", case_sensitive=False,
+                             help="local: worker processes of this machine; dask: a dask.distributed cluster")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                help="a running Dask scheduler (tcp://host:8786) to use instead of a local cluster; "
+                                     "implies --engine dask")
+
+
+@app.callback()
+def main_options(quiet: bool = typer.Option(False, "--quiet", "-q", help="errors only: no progress, no summaries"),
+                 verbose: bool = typer.Option(False, "--verbose", "-v", help="debug detail and full tracebacks")
+                 ) -> None:
+    """Turn dumps of biomedical news pages into normalized article records."""
+    configure_output(quiet=quiet, verbose=verbose)
+
+
+def _executor(workers: Optional[int], engine: Engine, scheduler: Optional[str]) -> Executor:
+    return open_executor(workers, engine, scheduler)
 
 
 def _say_stage(stats: StageStats) -> None:
+    if is_quiet():
+        return
     typer.echo(f"{stats.stage:10} read {stats.read:7d}  written {stats.written:7d}  rejected {stats.rejected:5d}"
                f"  duplicates {stats.duplicates:5d}  {stats.seconds:8.2f}s", err=True)
 
 
 def _say_report(report: RunReport, out: Path) -> None:
+    if is_quiet():
+        return
     for stats in report.stages:
         _say_stage(stats)
     state = "reconciled" if report.reconciled else "NOT RECONCILED"
@@ -34,23 +59,28 @@ def _say_report(report: RunReport, out: Path) -> None:
 
 @app.command()
 def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
-        out: Path = OUT_OPTION) -> None:
+        out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+        scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
     """All stages, end to end."""
-    report = runner.run_all(inputs, out)
+    with _executor(workers, engine, scheduler) as executor:
+        report = runner.run_all(inputs, out, executor)
     _say_report(report, out)
 
 
 @app.command()
 def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
-           out: Path = OUT_OPTION) -> None:
-    """Read dumps into OUT/work/ingested.jsonl."""
+           out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+           scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
+    """Read dumps into OUT/work/ingested.jsonl (in this process: reading and de-duplication are sequential)."""
     _say_stage(runner.run_ingest(inputs, out))
 
 
 def _stage_command(name: str, summary: str) -> None:
-    def command(out: Path = OUT_OPTION) -> None:
+    def command(out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+                scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
         try:
-            _say_stage(runner.run_stage(name, out))
+            with _executor(workers, engine, scheduler) as executor:
+                _say_stage(runner.run_stage(name, out, executor))
         except FileNotFoundError as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(2)

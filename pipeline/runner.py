@@ -16,14 +16,13 @@ from pydantic import BaseModel
 from .jsonl import atomic_writer, dump_line, read_records
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
                      RelationDocument, RunReport, StageStats)
-from .cleaning.templates import LineCounter, ShardCounts, merge_shards
-from .stages.clean import clean_pages, extract
+from .executors import Executor, SerialExecutor, tracked
+from .executors.learning import SHARD_PAGES, learn_templates_and_clean
+from .executors.staging import count_lines, stage_stream
 from .stages.export import export
 from .stages.ingest import ingest
 
 WORK = "work"
-#: pages per shard when counting lines for template learning
-SHARD_PAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:
     return _write_stage(STAGES["ingest"], inputs, out_dir, read=None)
 
 
-def run_stage(name: str, out_dir: Path) -> StageStats:
+def run_stage(name: str, out_dir: Path, executor: Optional[Executor] = None) -> StageStats:
     stage = STAGES[name]
     source = out_dir / WORK / stage.reads
     if not source.exists():
@@ -68,7 +67,8 @@ def run_stage(name: str, out_dir: Path) -> StageStats:
     items = counter.count(read_records(source, stage.reads_model, name))
     early_rejects: list[Reject] = []
     records = _split_rejects(items, early_rejects)
-    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects)
+    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, executor=executor,
+                        total=count_lines(source))
 
 
 def run_export(out_dir: Path) -> RunReport:
@@ -79,7 +79,8 @@ def run_export(out_dir: Path) -> RunReport:
     started = time.perf_counter()
     stats = StageStats(stage="export")
     invalid: list[Reject] = []
-    for record in export(_split_rejects(read_records(source, ArticleRecord, "export"), invalid), out_dir):
+    records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
+    for record in tracked("export", export(records, out_dir), count_lines(source)):
         stats.written += 1
     stats.rejected = len(invalid)
     stats.read = stats.written + stats.rejected
@@ -89,46 +90,20 @@ def run_export(out_dir: Path) -> RunReport:
     return _report(out_dir)
 
 
-def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path) -> RunReport:
+def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, executor: Optional[Executor] = None) -> RunReport:
     run_ingest(inputs, out_dir)
     for name in ORDER[1:-1]:
-        run_stage(name, out_dir)
+        run_stage(name, out_dir, executor)
     return run_export(out_dir)
 
 
-def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES
-                             ) -> Iterator[Union[CleanDocument, Reject]]:
+def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES,
+                             executor: Optional[Executor] = None) -> Iterator[Union[CleanDocument, Reject]]:
     """The clean stage over a dump: extract every page to lines (written to
     ``work/extracted.jsonl``) while counting lines shard by shard (map), merge the
     shards into the dump's site templates (reduce, ``work/templates.npz``), then clean
-    each page with them."""
-    counter = LineCounter()
-    shards: list[Path] = []
-    shard_dir = work / "line-counts"
-    shard_dir.mkdir(parents=True, exist_ok=True)
-    for old in shard_dir.glob("*.npz"):
-        old.unlink()
-    extracted = work / "extracted.jsonl"
-    with atomic_writer(extracted) as handle:
-        for page in extract(records):
-            if isinstance(page, Reject):
-                yield page
-                continue
-            handle.write(dump_line(page))
-            counter.add(page.site, page.lines)
-            if counter.pages >= shard_pages:
-                shards.append(_save_shard(counter, shard_dir, len(shards)))
-    if counter.pages:
-        shards.append(_save_shard(counter, shard_dir, len(shards)))
-    templates = merge_shards(ShardCounts.load(path) for path in shards)
-    templates.save(work / "templates.npz")
-    yield from clean_pages(_split_rejects(read_records(extracted, PageLines, "clean"), []), templates)
-
-
-def _save_shard(counter: LineCounter, folder: Path, number: int) -> Path:
-    path = folder / f"shard-{number:05d}.npz"
-    counter.shard().save(path)
-    return path
+    each page with them (``pipeline.executors.learning``; in this process by default)."""
+    return learn_templates_and_clean(records, work, executor or SerialExecutor(), shard_pages)
 
 
 class _Counter:
@@ -150,14 +125,15 @@ def _split_rejects(items: Iterable, rejects: list[Reject]) -> Iterator:
 
 
 def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_Counter],
-                 extra_rejects: Optional[list[Reject]] = None) -> StageStats:
+                 extra_rejects: Optional[list[Reject]] = None, executor: Optional[Executor] = None,
+                 total: Optional[int] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
     stats = StageStats(stage=stage.name)
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage.function(items, work):
+        for item in stage_stream(stage.name, stage.function, items, work, executor, total):
             if isinstance(item, Reject):
                 rejected.write(dump_line(item))
                 stats.rejected += 1

@@ -115,6 +115,23 @@ class LineCounter:
         return shard
 
 
+def sum_shards(shards: Iterable[ShardCounts]) -> ShardCounts:
+    """Several shards' counts as one shard (one sort over all of them): how a shard is
+    built from the counts of the batches that workers counted."""
+    shards = list(shards)
+    site_pages: dict[int, int] = {}
+    for shard in shards:
+        for site, pages in shard.site_pages.items():
+            site_pages[site] = site_pages.get(site, 0) + pages
+    if not shards:
+        empty = np.empty(0, dtype=np.int64)
+        return ShardCounts(empty, empty.copy(), empty.copy(), site_pages)
+    keys, sites, counts = _sum_counts(np.concatenate([s.keys for s in shards]),
+                                      np.concatenate([s.sites for s in shards]),
+                                      np.concatenate([s.counts for s in shards]))
+    return ShardCounts(keys, sites, counts.astype(np.int64), site_pages)
+
+
 def merge_shards(shards: Iterable[ShardCounts]) -> "TemplateModel":
     """The reduce step: sums shard counts and keeps the keys that pass the thresholds."""
     keys = np.empty(0, dtype=np.int64)

@@ -66,6 +66,13 @@ class Linker:
             return Normalized(id=concepts[best].id, name=concepts[best].name)
         return None
 
+    def build_indexes(self) -> "Linker":
+        """Build every label's similarity index now rather than on first use (a worker
+        process does it once, before its first batch)."""
+        for label in APPROXIMATE_LABELS:
+            self._index(label)
+        return self
+
     def _index(self, label: str) -> tuple:
         if label not in self._indexes:
             from sklearn.feature_extraction.text import TfidfVectorizer

@@ -1,0 +1,56 @@
+"""Where the runner hands a stage's record stream to an executor.
+
+The serial executor keeps today's path: the stage's function over the whole stream in
+this process. A parallel one sends batches of records to its workers — the per-record
+stages (ner, relations, normalize) as ``STAGES[name].function`` over each batch, clean as
+the map-reduce of ``pipeline.executors.learning`` — and yields the results in input
+order, so the stage's output is the same bytes as the serial run's."""
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from .base import Executor, SerialExecutor, batch_size, batched
+from .learning import learn_templates_and_clean
+from .progress import stage_progress
+from .tasks import prepare_stage, run_stage_batch
+
+PER_RECORD_STAGES = frozenset({"ner", "relations", "normalize"})
+
+
+def stage_stream(name: str, function: Callable[[Iterable, Path], Iterator], items: Iterable, work: Path,
+                 executor: Optional[Executor] = None, total: Optional[int] = None) -> Iterator[Any]:
+    """The stage's output records, in input order, with the stage's progress shown."""
+    executor = executor or SerialExecutor()
+    with stage_progress(name, total) as progress:
+        for item in _run(name, function, items, work, executor, total):
+            progress.advance()
+            yield item
+
+
+def _run(name: str, function: Callable[[Iterable, Path], Iterator], items: Iterable, work: Path,
+         executor: Executor, total: Optional[int]) -> Iterator[Any]:
+    if not executor.parallel:
+        return function(items, work)
+    if name == "clean":
+        return learn_templates_and_clean(items, work, executor, total=total)
+    if name in PER_RECORD_STAGES:
+        batches = batched(items, batch_size(total, executor.workers))
+        return _flatten(executor.map_ordered(run_stage_batch, batches, shared=(name, str(work)),
+                                             prepare=partial(prepare_stage, name)))
+    return function(items, work)  # ingest: reading and de-duplication stay in this process
+
+
+def _flatten(batches: Iterable[list]) -> Iterator[Any]:
+    for batch in batches:
+        yield from batch
+
+
+def count_lines(path: Path) -> int:
+    """Records in a JSON-lines file (its line breaks), for the progress display's ETA."""
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return lines

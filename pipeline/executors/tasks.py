@@ -1,0 +1,66 @@
+"""The tasks executors run in workers. Each calls the stage functions the serial path
+calls — ``pipeline.runner.STAGES`` for the per-record stages, the two passes of
+``pipeline.stages.clean`` for cleaning — on one batch of records; none re-implements a
+stage. Module-level functions, so that worker processes and Dask can pickle them by
+name."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Union
+
+from ..cleaning.templates import LineCounter, ShardCounts, TemplateModel, sum_shards
+from ..schema import PageLines, RawDocument, Reject
+from ..stages.clean import clean_pages, extract
+
+#: what loads a stage's models: called once per worker before its first batch
+_MODELS = {
+    "ner": ("pipeline.nlp", "build_nlp"),
+    "normalize": ("pipeline.executors.tasks", "load_linker"),
+}
+
+
+def load_linker() -> None:
+    """The normalize stage's linker with its similarity indexes built."""
+    from ..normalization.linker import default_linker
+
+    default_linker().build_indexes()
+
+
+def prepare_stage(name: str) -> None:
+    """Import the stage and load its models (the spaCy pipeline, the linker) in this
+    worker; later batches find them cached."""
+    importlib.import_module(f"pipeline.stages.{name}")
+    if name in _MODELS:
+        module, function = _MODELS[name]
+        getattr(importlib.import_module(module), function)()
+
+
+def run_stage_batch(stage: tuple[str, str], records: list) -> list:
+    """A per-record stage over one batch: ``STAGES[name].function``, as the runner calls
+    it on the whole stream. ``stage`` is (name, work folder)."""
+    from ..runner import STAGES
+
+    name, work = stage
+    return list(STAGES[name].function(records, Path(work)))
+
+
+def extract_and_count(_: None, records: list[RawDocument]) -> tuple[list[Union[PageLines, Reject]], ShardCounts]:
+    """Clean's first pass over one batch (the map step of template learning): the pages
+    as lines, and how many pages of each site each line is on."""
+    pages = list(extract(records))
+    counter = LineCounter()
+    for page in pages:
+        if isinstance(page, PageLines):
+            counter.add(page.site, page.lines)
+    return pages, counter.shard()
+
+
+def clean_batch(templates: TemplateModel, pages: list[PageLines]) -> list:
+    """Clean's second pass over one batch, with the templates learned from the dump."""
+    return list(clean_pages(pages, templates))
+
+
+def sum_counts(parts: list[ShardCounts]) -> ShardCounts:
+    """Reduce: batch counts into one shard's counts."""
+    return sum_shards(parts)
