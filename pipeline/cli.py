@@ -1,21 +1,31 @@
 """Command line: one sub-command per stage, ``run`` for all of them, ``schema`` and
-``eval``. Sub-commands only wire stages to files (see ``pipeline.runner``)."""
+``eval``. Sub-commands only wire stages to files (see ``pipeline.runner``).
+
+A command that cannot start or fails says so in one line on stderr and exits non-zero
+(statuses in ``pipeline.errors``); ``--verbose`` (before the command) adds the traceback.
+Commands that write into ``--out`` hold its lock (``pipeline.outputs.claim``)."""
 from __future__ import annotations
 
 import json
 import sys
+import traceback
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 
-from . import runner
+from . import outputs, runner
+from .errors import EXIT_FAILED, EXIT_NOT_RECONCILED, Refused
 from .executors import Engine, Executor, configure_output, default_workers, is_quiet, open_executor
+from .isolation import PAGE_SECONDS
 from .schema import RunReport, StageStats, article_json_schema
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn dumps of biomedical news pages into normalized article records.")
 OUT_OPTION = typer.Option(Path("out"), "--out", "-o", help="output folder")
+PAGE_SECONDS_OPTION = typer.Option(PAGE_SECONDS, "--page-seconds", min=0,
+                                   help="time budget of one page in one stage; over it the page is rejected "
+                                        "as 'timeout' (0: no budget)")
 WORKERS_OPTION = typer.Option(None, "--workers", "-w", min=1, show_default=False,
                               help=f"worker processes (default: the CPU count, {default_workers()}); "
                                    "1 runs everything in this process")
@@ -24,13 +34,14 @@ ENGINE_OPTION = typer.Option(Engine.LOCAL, "--engine", case_sensitive=False,
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                 help="a running Dask scheduler (tcp://host:8786) to use instead of a local cluster; "
                                      "implies --engine dask")
+_options = {"verbose": False}
 
 
 @app.callback()
-def main_options(quiet: bool = typer.Option(False, "--quiet", "-q", help="errors only: no progress, no summaries"),
-                 verbose: bool = typer.Option(False, "--verbose", "-v", help="debug detail and full tracebacks")
-                 ) -> None:
-    """Turn dumps of biomedical news pages into normalized article records."""
+def _global_options(quiet: bool = typer.Option(False, "--quiet", "-q", help="errors only: no progress, no summaries"),
+                    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                                 help="debug detail; on a failure, print the traceback too")) -> None:
+    _options["verbose"] = verbose
     configure_output(quiet=quiet, verbose=verbose)
 
 
@@ -46,24 +57,36 @@ def _say_stage(stats: StageStats) -> None:
 
 
 def _say_report(report: RunReport, out: Path) -> None:
-    if is_quiet():
-        return
-    for stats in report.stages:
-        _say_stage(stats)
-    state = "reconciled" if report.reconciled else "NOT RECONCILED"
-    typer.echo(f"inputs {report.inputs_read} = articles {report.articles_written} + rejects {report.rejects} "
-               f"+ duplicates {report.duplicates}: {state}", err=True)
-    typer.echo(f"wrote {out / 'articles.jsonl'}, {out / 'articles.sqlite'}, {out / 'rejects.jsonl'}, {out / 'run.json'}",
-               err=True)
+    if not is_quiet():
+        for stats in report.stages:
+            _say_stage(stats)
+        state = "reconciled" if report.reconciled else "NOT RECONCILED"
+        typer.echo(f"inputs {report.inputs_read} = articles {report.articles_written} + rejects {report.rejects} "
+                   f"+ duplicates {report.duplicates}: {state}", err=True)
+        written = ", ".join(str(out / name) for name in (*outputs.OUTPUTS, outputs.REPORT))
+        typer.echo(f"wrote {written}", err=True)
+    if not report.reconciled:
+        typer.echo("error: the run's counts do not reconcile (see run.json)", err=True)
+        raise typer.Exit(EXIT_NOT_RECONCILED)
+
+
+def _existing_output(out: Path) -> None:
+    """A stage after ingest works in a folder an earlier stage wrote."""
+    outputs.check_output_folder(out)
+    if not out.is_dir():
+        raise Refused(f"--out {out} does not exist: run 'ingest' (or 'run') into it first")
 
 
 @app.command()
 def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
-        out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+        out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
+        workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
         scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
     """All stages, end to end."""
-    with _executor(workers, engine, scheduler) as executor:
-        report = runner.run_all(inputs, out, executor)
+    outputs.check_output_folder(out)
+    outputs.check_inputs(inputs, out)
+    with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
+        report = runner.run_all(inputs, out, page_seconds or None, executor)
     _say_report(report, out)
 
 
@@ -72,18 +95,19 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .tx
            out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
            scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
     """Read dumps into OUT/work/ingested.jsonl (in this process: reading and de-duplication are sequential)."""
-    _say_stage(runner.run_ingest(inputs, out))
+    outputs.check_output_folder(out)
+    outputs.check_inputs(inputs, out)
+    with outputs.claim(out):
+        _say_stage(runner.run_ingest(inputs, out))
 
 
 def _stage_command(name: str, summary: str) -> None:
-    def command(out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+    def command(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
+                workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
                 scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
-        try:
-            with _executor(workers, engine, scheduler) as executor:
-                _say_stage(runner.run_stage(name, out, executor))
-        except FileNotFoundError as err:
-            typer.echo(str(err), err=True)
-            raise typer.Exit(2)
+        _existing_output(out)
+        with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
+            _say_stage(runner.run_stage(name, out, page_seconds or None, executor))
     command.__doc__ = summary
     app.command(name=name)(command)
 
@@ -96,12 +120,10 @@ _stage_command("normalize", "Canonical names, ontology ids and findings: OUT/wor
 
 @app.command()
 def export(out: Path = OUT_OPTION) -> None:
-    """Write OUT/articles.jsonl, OUT/articles.sqlite, OUT/rejects.jsonl and OUT/run.json."""
-    try:
+    """Write OUT/articles.jsonl, articles.sqlite, rejects.jsonl, duplicates.jsonl and run.json, together."""
+    _existing_output(out)
+    with outputs.claim(out):
         report = runner.run_export(out)
-    except FileNotFoundError as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(2)
     _say_report(report, out)
 
 
@@ -118,6 +140,10 @@ def evaluate(records: Path = typer.Argument(..., help="articles.jsonl"),
              report_json: Path = typer.Option(None, "--json", help="write the full report here")) -> None:
     """Score records against gold files (entities, relations, findings, cleaning)."""
     from .evaluation import format_report, score_files
+    if not records.is_file():
+        raise Refused(f"records not found: {records}")
+    if not gold_dir.is_dir() or not any(gold_dir.glob("*.json")):
+        raise Refused(f"gold folder not found or without gold *.json files: {gold_dir}")
     report = score_files(records, gold_dir)
     typer.echo(format_report(report, verbose))
     if report_json:
@@ -132,8 +158,12 @@ app.add_typer(kb, name="kb")
 def kb_build(data: Path = typer.Option(Path("../shared/data"), "--data", help="folder of the ontology extracts"),
              out: Path = typer.Option(None, "--out", help="artifact path (default models/kb/kb.msgpack.gz)")) -> None:
     """Compile vocabularies and ontologies into the knowledge base (deterministic)."""
-    from .knowledge.build import KB_FILE, build
-    summary = build(data if data.is_dir() else None, out or KB_FILE)
+    from .knowledge.build import KB_FILE, build, missing_sources
+    missing = missing_sources(data)
+    if missing:
+        raise Refused(f"kb build needs the source data in {data}; missing: {', '.join(missing)} "
+                      "(models/kb left as it is)")
+    summary = build(data, out or KB_FILE)
     typer.echo(json.dumps(summary, indent=2))
 
 
@@ -167,4 +197,26 @@ def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages",
 
 
 def main() -> None:
-    app()
+    """The command line, with failures as one line and an exit status (see
+    ``pipeline.errors``); click's own usage errors exit 2 as they do."""
+    try:
+        app()
+    except Refused as err:
+        _fail(str(err), err.exit_code, err)
+    except KeyboardInterrupt as err:
+        _fail("interrupted", 130, err)
+    except Exception as err:
+        _fail(f"failed: {_what_failed(err)}; the previous outputs are left as they were", EXIT_FAILED, err)
+
+
+def _what_failed(err: Exception) -> str:
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.strerror}" + (f": {err.filename}" if err.filename else "")
+    return f"{type(err).__name__}: {err}".splitlines()[0]
+
+
+def _fail(message: str, status: int, err: Optional[BaseException]) -> NoReturn:
+    if _options["verbose"] and err is not None:
+        traceback.print_exception(err)
+    typer.echo(f"error: {message}", err=True)
+    raise SystemExit(status)

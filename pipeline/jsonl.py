@@ -5,6 +5,7 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterator, TypeVar, Union
 
@@ -15,13 +16,31 @@ from .schema import Reject, RejectReason, Source
 M = TypeVar("M", bound=BaseModel)
 
 
+@lru_cache(maxsize=1)
+def file_mode() -> int:
+    """The permissions a new file gets under the process's umask (0644 under the usual
+    022). ``mkstemp`` creates files 0600; outputs are meant to be read by others."""
+    try:  # Linux: read without changing it, which is safe with threads
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
     """Write to a temporary file beside ``path`` and rename it into place on success,
-    so a reader never sees a half-written stage output."""
+    so a reader never sees a half-written stage output. The file gets the permissions of
+    any new file under the user's umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
         os.replace(tmp, path)
@@ -32,6 +51,12 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
 
 def dump_line(record: BaseModel) -> str:
     return record.model_dump_json(exclude_none=False) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """``path.write_text`` that a kill cannot leave half-written."""
+    with atomic_writer(path) as handle:
+        handle.write(text)
 
 
 def read_records(path: Path, model: type[M], stage: str) -> Iterator[Union[M, Reject]]:

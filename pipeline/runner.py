@@ -1,7 +1,13 @@
 """Wiring of stages to files: each stage reads the previous stage's JSON lines from
 ``OUT/work/`` and writes its own, with its rejects and counts beside it; export gathers
 the final outputs (``articles.jsonl``, ``articles.sqlite``, ``rejects.jsonl``,
-``run.json``) and reconciles the counts. Nothing here transforms records."""
+``duplicates.jsonl``, ``run.json``), reconciles the counts and commits them together
+(``pipeline.outputs.Staging``). Nothing here transforms records.
+
+Every per-page function is wired through ``pipeline.isolation.isolate``: a page that
+raises, spends its time budget or hits a limit becomes that page's reject, and a record
+that cannot be written (text UTF-8 cannot encode) becomes an ``invalid_unicode`` reject
+when it is written."""
 from __future__ import annotations
 
 import importlib
@@ -12,10 +18,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
 
-from .jsonl import atomic_writer, dump_line, read_records
+from .errors import Refused
+from .isolation import PAGE_SECONDS, describe, isolate, reject_for
+from .jsonl import atomic_writer, dump_line, read_records, write_text_atomic
+from .outputs import OUTPUTS, REPORT, Staging
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
-                     RelationDocument, RunReport, StageStats)
+                     RejectReason, RelationDocument, RunReport, StageStats)
 from .executors import Executor, SerialExecutor, tracked
 from .executors.learning import SHARD_PAGES, learn_templates_and_clean
 from .executors.staging import count_lines, stage_stream
@@ -25,85 +35,106 @@ from .stages.ingest import ingest
 WORK = "work"
 
 
+#: a stage's function: (records, work folder, seconds a page may take or None) -> records
+StageFunction = Callable[[Iterable, Path, Optional[float]], Iterator]
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
-    function: Callable[[Iterable, Path], Iterator]   # (records, work folder) -> records
+    function: StageFunction
     reads: Optional[str]            # file in OUT/work the stage reads
     reads_model: Optional[type[BaseModel]]
     writes: str                     # file in OUT/work the stage writes
 
 
+def _per_page(stage: str, function_name: str) -> StageFunction:
+    """A stage made of a one-page function (``pipeline.stages.<stage>.<function_name>``),
+    each page isolated with its time budget. The module is imported when the stage runs:
+    cleaning a dump need not load spaCy."""
+    def run(records: Iterable, work: Path, seconds: Optional[float]) -> Iterator:
+        function = getattr(importlib.import_module(f"pipeline.stages.{stage}"), function_name)
+        return map(isolate(function, stage, seconds), records)
+    return run
+
+
 STAGES: dict[str, Stage] = {s.name: s for s in (
-    Stage("ingest", lambda inputs, work: ingest(inputs), None, None, "ingested.jsonl"),
-    Stage("clean", lambda records, work: clean_learning_templates(records, work), "ingested.jsonl", RawDocument,
-          "cleaned.jsonl"),
-    Stage("ner", lambda records, work: _stage("ner")(records), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
-    Stage("relations", lambda records, work: _stage("relations")(records), "entities.jsonl", EntityDocument,
+    Stage("ingest", lambda inputs, work, seconds: ingest(inputs), None, None, "ingested.jsonl"),
+    Stage("clean", lambda records, work, seconds: clean_learning_templates(records, work, seconds=seconds),
+          "ingested.jsonl", RawDocument, "cleaned.jsonl"),
+    Stage("ner", _per_page("ner", "recognize"), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
+    Stage("relations", _per_page("relations", "relate_document"), "entities.jsonl", EntityDocument,
           "relations.jsonl"),
-    Stage("normalize", lambda records, work: _stage("normalize")(records), "relations.jsonl", RelationDocument,
+    Stage("normalize", _per_page("normalize", "normalize_document"), "relations.jsonl", RelationDocument,
           "normalized.jsonl"),
 )}
 ORDER = ["ingest", "clean", "ner", "relations", "normalize", "export"]
 
 
-def _stage(name: str) -> Callable[[Iterable], Iterator]:
-    """A stage's function, imported when it runs: cleaning a dump need not load spaCy."""
-    return getattr(importlib.import_module(f"pipeline.stages.{name}"), name)
-
-
 def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:
     (out_dir / WORK).mkdir(parents=True, exist_ok=True)
-    (out_dir / WORK / "inputs.json").write_text(json.dumps([str(p) for p in inputs]), encoding="utf-8")
+    write_text_atomic(out_dir / WORK / "inputs.json", json.dumps([str(p) for p in inputs]))
     return _write_stage(STAGES["ingest"], inputs, out_dir, read=None)
 
 
-def run_stage(name: str, out_dir: Path, executor: Optional[Executor] = None) -> StageStats:
+def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
+              executor: Optional[Executor] = None) -> StageStats:
+    """One stage from its input file in ``OUT/work``; ``page_seconds`` is each page's time
+    budget (None or 0: none); ``executor`` spreads the pages over workers (default: none,
+    this process)."""
     stage = STAGES[name]
     source = out_dir / WORK / stage.reads
     if not source.exists():
-        raise FileNotFoundError(f"{source} is missing: run the stage before '{name}' first")
+        raise Refused(f"{source} is missing: run the stage before '{name}' first")
     counter = _Counter()
     items = counter.count(read_records(source, stage.reads_model, name))
     early_rejects: list[Reject] = []
     records = _split_rejects(items, early_rejects)
-    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, executor=executor,
-                        total=count_lines(source))
+    return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, seconds=page_seconds,
+                        executor=executor, total=count_lines(source))
 
 
 def run_export(out_dir: Path) -> RunReport:
+    """Write the final outputs into the staging folder, reconcile, and commit them together."""
     work = out_dir / WORK
     source = work / STAGES["normalize"].writes
     if not source.exists():
-        raise FileNotFoundError(f"{source} is missing: run 'normalize' first")
-    started = time.perf_counter()
-    stats = StageStats(stage="export")
-    invalid: list[Reject] = []
-    records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
-    for record in tracked("export", export(records, out_dir), count_lines(source)):
-        stats.written += 1
-    stats.rejected = len(invalid)
-    stats.read = stats.written + stats.rejected
-    _write_all(work / "export.rejects.jsonl", invalid)
-    stats.seconds = round(time.perf_counter() - started, 3)
-    (work / "export.stats.json").write_text(stats.model_dump_json(indent=2), encoding="utf-8")
-    return _report(out_dir)
+        raise Refused(f"{source} is missing: run 'normalize' first")
+    with Staging(out_dir) as staging:
+        started = time.perf_counter()
+        stats = StageStats(stage="export")
+        invalid: list[Reject] = []
+        records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
+        for record in tracked("export", export(records, staging.folder), count_lines(source)):
+            stats.written += 1
+        stats.rejected = len(invalid)
+        stats.read = stats.written + stats.rejected
+        _write_all(work / "export.rejects.jsonl", invalid)
+        stats.seconds = round(time.perf_counter() - started, 3)
+        write_text_atomic(work / "export.stats.json", stats.model_dump_json(indent=2))
+        report = _report(out_dir, staging.folder)
+        staging.commit(OUTPUTS, REPORT)
+    return report
 
 
-def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, executor: Optional[Executor] = None) -> RunReport:
+def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
+            executor: Optional[Executor] = None) -> RunReport:
     run_ingest(inputs, out_dir)
     for name in ORDER[1:-1]:
-        run_stage(name, out_dir, executor)
+        run_stage(name, out_dir, page_seconds, executor)
     return run_export(out_dir)
 
 
 def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES,
-                             executor: Optional[Executor] = None) -> Iterator[Union[CleanDocument, Reject]]:
+                             seconds: Optional[float] = None, executor: Optional[Executor] = None
+                             ) -> Iterator[Union[CleanDocument, Reject]]:
     """The clean stage over a dump: extract every page to lines (written to
     ``work/extracted.jsonl``) while counting lines shard by shard (map), merge the
     shards into the dump's site templates (reduce, ``work/templates.npz``), then clean
-    each page with them (``pipeline.executors.learning``; in this process by default)."""
-    return learn_templates_and_clean(records, work, executor or SerialExecutor(), shard_pages)
+    each page with them. Each page's extraction and cleaning is isolated, with
+    ``seconds`` as its budget for each (``pipeline.executors.learning``; in this process
+    unless an executor is given)."""
+    return learn_templates_and_clean(records, work, executor or SerialExecutor(), shard_pages, seconds=seconds)
 
 
 class _Counter:
@@ -125,33 +156,50 @@ def _split_rejects(items: Iterable, rejects: list[Reject]) -> Iterator:
 
 
 def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_Counter],
-                 extra_rejects: Optional[list[Reject]] = None, executor: Optional[Executor] = None,
-                 total: Optional[int] = None) -> StageStats:
+                 extra_rejects: Optional[list[Reject]] = None, seconds: Optional[float] = None,
+                 executor: Optional[Executor] = None, total: Optional[int] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
     stats = StageStats(stage=stage.name)
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage_stream(stage.name, stage.function, items, work, executor, total):
+        for item in stage_stream(stage.name, stage.function, items, work, seconds, executor, total):
+            item, line = _writable(item, stage.name)
             if isinstance(item, Reject):
-                rejected.write(dump_line(item))
+                rejected.write(line)
                 stats.rejected += 1
             elif isinstance(item, Duplicate):
-                duplicated.write(dump_line(item))
+                duplicated.write(line)
                 stats.duplicates += 1
             else:
-                out.write(dump_line(item))
+                out.write(line)
                 stats.written += 1
         for item in extra_rejects or []:
-            rejected.write(dump_line(item))
+            rejected.write(_writable(item, stage.name)[1])
             stats.rejected += 1
     if stats.duplicates == 0:
         duplicates_path.unlink(missing_ok=True)
     stats.read = read.n if read is not None else stats.written + stats.rejected + stats.duplicates
     stats.seconds = round(time.perf_counter() - started, 3)
-    (work / f"{stage.name}.stats.json").write_text(stats.model_dump_json(indent=2), encoding="utf-8")
+    write_text_atomic(work / f"{stage.name}.stats.json", stats.model_dump_json(indent=2))
     return stats
+
+
+def _writable(item: BaseModel, stage: str) -> tuple[BaseModel, str]:
+    """The item and its JSON line — or, for a record that cannot be serialized (a lone
+    surrogate that UTF-8 cannot encode), that record's reject and the reject's line: one
+    page's bad text is that page's ``invalid_unicode`` reject, not a crash of the stage."""
+    try:
+        return item, dump_line(item)  # pydantic refuses text UTF-8 cannot encode
+    except (PydanticSerializationError, UnicodeError) as err:
+        if isinstance(item, Reject):  # keep its reason; escape what cannot be written
+            reject = reject_for(item, item.stage, item.reason, item.detail)
+        else:
+            reason = RejectReason.INVALID_UNICODE if "surrogate" in str(err) or isinstance(err, UnicodeError) \
+                else RejectReason.PROCESSING_ERROR
+            reject = reject_for(item, stage, reason, f"the record cannot be written: {describe(err)}")
+        return reject, dump_line(reject)
 
 
 def _write_all(path: Path, records: Iterable[BaseModel]) -> None:
@@ -160,15 +208,17 @@ def _write_all(path: Path, records: Iterable[BaseModel]) -> None:
             handle.write(dump_line(record))
 
 
-def _report(out_dir: Path) -> RunReport:
+def _report(out_dir: Path, staged: Path) -> RunReport:
     """Gather every stage's rejects and duplicates and reconcile the counts:
-    inputs read = articles written + rejects + duplicates."""
+    inputs read = articles written + rejects + duplicates. ``rejects.jsonl``,
+    ``duplicates.jsonl`` and ``run.json`` are written into ``staged``, to be committed
+    with the articles."""
     work = out_dir / WORK
     stats = [StageStats.model_validate_json((work / f"{name}.stats.json").read_text(encoding="utf-8"))
              for name in ORDER if (work / f"{name}.stats.json").exists()]
     reasons: dict[str, int] = {}
     rejects = 0
-    with atomic_writer(out_dir / "rejects.jsonl") as handle:
+    with atomic_writer(staged / "rejects.jsonl") as handle:
         for name in ORDER:
             path = work / f"{name}.rejects.jsonl"
             if path.exists():
@@ -179,7 +229,7 @@ def _report(out_dir: Path) -> RunReport:
                         reason = json.loads(line)["reason"]
                         reasons[reason] = reasons.get(reason, 0) + 1
     duplicates = 0
-    with atomic_writer(out_dir / "duplicates.jsonl") as handle:
+    with atomic_writer(staged / "duplicates.jsonl") as handle:
         path = work / "ingest.duplicates.jsonl"
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
@@ -196,6 +246,6 @@ def _report(out_dir: Path) -> RunReport:
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
-        reject_reasons=dict(sorted(reasons.items())))
-    (out_dir / "run.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        reject_reasons=dict(sorted(reasons.items())), complete=True)
+    write_text_atomic(staged / REPORT, report.model_dump_json(indent=2))
     return report

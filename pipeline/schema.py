@@ -285,6 +285,8 @@ class RunReport(Record):
     duplicates: int
     reconciled: bool
     reject_reasons: dict[str, int] = Field(default_factory=dict)
+    complete: bool = Field(False, description="written last, after every other output of the run was in place: "
+                                              "the files beside it are the run it describes")
 
 
 def article_json_schema() -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
 from ..cleaning.templates import ShardCounts, TemplateModel, merge_shards
-from ..jsonl import atomic_writer, dump_line, read_records
+from ..jsonl import atomic_writer, read_records
 from ..schema import CleanDocument, PageLines, RawDocument, Reject
 from .base import Executor, batch_size, batched
 from .progress import stage_progress
@@ -62,25 +62,26 @@ class ShardWriter:
 
 
 def learn_templates_and_clean(records: Iterable[RawDocument], work: Path, executor: Executor,
-                              shard_pages: int = SHARD_PAGES, total: Optional[int] = None
-                              ) -> Iterator[Union[CleanDocument, Reject]]:
-    """Both passes of the clean stage; first-pass rejects are yielded as they come."""
+                              shard_pages: int = SHARD_PAGES, total: Optional[int] = None,
+                              seconds: Optional[float] = None) -> Iterator[Union[CleanDocument, Reject]]:
+    """Both passes of the clean stage, each page isolated with ``seconds`` as its budget
+    in each; first-pass rejects are yielded as they come."""
     size = batch_size(total, executor.workers)
     shards = ShardWriter(work / "line-counts", shard_pages, executor)
     extracted = work / "extracted.jsonl"
     with stage_progress("clean:extract", total) as progress, atomic_writer(extracted) as handle:
-        for pages, counts in executor.map_ordered(extract_and_count, batched(records, size)):
+        for entries, counts in executor.map_ordered(extract_and_count, batched(records, size), shared=seconds):
             kept = 0
-            for page in pages:
-                if isinstance(page, Reject):
-                    yield page
+            for entry in entries:
+                if isinstance(entry, Reject):
+                    yield entry
                 else:
-                    handle.write(dump_line(page))
+                    handle.write(entry)
                     kept += 1
             shards.add(counts, kept)
-            progress.advance(len(pages))
+            progress.advance(len(entries))
     templates = shards.templates()
     templates.save(work / "templates.npz")
-    pages = (page for page in read_records(extracted, PageLines, "clean") if not isinstance(page, Reject))
-    for cleaned in executor.map_ordered(clean_batch, batched(pages, size), shared=templates):
+    pages = read_records(extracted, PageLines, "clean")
+    for cleaned in executor.map_ordered(clean_batch, batched(pages, size), shared=(templates, seconds)):
         yield from cleaned

@@ -19,27 +19,31 @@ from .tasks import prepare_stage, run_stage_batch
 PER_RECORD_STAGES = frozenset({"ner", "relations", "normalize"})
 
 
-def stage_stream(name: str, function: Callable[[Iterable, Path], Iterator], items: Iterable, work: Path,
+StageFunction = Callable[[Iterable, Path, Optional[float]], Iterator]
+
+
+def stage_stream(name: str, function: StageFunction, items: Iterable, work: Path, seconds: Optional[float] = None,
                  executor: Optional[Executor] = None, total: Optional[int] = None) -> Iterator[Any]:
-    """The stage's output records, in input order, with the stage's progress shown."""
+    """The stage's output records, in input order, with the stage's progress shown;
+    ``seconds`` is each page's time budget."""
     executor = executor or SerialExecutor()
     with stage_progress(name, total) as progress:
-        for item in _run(name, function, items, work, executor, total):
+        for item in _run(name, function, items, work, seconds, executor, total):
             progress.advance()
             yield item
 
 
-def _run(name: str, function: Callable[[Iterable, Path], Iterator], items: Iterable, work: Path,
+def _run(name: str, function: StageFunction, items: Iterable, work: Path, seconds: Optional[float],
          executor: Executor, total: Optional[int]) -> Iterator[Any]:
     if not executor.parallel:
-        return function(items, work)
+        return function(items, work, seconds)
     if name == "clean":
-        return learn_templates_and_clean(items, work, executor, total=total)
+        return learn_templates_and_clean(items, work, executor, total=total, seconds=seconds)
     if name in PER_RECORD_STAGES:
         batches = batched(items, batch_size(total, executor.workers))
-        return _flatten(executor.map_ordered(run_stage_batch, batches, shared=(name, str(work)),
+        return _flatten(executor.map_ordered(run_stage_batch, batches, shared=(name, str(work), seconds),
                                              prepare=partial(prepare_stage, name)))
-    return function(items, work)  # ingest: reading and de-duplication stay in this process
+    return function(items, work, seconds)  # ingest: reading and de-duplication stay in this process
 
 
 def _flatten(batches: Iterable[list]) -> Iterator[Any]:

@@ -6,12 +6,14 @@ name."""
 from __future__ import annotations
 
 import importlib
+from functools import partial
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 from ..cleaning.templates import LineCounter, ShardCounts, TemplateModel, sum_shards
+from ..isolation import isolate
 from ..schema import PageLines, RawDocument, Reject
-from ..stages.clean import clean_pages, extract
+from ..stages.clean import clean_page, extract_page
 
 #: what loads a stage's models: called once per worker before its first batch
 _MODELS = {
@@ -36,29 +38,40 @@ def prepare_stage(name: str) -> None:
         getattr(importlib.import_module(module), function)()
 
 
-def run_stage_batch(stage: tuple[str, str], records: list) -> list:
+def run_stage_batch(stage: tuple[str, str, Optional[float]], records: list) -> list:
     """A per-record stage over one batch: ``STAGES[name].function``, as the runner calls
-    it on the whole stream. ``stage`` is (name, work folder)."""
+    it on the whole stream. ``stage`` is (name, work folder, seconds a page may take)."""
     from ..runner import STAGES
 
-    name, work = stage
-    return list(STAGES[name].function(records, Path(work)))
+    name, work, seconds = stage
+    return list(STAGES[name].function(records, Path(work), seconds))
 
 
-def extract_and_count(_: None, records: list[RawDocument]) -> tuple[list[Union[PageLines, Reject]], ShardCounts]:
-    """Clean's first pass over one batch (the map step of template learning): the pages
-    as lines, and how many pages of each site each line is on."""
-    pages = list(extract(records))
+def extract_and_count(seconds: Optional[float], records: list[RawDocument]
+                      ) -> tuple[list[Union[str, Reject]], ShardCounts]:
+    """Clean's first pass over one batch (the map step of template learning): each page
+    extracted to lines — as the JSON line ``work/extracted.jsonl`` gets, or its reject —
+    and how many pages of each site each line is on."""
+    from ..runner import _writable
+
+    extract_one = isolate(extract_page, "clean", seconds)
     counter = LineCounter()
-    for page in pages:
-        if isinstance(page, PageLines):
+    entries: list[Union[str, Reject]] = []
+    for record in records:
+        page, line = _writable(extract_one(record), "clean")
+        if isinstance(page, Reject):
+            entries.append(page)
+        else:
             counter.add(page.site, page.lines)
-    return pages, counter.shard()
+            entries.append(line)
+    return entries, counter.shard()
 
 
-def clean_batch(templates: TemplateModel, pages: list[PageLines]) -> list:
-    """Clean's second pass over one batch, with the templates learned from the dump."""
-    return list(clean_pages(pages, templates))
+def clean_batch(shared: tuple[TemplateModel, Optional[float]], pages: list[Union[PageLines, Reject]]) -> list:
+    """Clean's second pass over one batch, with the templates learned from the dump;
+    ``shared`` is (templates, seconds a page may take)."""
+    templates, seconds = shared
+    return list(map(isolate(partial(clean_page, templates=templates), "clean", seconds), pages))
 
 
 def sum_counts(parts: list[ShardCounts]) -> ShardCounts:

@@ -247,6 +247,22 @@ def _first_token_lengths(table: dict[str, int]) -> dict[str, int]:
     return dict(sorted(longest.items()))
 
 
+def required_sources() -> list[str]:
+    """The files of ``../shared/data`` a build reads, relative to the data folder."""
+    return ["mesh-disease/mesh_descriptors_c_f_tree.tsv", "mesh-disease/mesh_scr.tsv",
+            "disease-ontology/reports/HumanDO.tsv", "disease-ontology/reports/MESHinDO.tsv",
+            "cell-ontology/cl-edit.owl", "hgnc/HGNCgenes.txt"] + [f"{folder}/{name}"
+                                                                for folder, name in sources.ANNOTATED_CORPORA]
+
+
+def missing_sources(data_dir: Path) -> list[str]:
+    """What a full build lacks: the data folder, or source files in it. A build without
+    them would silently compile a much smaller knowledge base over the committed one."""
+    if not data_dir.is_dir():
+        return [str(data_dir)]
+    return [name for name in required_sources() if not (data_dir / name).is_file()]
+
+
 def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     entries = merge(_source_entries(data_dir))
     if data_dir is not None:

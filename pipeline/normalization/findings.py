@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Sequence
+from typing import Optional, Sequence
 
+from ..isolation import Steps
 from ..relating.focus import focus_therapies, key, sentences_of
 from ..schema import Citation, Evidence, Finding, LinkedEntity, Relation
 from .results import adverse_event_result, outcome_result
@@ -25,44 +26,56 @@ ABBREVIATION = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Za-z0-9αβγ\-]{1
 
 
 def build_findings(text: str, entities: list[LinkedEntity], relations: list[Relation],
-                   citations: Sequence[Citation] = ()) -> list[Finding]:
-    sentences = sentences_of(text, entities)
-    focus = focus_therapies(text, entities, sentences)
+                   citations: Sequence[Citation] = (), steps: Optional[Steps] = None) -> list[Finding]:
+    """One finding per studied therapy and disease. Each part is a guarded step: a number
+    or a detail that fails to be read is left empty, a finding that fails to be built is
+    left out, and ``steps`` names what was skipped."""
+    steps = steps or Steps("normalize")
+    sentences = steps.run("sentences", sentences_of, text, entities, default=[])
+    focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
     if not focus:
         return []
     by_id = {e.id: e for e in entities}
-    follow_up = longest_follow_up(text)
-    stated_at = follow_up_evidence(text, follow_up)
+    follow_up = steps.run("follow-up", longest_follow_up, text, default=None)
+    stated_at = steps.run("follow-up evidence", follow_up_evidence, text, follow_up, default=None)
     follow_up_at = Evidence(start=stated_at[0], end=stated_at[1]) if stated_at else None
     on_focus = [(s.start, s.end) for s in sentences if s.therapies() & set(focus)]
-    design = dict(age=patient_age(text), phase=trial_phase(text), trial=trial_name(text, entities, on_focus),
+    design = dict(age=steps.run("age", patient_age, text, default=None),
+                  phase=steps.run("phase", trial_phase, text, default=None),
+                  trial=steps.run("trial name", trial_name, text, entities, on_focus, default=None),
                   citation=next((c.doi for c in citations if c.doi), None))
     findings = []
     for name in focus:
-        related = [(r.type, by_id[r.tail]) for r in relations
-                   if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
-        therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
-        diseases = _study_diseases(text, entities, [t for kind, t in related if kind == "TREATS"]) or [None]
-        targets = _distinct([t for kind, t in related if kind == "TARGETS"])
-        for disease in diseases:
-            patients = treated(sentences, set(focus), name, key(disease) if disease else None)
-            findings.append(Finding(
-                therapy=display_name(therapy, text), therapy_id=therapy[0].normalized.id,
-                disease=display_name([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)], text)
-                if disease else None,
-                disease_id=disease.normalized.id if disease else None,
-                target=targets[0].normalized.name if targets else None,
-                cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
-                outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
-                adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
-                patients=patients.value if patients else None,
-                patients_evidence=Evidence(start=patients.start, end=patients.end) if patients else None,
-                follow_up=follow_up, follow_up_evidence=follow_up_at,
-                therapy_entity=therapy[0].id,
-                disease_entity=_first_mention(disease, entities).id if disease else None,
-                outcome_results=_results("HAS_OUTCOME", related, entities, text),
-                adverse_event_results=_results("CAUSES_ADVERSE_EVENT", related, entities, text),
-                **design))
+        with steps.step("finding"):
+            related = [(r.type, by_id[r.tail]) for r in relations
+                       if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
+            therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
+            diseases = steps.run("study diseases", _study_diseases, text, entities,
+                                 [t for kind, t in related if kind == "TREATS"], default=[]) or [None]
+            targets = _distinct([t for kind, t in related if kind == "TARGETS"])
+            for disease in diseases:
+                with steps.step("finding"):
+                    patients = steps.run("patients treated", treated, sentences, set(focus), name,
+                                         key(disease) if disease else None, default=None)
+                    findings.append(Finding(
+                        therapy=display_name(therapy, text), therapy_id=therapy[0].normalized.id,
+                        disease=display_name([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)],
+                                             text) if disease else None,
+                        disease_id=disease.normalized.id if disease else None,
+                        target=targets[0].normalized.name if targets else None,
+                        cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
+                        outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
+                        adverse_events=_names(t for kind, t in related if kind == "CAUSES_ADVERSE_EVENT"),
+                        patients=patients.value if patients else None,
+                        patients_evidence=Evidence(start=patients.start, end=patients.end) if patients else None,
+                        follow_up=follow_up, follow_up_evidence=follow_up_at,
+                        therapy_entity=therapy[0].id,
+                        disease_entity=_first_mention(disease, entities).id if disease else None,
+                        outcome_results=steps.run("outcome results", _results, "HAS_OUTCOME", related, entities, text,
+                                                  default=[]),
+                        adverse_event_results=steps.run("adverse event results", _results, "CAUSES_ADVERSE_EVENT",
+                                                        related, entities, text, default=[]),
+                        **design))
     return findings
 
 

@@ -4,10 +4,10 @@
 """
 from __future__ import annotations
 
-import traceback
 from typing import Callable, Iterable, Iterator, TypeVar, Union
 
-from ..schema import Reject, RejectReason
+from ..isolation import isolate
+from ..schema import Reject
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -15,14 +15,10 @@ Out = TypeVar("Out")
 
 def per_record(stage: str, function: Callable[[In], Union[Out, Reject]]) -> Callable[[Iterable[In]], Iterator[Union[Out, Reject]]]:
     """Lift a one-record function to a stage over a stream; a record the function fails
-    on becomes a ``Reject`` with the error, and the stream goes on."""
+    on becomes a ``Reject`` with the error, and the stream goes on (``isolate``, without a
+    time budget: the runner sets one where it wires the stages)."""
+    guarded = isolate(function, stage)
+
     def run(records: Iterable[In]) -> Iterator[Union[Out, Reject]]:
-        for record in records:
-            try:
-                yield function(record)
-            except Exception as err:  # one bad record must not end a run over millions
-                where = traceback.extract_tb(err.__traceback__)[-1]
-                yield Reject(source=record.source, stage=stage, reason=RejectReason.PROCESSING_ERROR,
-                             detail=f"{type(err).__name__}: {err} ({where.filename.split('/')[-1]}:{where.lineno})"[:500],
-                             doc_id=getattr(record, "doc_id", None))
+        return map(guarded, records)
     return run

@@ -7,6 +7,7 @@ one wording in an article share them) and builds the findings
 """
 from __future__ import annotations
 
+from ..isolation import Steps
 from ..normalization.findings import build_findings
 from ..normalization.linker import Linker, canonical_surface, default_linker
 from ..schema import ArticleRecord, Entity, LinkedEntity, Normalized, RelationDocument
@@ -16,12 +17,17 @@ STAGE = "normalize"
 
 
 def normalize_document(record: RelationDocument) -> ArticleRecord:
+    """The article record. Linking each entity and building the findings are guarded
+    steps: one that raises leaves an entity with its own wording as its name, or the
+    article with fewer findings, and a warning — never a rejected article."""
     linker = default_linker()
+    steps = Steps(STAGE)
     names: dict[tuple[str, str], Normalized] = {}
-    entities = [link(e, linker, names) for e in record.entities]
+    entities = [steps.run("linking", link, e, linker, names, default=unlinked(e)) for e in record.entities]
+    findings = build_findings(record.text, entities, record.relations, record.citations, steps)
     data = record.model_dump(exclude={"entities", "encoding"})
-    return ArticleRecord(**data, entities=entities, findings=build_findings(record.text, entities, record.relations,
-                                                                                    record.citations))
+    data["warnings"] = data["warnings"] + steps.warnings
+    return ArticleRecord(**data, entities=entities, findings=findings)
 
 
 normalize = per_record(STAGE, normalize_document)
@@ -38,3 +44,10 @@ def link(entity: Entity, linker: Linker, names: dict[tuple[str, str], Normalized
                 id=None, name=canonical_surface(entity.text))
         normalized = names[key]
     return LinkedEntity(**entity.model_dump(exclude={"normalized"}), normalized=normalized)
+
+
+def unlinked(entity: Entity) -> LinkedEntity:
+    """The entity named by its own wording, without an id: what linking falls back to."""
+    name = entity.normalized.name if entity.normalized else (entity.text.strip() or entity.label)
+    return LinkedEntity(**entity.model_dump(exclude={"normalized"}),
+                        normalized=Normalized(id=entity.normalized.id if entity.normalized else None, name=name))

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
+from typing import Callable, Optional
 
 from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
                              studied_names)
+from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from . import per_record
 
@@ -54,19 +55,28 @@ DISEASE_CELLS = re.compile(r"tumou?r|cancer|leuka?emi|lymphoma|myeloma|malignant
 
 
 def relate_document(record: EntityDocument) -> RelationDocument:
-    return RelationDocument(**record.model_dump(), relations=relate(record.text, record.entities))
+    """The record with its relations; a rule that fails on the page is skipped and named in
+    ``warnings`` (fewer relations, never a rejected article)."""
+    steps = Steps(STAGE)
+    found = relate(record.text, record.entities, steps)
+    data = record.model_dump()
+    data["warnings"] = data["warnings"] + steps.warnings
+    return RelationDocument(**data, relations=found)
 
 
 relations = per_record(STAGE, relate_document)
 
 
-def relate(text: str, entities: list[Entity]) -> list[Relation]:
-    sentences = sentences_of(text, entities)
-    focus = focus_therapies(text, entities, sentences)
+def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> list[Relation]:
+    """The page's relations. Each rule runs as its own step (per studied therapy, per
+    sentence): one that raises costs the relations it would have added, not the others."""
+    steps = steps or Steps(STAGE)
+    sentences = steps.run("sentences", sentences_of, text, entities, default=[])
+    focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
     focus_set = set(focus)
-    studied = studied_names(focus, sentences)
+    studied = steps.run("studied names", studied_names, focus, sentences, default=set())
     heads = {key(e): e for e in reversed(entities) if e.label == "THERAPY"}  # first mention of each therapy
-    main_diseases = _main_diseases(text, entities)
+    main_diseases = steps.run("main diseases", _main_diseases, text, entities, default=set())
     found: dict[tuple[str, str, str], Relation] = {}
 
     def add(kind: str, head: Entity, tail: Entity, sentence: Sentence) -> None:
@@ -76,48 +86,63 @@ def relate(text: str, entities: list[Entity]) -> list[Relation]:
                                      evidence=Evidence(start=sentence.start, end=sentence.end))
 
     for name in focus:
-        head = heads[name]
-        cell_therapy = bool(CELL_THERAPY.search(name) or CELL_THERAPY.search(head.text))
-        for sentence in sentences:
-            other = about_other_therapy(sentence, studied)
-            names_focus = name in sentence.therapies()
-            for tail in sentence.entities:
-                if tail.label == "OUTCOME" and not other:
-                    add("HAS_OUTCOME", head, tail, sentence)
-                elif tail.label == "ADVERSE_EVENT" and not other and not _blamed_on_other(tail, sentence, studied):
-                    add("CAUSES_ADVERSE_EVENT", head, tail, sentence)
-                elif tail.label == "DISEASE" and key(tail) in main_diseases and not other:
-                    add("TREATS", head, tail, sentence)
-                elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or (
-                        (names_focus or not _products(sentence)) and TARGET_CUE.search(sentence.text)
-                        and _nearest_therapy(tail, sentence) in (None, name)
-                        and _said_to_target(tail, sentence) in (None, name))):
-                    add("TARGETS", head, tail, sentence)
-                elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
-                        and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
-                        and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
-                    add("USES_CELL_TYPE", head, tail, sentence)
-    primary = _primary_disease(entities, main_diseases)
+        with steps.step("studied therapy's relations"):
+            _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
+    primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
     for sentence in sentences:
-        for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
-            blamed = _blamed_therapy(tail, sentence)
-            if blamed is not None:  # "glucocorticoid-related side effects such as acne"
-                add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
-        for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
-            stated = _said_to_target(tail, sentence)
-            if stated:  # "daratumumab, an antibody that targets CD38"
-                add("TARGETS", heads[stated], tail, sentence)
-        names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
-        for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
-            if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
-                add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
-            for tail in sentence.entities:
-                if tail.label == "ANTIGEN" and head.start <= tail.start and tail.end <= head.end:
-                    add("TARGETS", head, tail, sentence)
-                elif tail.label == "DISEASE" and key(tail) in main_diseases and TREAT_CUE.search(
-                        sentence.text[min(head.end, tail.end) - sentence.start:max(head.start, tail.start) - sentence.start]):
-                    add("TREATS", head, tail, sentence)
+        with steps.step("adverse events blamed on a therapy"):
+            for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
+                blamed = _blamed_therapy(tail, sentence)
+                if blamed is not None:  # "glucocorticoid-related side effects such as acne"
+                    add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
+        with steps.step("targets stated"):
+            for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
+                stated = _said_to_target(tail, sentence)
+                if stated:  # "daratumumab, an antibody that targets CD38"
+                    add("TARGETS", heads[stated], tail, sentence)
+        with steps.step("other therapies"):
+            _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
+
+
+def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
+                    studied: set[str], main_diseases: set[str], add: Callable) -> None:
+    """A studied therapy takes the article's results, diseases, targets and cells."""
+    cell_therapy = bool(CELL_THERAPY.search(name) or CELL_THERAPY.search(head.text))
+    for sentence in sentences:
+        other = about_other_therapy(sentence, studied)
+        names_focus = name in sentence.therapies()
+        for tail in sentence.entities:
+            if tail.label == "OUTCOME" and not other:
+                add("HAS_OUTCOME", head, tail, sentence)
+            elif tail.label == "ADVERSE_EVENT" and not other and not _blamed_on_other(tail, sentence, studied):
+                add("CAUSES_ADVERSE_EVENT", head, tail, sentence)
+            elif tail.label == "DISEASE" and key(tail) in main_diseases and not other:
+                add("TREATS", head, tail, sentence)
+            elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or (
+                    (names_focus or not _products(sentence)) and TARGET_CUE.search(sentence.text)
+                    and _nearest_therapy(tail, sentence) in (None, name)
+                    and _said_to_target(tail, sentence) in (None, name))):
+                add("TARGETS", head, tail, sentence)
+            elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
+                    and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
+                    and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
+                add("USES_CELL_TYPE", head, tail, sentence)
+
+
+def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[str], primary: Optional[Entity],
+                   add: Callable) -> None:
+    """Other therapies take only what their own sentence states."""
+    names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
+    for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
+        if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
+            add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
+        for tail in sentence.entities:
+            if tail.label == "ANTIGEN" and head.start <= tail.start and tail.end <= head.end:
+                add("TARGETS", head, tail, sentence)
+            elif tail.label == "DISEASE" and key(tail) in main_diseases and TREAT_CUE.search(
+                    sentence.text[min(head.end, tail.end) - sentence.start:max(head.start, tail.start) - sentence.start]):
+                add("TREATS", head, tail, sentence)
 
 
 def _primary_disease(entities: list[Entity], main_diseases: set[str]) -> Optional[Entity]:
