@@ -187,6 +187,16 @@ def bench_ner(words: int = typer.Option(1_000_000, "--words", help="size of the 
     run_ner_speed(Path(__file__).resolve().parent.parent / "corpus" / "dump", words)
 
 
+@bench.command("executors")
+def bench_executors(pages: int = typer.Option(2000, "--pages", help="distinct pages in the generated dump"),
+                    workers: int = typer.Option(default_workers(), "--workers", help="workers of the parallel modes"),
+                    work: Path = typer.Option(Path("out/bench-executors"), "--work", help="scratch folder")) -> None:
+    """Pages per second of one process, N worker processes and a local Dask cluster, same dump, same session."""
+    from .benchmarks.executors import run as run_executors
+    work.mkdir(parents=True, exist_ok=True)
+    run_executors(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, workers, work)
+
+
 @bench.command("clean-memory")
 def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages", help="dump sizes"),
                        work: Path = typer.Option(Path("out/bench"), "--work", help="scratch folder")) -> None:
