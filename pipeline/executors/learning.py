@@ -21,7 +21,7 @@ from ..jsonl import atomic_writer, read_records
 from ..schema import CleanDocument, PageLines, RawDocument, Reject
 from .base import Executor, batch_size, batched
 from .progress import stage_progress
-from .tasks import clean_batch, extract_and_count, sum_counts
+from .tasks import clean_batch, extract_and_count, received, sum_counts
 
 #: pages per shard of line counts
 SHARD_PAGES = 10_000
@@ -84,4 +84,4 @@ def learn_templates_and_clean(records: Iterable[RawDocument], work: Path, execut
     templates.save(work / "templates.npz")
     pages = read_records(extracted, PageLines, "clean")
     for cleaned in executor.map_ordered(clean_batch, batched(pages, size), shared=(templates, seconds)):
-        yield from cleaned
+        yield from received(cleaned)

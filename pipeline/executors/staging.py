@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from .base import Executor, SerialExecutor, batch_size, batched
 from .learning import learn_templates_and_clean
 from .progress import stage_progress
-from .tasks import prepare_stage, run_stage_batch
+from .tasks import prepare_stage, received, run_stage_batch, send
 
 PER_RECORD_STAGES = frozenset({"ner", "relations", "normalize"})
 
@@ -27,8 +27,9 @@ def stage_stream(name: str, function: StageFunction, items: Iterable, work: Path
     """The stage's output records, in input order, with the stage's progress shown;
     ``seconds`` is each page's time budget."""
     executor = executor or SerialExecutor()
+    stream = _run(name, function, items, work, seconds, executor, total)
     with stage_progress(name, total) as progress:
-        for item in _run(name, function, items, work, seconds, executor, total):
+        for item in stream:
             progress.advance()
             yield item
 
@@ -40,7 +41,7 @@ def _run(name: str, function: StageFunction, items: Iterable, work: Path, second
     if name == "clean":
         return learn_templates_and_clean(items, work, executor, total=total, seconds=seconds)
     if name in PER_RECORD_STAGES:
-        batches = batched(items, batch_size(total, executor.workers))
+        batches = (send(batch) for batch in batched(items, batch_size(total, executor.workers)))
         return _flatten(executor.map_ordered(run_stage_batch, batches, shared=(name, str(work), seconds),
                                              prepare=partial(prepare_stage, name)))
     return function(items, work, seconds)  # ingest: reading and de-duplication stay in this process
@@ -48,7 +49,7 @@ def _run(name: str, function: StageFunction, items: Iterable, work: Path, second
 
 def _flatten(batches: Iterable[list]) -> Iterator[Any]:
     for batch in batches:
-        yield from batch
+        yield from received(batch)
 
 
 def count_lines(path: Path) -> int:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import importlib
 from functools import partial
 from pathlib import Path
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
+
+from pydantic import BaseModel
 
 from ..cleaning.templates import LineCounter, ShardCounts, TemplateModel, sum_shards
 from ..isolation import isolate
-from ..schema import PageLines, RawDocument, Reject
+from ..schema import Duplicate, PageLines, RawDocument, Reject
 from ..stages.clean import clean_page, extract_page
 
 #: what loads a stage's models: called once per worker before its first batch
@@ -38,13 +40,60 @@ def prepare_stage(name: str) -> None:
         getattr(importlib.import_module(module), function)()
 
 
-def run_stage_batch(stage: tuple[str, str, Optional[float]], records: list) -> list:
+class Written:
+    """A record a worker has already written as its JSON line: the parent copies the line
+    out as it is (``jsonl.dump_line`` asks it for ``model_dump_json``), without decoding
+    and encoding the record again."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+
+    def model_dump_json(self, **_: object) -> str:
+        return self.line
+
+
+Sent = Union[str, BaseModel]   # a record as its JSON line, or the record itself when it cannot be written
+
+
+def send(records: list[BaseModel]) -> list[Sent]:
+    """Records on their way to a worker: JSON lines, cheaper to send than the objects."""
+    sent: list[Sent] = []
+    for record in records:
+        try:
+            sent.append(record.model_dump_json(exclude_none=False))
+        except ValueError:  # text UTF-8 cannot encode: the object goes, the stage rejects it
+            sent.append(record)
+    return sent
+
+
+def written(stage: str, items: Iterable[BaseModel]) -> list[Union[str, BaseModel]]:
+    """A stage's output on its way back: each record as the line the runner writes (a
+    record that cannot be written as the reject the runner writes for it); rejects and
+    duplicates as they are."""
+    from ..runner import _writable
+
+    back: list[Union[str, BaseModel]] = []
+    for item in items:
+        item, line = _writable(item, stage)
+        back.append(item if isinstance(item, (Reject, Duplicate)) else line.removesuffix("\n"))
+    return back
+
+
+def received(items: list[Union[str, BaseModel]]) -> list[Union[Written, BaseModel]]:
+    return [Written(item) if isinstance(item, str) else item for item in items]
+
+
+def run_stage_batch(stage: tuple[str, str, Optional[float]], records: list[Sent]) -> list[Union[str, BaseModel]]:
     """A per-record stage over one batch: ``STAGES[name].function``, as the runner calls
     it on the whole stream. ``stage`` is (name, work folder, seconds a page may take)."""
     from ..runner import STAGES
 
     name, work, seconds = stage
-    return list(STAGES[name].function(records, Path(work), seconds))
+    model = STAGES[name].reads_model
+    parsed = [model.model_validate_json(r) if isinstance(r, str) else r for r in records]
+    return written(name, STAGES[name].function(parsed, Path(work), seconds))
 
 
 def extract_and_count(seconds: Optional[float], records: list[RawDocument]
@@ -67,11 +116,12 @@ def extract_and_count(seconds: Optional[float], records: list[RawDocument]
     return entries, counter.shard()
 
 
-def clean_batch(shared: tuple[TemplateModel, Optional[float]], pages: list[Union[PageLines, Reject]]) -> list:
+def clean_batch(shared: tuple[TemplateModel, Optional[float]], pages: list[Union[PageLines, Reject]]
+                ) -> list[Union[str, BaseModel]]:
     """Clean's second pass over one batch, with the templates learned from the dump;
     ``shared`` is (templates, seconds a page may take)."""
     templates, seconds = shared
-    return list(map(isolate(partial(clean_page, templates=templates), "clean", seconds), pages))
+    return written("clean", map(isolate(partial(clean_page, templates=templates), "clean", seconds), pages))
 
 
 def sum_counts(parts: list[ShardCounts]) -> ShardCounts:
