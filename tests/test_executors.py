@@ -1,11 +1,14 @@
 """Executors: one process, worker processes and a Dask cluster write the same bytes; the
 template map-reduce gives the same templates over shards of batches; progress is logged
-when stderr is not a terminal, and ``--quiet`` silences it."""
+when stderr is not a terminal, and ``--quiet`` silences it; a run killed mid-way resumes
+from its last completed shard."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -107,3 +110,24 @@ def test_one_worker_starts_no_process():
     assert isinstance(executor, SerialExecutor) and not executor.parallel
     assert list(executor.map_ordered(_slow_square, [[3]])) == [[9]]
     assert not multiprocessing.active_children()
+
+
+def test_a_run_killed_mid_way_resumes_from_its_last_completed_shard(one_worker: Path, tmp_path: Path):
+    shards = {"PIPELINE_SHARD_RECORDS": "8"}
+    command = [sys.executable, "-m", "pipeline", "--quiet", "run", str(CORPUS / "dump"), "--out", str(tmp_path),
+               "--workers", "2"]
+    killed = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **shards}, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    third_shard = tmp_path / "work" / "normalize" / "shard-00002.jsonl"
+    deadline = time.monotonic() + 600
+    while not third_shard.exists() and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and its worker processes, mid-way through normalize
+    killed.wait()
+    assert third_shard.exists() and not (tmp_path / "articles.jsonl").exists()
+    result = pipeline_cli("run", str(CORPUS / "dump"), "--out", str(tmp_path), "--workers", "1", **shards)
+    assert result.returncode == 0, result.stderr
+    assert "ner: 78 pages reused" in result.stderr and "relations: 78 pages reused" in result.stderr
+    [normalized] = re.findall(r"normalize: (\d+) pages reused", result.stderr)
+    assert 24 <= int(normalized) < 78  # the three shards done before the kill, at least
+    assert_same_outputs(one_worker, tmp_path)

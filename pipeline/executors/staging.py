@@ -4,7 +4,9 @@ The serial executor keeps today's path: the stage's function over the whole stre
 this process. A parallel one sends batches of records to its workers — the per-record
 stages (ner, relations, normalize) as ``STAGES[name].function`` over each batch, clean as
 the map-reduce of ``pipeline.executors.learning`` — and yields the results in input
-order, so the stage's output is the same bytes as the serial run's."""
+order, so the stage's output is the same bytes as the serial run's. The per-record stages
+keep their output shard by shard (``pipeline.executors.shards``): a run killed and run
+again resumes from its last completed shard."""
 from __future__ import annotations
 
 from functools import partial
@@ -14,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from .base import Executor, SerialExecutor, batch_size, batched
 from .learning import learn_templates_and_clean
 from .progress import stage_progress
+from .shards import resumable
 from .tasks import prepare_stage, received, run_stage_batch, send
 
 PER_RECORD_STAGES = frozenset({"ner", "relations", "normalize"})
@@ -27,7 +30,11 @@ def stage_stream(name: str, function: StageFunction, items: Iterable, work: Path
     """The stage's output records, in input order, with the stage's progress shown;
     ``seconds`` is each page's time budget."""
     executor = executor or SerialExecutor()
-    stream = _run(name, function, items, work, seconds, executor, total)
+    if name in PER_RECORD_STAGES:
+        stream = resumable(name, lambda shard: _run(name, function, shard, work, seconds, executor, len(shard)),
+                           items, work, seconds)
+    else:
+        stream = _run(name, function, items, work, seconds, executor, total)
     with stage_progress(name, total) as progress:
         for item in stream:
             progress.advance()
