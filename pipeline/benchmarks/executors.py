@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -67,17 +68,24 @@ def run(corpus_dump: Path, pages: int, workers: int, work: Path) -> list[dict]:
     rows, outputs = [], []
     for label, options in modes(workers):
         out = work / f"out-{label.replace(' ', '-').replace(',', '')}"
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _children_cpu()
         subprocess.run([sys.executable, "-m", "pipeline", "--quiet", "run", str(dump), "--out", str(out), *options],
                        check=True)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
         report = json.loads((out / "run.json").read_text(encoding="utf-8"))
         stages = {s["stage"]: round(s["read"] / s["seconds"], 1) if s["seconds"] else None for s in report["stages"]}
         row = {"mode": label, "pages": pages, "articles": report["articles_written"], "seconds": round(seconds, 1),
+               "cpu_seconds": round(cpu, 1),
                "pages_per_second": round(pages / seconds, 1), "stage_pages_per_second": stages}
         rows.append(row)
         outputs.append((out / "articles.jsonl").read_bytes())
-        print(f"  {label:22} {row['articles']} articles  {row['seconds']:8.1f} s  {row['pages_per_second']:7.1f} pages/s  "
+        print(f"  {label:22} {row['articles']} articles  {row['seconds']:8.1f} s  {row['pages_per_second']:7.1f} pages/s  CPU {row['cpu_seconds']:7.1f} s  "
               + "  ".join(f"{name} {rate}" for name, rate in stages.items()), flush=True)
     print("  articles.jsonl identical in every mode:", all(o == outputs[0] for o in outputs), flush=True)
     return rows
+
+
+def _children_cpu() -> float:
+    """User and system seconds of the finished child processes (a run, its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
