@@ -14,7 +14,7 @@ from typing import List, NoReturn, Optional
 
 import typer
 
-from . import outputs, runner
+from . import outputs
 from .errors import EXIT_FAILED, EXIT_NOT_RECONCILED, Refused
 from .executors import Engine, Executor, configure_output, default_workers, is_quiet, open_executor
 from .isolation import PAGE_SECONDS
@@ -35,6 +35,12 @@ SCHEDULER_OPTION = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                 help="a running Dask scheduler (tcp://host:8786) to use instead of a local cluster; "
                                      "implies --engine dask")
 _options = {"verbose": False}
+
+
+def _runner():
+    """``pipeline.runner``, imported when a command runs stages: a refusal answers at once."""
+    from . import runner
+    return runner
 
 
 @app.callback()
@@ -86,7 +92,7 @@ def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
     with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
-        report = runner.run_all(inputs, out, page_seconds or None, executor)
+        report = _runner().run_all(inputs, out, page_seconds or None, executor)
     _say_report(report, out)
 
 
@@ -98,7 +104,7 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .tx
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
     with outputs.claim(out):
-        _say_stage(runner.run_ingest(inputs, out))
+        _say_stage(_runner().run_ingest(inputs, out))
 
 
 def _stage_command(name: str, summary: str) -> None:
@@ -107,7 +113,7 @@ def _stage_command(name: str, summary: str) -> None:
                 scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
         _existing_output(out)
         with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
-            _say_stage(runner.run_stage(name, out, page_seconds or None, executor))
+            _say_stage(_runner().run_stage(name, out, page_seconds or None, executor))
     command.__doc__ = summary
     app.command(name=name)(command)
 
@@ -123,7 +129,7 @@ def export(out: Path = OUT_OPTION) -> None:
     """Write OUT/articles.jsonl, articles.sqlite, rejects.jsonl, duplicates.jsonl and run.json, together."""
     _existing_output(out)
     with outputs.claim(out):
-        report = runner.run_export(out)
+        report = _runner().run_export(out)
     _say_report(report, out)
 
 

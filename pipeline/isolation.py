@@ -107,10 +107,13 @@ def isolate(function: Callable[[In], Union[Out, Reject]], stage: str, seconds: O
 
 
 def describe(err: BaseException) -> str:
-    """The error and where it was raised, e.g. ``KeyError: 'x' (relations.py:101)``."""
+    """The error and where it was raised, on one line, e.g. ``KeyError: 'x' (relations.py:101)``."""
     frames = traceback.extract_tb(err.__traceback__)
     where = f" ({frames[-1].filename.split('/')[-1]}:{frames[-1].lineno})" if frames else ""
-    return f"{type(err).__name__}: {err}{where}"
+    message = " ".join(str(err).split())
+    if len(message) > DETAIL_CHARS // 2:
+        message = message[:DETAIL_CHARS // 2] + "…"
+    return f"{type(err).__name__}: {message}{where}"
 
 
 def reject_for(record: Any, stage: str, reason: RejectReason, detail: str) -> Reject:

@@ -50,11 +50,17 @@ class Stage:
 
 def _per_page(stage: str, function_name: str) -> StageFunction:
     """A stage made of a one-page function (``pipeline.stages.<stage>.<function_name>``),
-    each page isolated with its time budget. The module is imported when the stage runs:
-    cleaning a dump need not load spaCy."""
+    each page isolated with its time budget. The module is imported when the stage runs
+    (cleaning a dump need not load spaCy), and its ``prepare()``, if it has one, runs before
+    the first page, outside any budget: loading models is not a page's time."""
     def run(records: Iterable, work: Path, seconds: Optional[float]) -> Iterator:
-        function = getattr(importlib.import_module(f"pipeline.stages.{stage}"), function_name)
-        return map(isolate(function, stage, seconds), records)
+        module = importlib.import_module(f"pipeline.stages.{stage}")
+        guarded = isolate(getattr(module, function_name), stage, seconds)
+        prepare: Optional[Callable[[], None]] = getattr(module, "prepare", None)
+        for number, record in enumerate(records):
+            if number == 0 and prepare is not None:
+                prepare()
+            yield guarded(record)
     return run
 
 

@@ -17,27 +17,13 @@ from ..isolation import isolate
 from ..schema import Duplicate, PageLines, RawDocument, Reject
 from ..stages.clean import clean_page, extract_page
 
-#: what loads a stage's models: called once per worker before its first batch
-_MODELS = {
-    "ner": ("pipeline.nlp", "build_nlp"),
-    "normalize": ("pipeline.executors.tasks", "load_linker"),
-}
-
-
-def load_linker() -> None:
-    """The normalize stage's linker with its similarity indexes built."""
-    from ..normalization.linker import default_linker
-
-    default_linker().build_indexes()
-
-
 def prepare_stage(name: str) -> None:
-    """Import the stage and load its models (the spaCy pipeline, the linker) in this
-    worker; later batches find them cached."""
-    importlib.import_module(f"pipeline.stages.{name}")
-    if name in _MODELS:
-        module, function = _MODELS[name]
-        getattr(importlib.import_module(module), function)()
+    """Import the stage and load its models (its module's ``prepare()``: the spaCy
+    pipeline, the linker's indexes) in this worker, outside any page's time budget;
+    later batches find them loaded."""
+    prepare = getattr(importlib.import_module(f"pipeline.stages.{name}"), "prepare", None)
+    if prepare is not None:
+        prepare()
 
 
 class Written:

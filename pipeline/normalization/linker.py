@@ -66,12 +66,11 @@ class Linker:
             return Normalized(id=concepts[best].id, name=concepts[best].name)
         return None
 
-    def build_indexes(self) -> "Linker":
-        """Build every label's similarity index now rather than on first use (a worker
-        process does it once, before its first batch)."""
+    def prepare(self) -> None:
+        """Build every label's similarity index now (several seconds for diseases) rather
+        than inside the first page that needs it."""
         for label in APPROXIMATE_LABELS:
             self._index(label)
-        return self
 
     def _index(self, label: str) -> tuple:
         if label not in self._indexes:

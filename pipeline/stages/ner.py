@@ -50,6 +50,12 @@ def recognize(record: CleanDocument) -> EntityDocument:
     return EntityDocument.model_construct(**dict(record), entities=entities)
 
 
+def prepare() -> None:
+    """Build the spaCy pipeline and load the knowledge base before the first page: the
+    runner calls it outside the pages' time budget."""
+    build_nlp()
+
+
 def ner(records: Iterable[CleanDocument], batch_size: int = BATCH_SIZE) -> Iterator[Union[EntityDocument, Reject]]:
     """The stage over a stream, a page that fails rejected (``batch_size`` is kept for
     callers; pages go one by one, so that one page's failure is that page's alone)."""

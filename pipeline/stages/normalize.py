@@ -33,6 +33,12 @@ def normalize_document(record: RelationDocument) -> ArticleRecord:
 normalize = per_record(STAGE, normalize_document)
 
 
+def prepare() -> None:
+    """Load the linker and its indexes before the first page: the runner calls it outside
+    the pages' time budget, so loading never counts against (and never times out) a page."""
+    default_linker().prepare()
+
+
 def link(entity: Entity, linker: Linker, names: dict[tuple[str, str], Normalized]) -> LinkedEntity:
     """The entity with its concept: the one it matched, else one found by the linker;
     every mention with the same wording in an article gets the same name and id."""
