@@ -83,5 +83,5 @@ def learn_templates_and_clean(records: Iterable[RawDocument], work: Path, execut
     templates = shards.templates()
     templates.save(work / "templates.npz")
     pages = read_records(extracted, PageLines, "clean")
-    for cleaned in executor.map_ordered(clean_batch, batched(pages, size), shared=(templates, seconds)):
+    for cleaned in executor.map_ordered(clean_batch, batched(pages, size), shared=(templates, seconds, executor.parallel)):
         yield from received(cleaned)

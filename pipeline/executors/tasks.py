@@ -102,12 +102,14 @@ def extract_and_count(seconds: Optional[float], records: list[RawDocument]
     return entries, counter.shard()
 
 
-def clean_batch(shared: tuple[TemplateModel, Optional[float]], pages: list[Union[PageLines, Reject]]
+def clean_batch(shared: tuple[TemplateModel, Optional[float], bool], pages: list[Union[PageLines, Reject]]
                 ) -> list[Union[str, BaseModel]]:
     """Clean's second pass over one batch, with the templates learned from the dump;
-    ``shared`` is (templates, seconds a page may take)."""
-    templates, seconds = shared
-    return written("clean", map(isolate(partial(clean_page, templates=templates), "clean", seconds), pages))
+    ``shared`` is (templates, seconds a page may take, whether the records go back as
+    JSON lines — from a worker — or as they are, in this process)."""
+    templates, seconds, as_lines = shared
+    cleaned = map(isolate(partial(clean_page, templates=templates), "clean", seconds), pages)
+    return written("clean", cleaned) if as_lines else list(cleaned)
 
 
 def sum_counts(parts: list[ShardCounts]) -> ShardCounts:
