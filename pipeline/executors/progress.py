@@ -56,8 +56,8 @@ class Progress:
     def start(self) -> None:
         """Begin showing progress."""
 
-    def stop(self) -> None:
-        """Stop showing progress."""
+    def stop(self, completed: bool = True) -> None:
+        """Stop showing progress; a stage that failed gets no summary (its error says it)."""
 
     def rate(self) -> float:
         elapsed = time.monotonic() - self.started
@@ -90,9 +90,11 @@ class LoggedProgress(Progress):
         while not self._stopped.wait(self.interval):
             log.info(self.line())
 
-    def stop(self) -> None:
+    def stop(self, completed: bool = True) -> None:
         self._stopped.set()
         self._thread.join()
+        if not completed:
+            return
         elapsed = time.monotonic() - self.started
         log.info(f"{self.name}: {self.done:,} pages in {elapsed:.1f} s, {self.rate():.1f} pages/s")
 
@@ -118,7 +120,7 @@ class BarProgress(Progress):
         super().advance(pages)
         self.bar.update(self.task, advance=pages, rate=self.rate())
 
-    def stop(self) -> None:
+    def stop(self, completed: bool = True) -> None:
         self.bar.update(self.task, rate=self.rate(), total=self.total if self.total else self.done)
         self.bar.stop()
 
@@ -145,8 +147,10 @@ def stage_progress(name: str, total: Optional[int] = None) -> Iterator[Progress]
     progress.start()
     try:
         yield progress
-    finally:
-        progress.stop()
+    except BaseException:
+        progress.stop(completed=False)
+        raise
+    progress.stop()
 
 
 def tracked(name: str, items: Iterable[T], total: Optional[int] = None) -> Iterator[T]:
