@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Iterable, Iterator, Optional
@@ -24,8 +25,11 @@ _shared: Any = None
 
 
 def _start_worker(shared: Any, prepare: Optional[Prepare]) -> None:
-    """The pool's initializer: keep what every task of this map shares, load models."""
+    """The pool's initializer: keep what every task of this map shares, load models.
+    Ctrl-C is the parent's to handle (it stops the pool and fails in one line), so a
+    worker ignores it rather than printing its own traceback."""
     global _shared
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _shared = shared
     if prepare is not None:
         prepare()
