@@ -24,7 +24,7 @@ from .errors import Refused
 from .isolation import PAGE_SECONDS, describe, isolate, reject_for
 from .jsonl import atomic_writer, dump_line, read_records, write_text_atomic
 from .outputs import OUTPUTS, REPORT, Staging
-from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
+from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, RawDocument, Reject,
                      RejectReason, RelationDocument, RunReport, StageStats)
 from .executors import Executor, SerialExecutor, tracked
 from .executors.learning import SHARD_PAGES, learn_templates_and_clean
