@@ -10,12 +10,16 @@ GOLD ?= corpus/gold
 OUT ?= out/corpus
 WORK := $(OUT)/work
 SHARED ?= ../shared
+DB ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 COMMON := $(wildcard pipeline/*.py) pipeline/stages/__init__.py
 DUMP_FILES := $(shell find $(DUMP) -type f 2>/dev/null)
 STAMP := $(VENV)/.installed
+FUZZ_STAMP := $(VENV)/.installed-fuzz
+#: seconds of fuzzing per target (ingest, clean, ner)
+FUZZ_SECONDS ?= 600
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench
+.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,7 +48,7 @@ $(WORK)/relations.jsonl: $(WORK)/entities.jsonl $(wildcard pipeline/relating/*.p
 $(WORK)/normalized.jsonl: $(WORK)/relations.jsonl $(wildcard pipeline/normalization/*.py) $(wildcard pipeline/relating/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/normalize.py
 	$(PY) -m pipeline normalize --out $(OUT)
 
-$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py
+$(OUT)/articles.jsonl: $(WORK)/normalized.jsonl pipeline/stages/export.py $(wildcard pipeline/writers/*.py)
 	$(PY) -m pipeline export --out $(OUT)
 
 ingest: $(WORK)/ingested.jsonl        ## read the dumps in DUMP
@@ -59,7 +63,7 @@ run: export                           ## set-up plus every stage on DUMP (defaul
 eval: export  ## run on the corpus and score against its gold
 	$(PY) -m pipeline eval $(OUT)/articles.jsonl $(GOLD)
 
-test: $(STAMP)  ## set-up plus the whole test suite
+test: $(STAMP) browser  ## set-up plus the whole test suite
 	$(PY) -m pytest -q
 
 schema: $(STAMP)  ## rewrite the committed JSON Schema of an article record
@@ -72,5 +76,39 @@ bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-st
 	$(PY) -m pipeline bench clean --data $(SHARED)/data
 	$(PY) -m pipeline bench clean-memory --pages 1000 --pages 10000
 
+bench-scale: $(STAMP)  ## every stage's pages and words per second, one worker, on 5,000 distinct generated pages
+	$(PY) -m pipeline bench scale --pages 5000 --json out/bench-scale/report.json
+
 bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000
+
+load: export  ## load OUT/articles.jsonl into DB (postgresql://… or sqlite:///path); rejects in OUT/load.rejects.jsonl
+	$(PY) -m pipeline load $(OUT) --db $(DB)
+
+convert: export  ## write OUT/parquet/<table>/run=<id>/, OUT/articles.bioc.xml, .bioc.json, .pubtator
+	$(PY) -m pipeline convert $(OUT)
+
+bench-load: export  ## 10,000 generated articles into PostgreSQL (server DB) and SQLite, same run
+	nice $(PY) -m pipeline bench load --articles 10000 --db $(DB)
+
+# --- review report -------------------------------------------------------------------
+.PHONY: report bench-report browser
+
+report: export  ## static HTML review report in OUT/report/ (gold scores when GOLD exists)
+	$(PY) -m pipeline report $(OUT) $(if $(wildcard $(GOLD)/*.json),--gold $(GOLD))
+
+bench-report: export  ## report over 10,000 records replicated from OUT: build time < 60 s, index < 2 MB
+	nice $(PY) -m pipeline bench report --articles 10000 --from $(OUT)
+
+browser:  ## headless Chromium and its driver from Debian's packages, for the browser test
+	command -v chromium && command -v chromedriver || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+
+$(FUZZ_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[fuzz]'
+	touch $@
+
+fuzz: $(FUZZ_STAMP)  ## fuzz ingest, clean and ner for FUZZ_SECONDS each (atheris; niced); findings in out/fuzz
+	nice -n 19 $(PY) -m pipeline.fuzzing --seconds $(FUZZ_SECONDS) --work out/fuzz
+
+bench-reposts: $(STAMP)  ## 3,000 reposted pages through the pipeline, keep and collapse: no article lost
+	$(PY) -m pipeline bench reposts --pages 3000

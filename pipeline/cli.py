@@ -43,10 +43,20 @@ def _runner():
     return runner
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(quiet: bool = typer.Option(False, "--quiet", "-q", help="errors only: no progress, no summaries"),
                     verbose: bool = typer.Option(False, "--verbose", "-v",
-                                                 help="debug detail; on a failure, print the traceback too")) -> None:
+                                                 help="debug detail; on a failure, print the traceback too"),
+                    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                                 help="print the pipeline's version and exit")) -> None:
+    """Turn dumps of biomedical news pages into normalized article records."""
     _options["verbose"] = verbose
     configure_output(quiet=quiet, verbose=verbose)
 
@@ -83,16 +93,29 @@ def _existing_output(out: Path) -> None:
         raise Refused(f"--out {out} does not exist: run 'ingest' (or 'run') into it first")
 
 
+# near-duplicate pages (clean stage): keep every copy as a record, or collapse copies into duplicates
+NEAR_DUPLICATES_OPTION = typer.Option("keep", "--near-duplicates",
+                                      help="keep: every near-duplicate copy becomes a record; collapse: copies are "
+                                           "reported in duplicates.jsonl and not processed further")
+
+
+def _near_duplicates(value: str) -> str:
+    if value not in ("keep", "collapse"):
+        raise typer.BadParameter("use 'keep' or 'collapse'", param_hint="--near-duplicates")
+    return value
+
+
 @app.command()
 def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
         out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
-        workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
-        scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
+        near_duplicates: str = NEAR_DUPLICATES_OPTION, workers: Optional[int] = WORKERS_OPTION,
+        engine: Engine = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
     """All stages, end to end."""
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
+    clean_options = {"near_duplicates": _near_duplicates(near_duplicates)}
     with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
-        report = _runner().run_all(inputs, out, page_seconds or None, executor)
+        report = _runner().run_all(inputs, out, page_seconds or None, clean_options=clean_options, executor=executor)
     _say_report(report, out)
 
 
@@ -118,7 +141,18 @@ def _stage_command(name: str, summary: str) -> None:
     app.command(name=name)(command)
 
 
-_stage_command("clean", "Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl.")
+@app.command(name="clean")
+def clean(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
+          near_duplicates: str = NEAR_DUPLICATES_OPTION, workers: Optional[int] = WORKERS_OPTION,
+          engine: Engine = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
+    """Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl."""
+    _existing_output(out)
+    near_duplicates = _near_duplicates(near_duplicates)
+    with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
+        _say_stage(_runner().run_stage("clean", out, page_seconds or None, executor,
+                                       near_duplicates=near_duplicates))
+
+
 _stage_command("ner", "Find entities: OUT/work/entities.jsonl.")
 _stage_command("relations", "Relate therapies to the other entities: OUT/work/relations.jsonl.")
 _stage_command("normalize", "Canonical names, ontology ids and findings: OUT/work/normalized.jsonl.")
@@ -210,6 +244,98 @@ def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages",
     from .benchmarks.scale import run as run_scale
     work.mkdir(parents=True, exist_ok=True)
     run_scale(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, work)
+
+
+# ---------------------------------------------------------------------------------------
+# Feeding databases and other formats (pipeline.loading, pipeline.writers)
+# ---------------------------------------------------------------------------------------
+
+@app.command()
+def load(out: Path = typer.Argument(..., help="a pipeline output folder (holding articles.jsonl)"),
+         db: str = typer.Option(..., "--db", help="postgresql://user@host:port/database or sqlite:///path"),
+         batch: int = typer.Option(500, "--batch", help="articles per transaction")) -> None:
+    """Load OUT/articles.jsonl into PostgreSQL or SQLite (upsert by article key); rejects
+    go to OUT/load.rejects.jsonl."""
+    from .loading import load as load_records
+    if not (out / "articles.jsonl").exists():
+        typer.echo(f"{out / 'articles.jsonl'} is missing: run the pipeline first", err=True)
+        raise typer.Exit(2)
+    stats = load_records(out, db, batch)
+    typer.echo(f"load       read {stats.read:7d}  written {stats.written:7d}  unchanged {stats.unchanged:7d}"
+               f"  rejected {len(stats.rejects):5d}", err=True)
+
+
+@app.command()
+def convert(out: Path = typer.Argument(..., help="a pipeline output folder (holding articles.jsonl)"),
+            formats: List[str] = typer.Option(["parquet", "bioc-xml", "bioc-json", "pubtator"], "--format",
+                                              help="parquet, bioc-xml, bioc-json, pubtator")) -> None:
+    """Write OUT/parquet/<table>/run=<id>/, OUT/articles.bioc.xml, .bioc.json and .pubtator."""
+    from .loading import convert as convert_records
+    for name, stats in convert_records(out, formats).items():
+        typer.echo(f"{name:10} read {stats.read:7d}  written {stats.written:7d}", err=True)
+
+
+@bench.command("load")
+def bench_load(articles: int = typer.Option(10_000, "--articles", help="generated articles"),
+               db: str = typer.Option("postgresql://postgres@127.0.0.1:5432/postgres", "--db",
+                                      help="PostgreSQL server; a scratch database is created and dropped"),
+               work: Path = typer.Option(Path("out/bench-load"), "--work", help="scratch folder")) -> None:
+    """Load N generated articles (corpus records under new keys) into PostgreSQL and SQLite."""
+    from .benchmarks.load import run as run_load
+    run_load(Path(__file__).resolve().parent.parent / "out" / "corpus" / "articles.jsonl", articles, db, work)
+
+
+# --- review report: a static HTML folder built from a run's outputs -------------------
+
+
+@app.command(name="report")
+def report_command(out: Path = typer.Argument(Path("out/corpus"), help="a run's output folder (holding articles.jsonl)"),
+                   gold: Path = typer.Option(None, "--gold", help="folder of gold *.json files: "
+                                       "per-article differences and the run's scores"),
+                   sample: int = typer.Option(10_000, "--sample", help="article pages for the first N records"),
+                   jobs: int = typer.Option(0, "--jobs", help="processes writing pages (0: the cores, at most 4)")
+                   ) -> None:
+    """Write OUT/report/: run dashboard, a page per article, search; open OUT/report/index.html."""
+    from .report import build_report
+    try:
+        summary = build_report(out, gold, sample, jobs or None)
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2)
+    typer.echo(f"report: {summary.articles} articles, {summary.pages} pages, index.html {summary.index_bytes:,} B, "
+               f"index.js {summary.search_index_bytes:,} B, {summary.seconds:.2f}s: {summary.index}", err=True)
+
+
+@bench.command("report")
+def bench_report(articles: int = typer.Option(10_000, "--articles", help="records to generate"),
+                 source: Path = typer.Option(Path("out/corpus"), "--from", help="a run whose records are replicated"),
+                 work: Path = typer.Option(Path("out/bench-report"), "--work", help="scratch folder")) -> None:
+    """Report build time and index size over a run of N records replicated from a real run."""
+    from .benchmarks.report_scale import run as run_report_scale
+    if not run_report_scale(source, work, articles):
+        raise typer.Exit(1)
+
+
+@bench.command("reposts")
+def bench_reposts(pages: int = typer.Option(3000, "--pages", help="reposted pages in the generated dump"),
+                  work: Path = typer.Option(Path("out/bench-reposts"), "--work", help="scratch folder")) -> None:
+    """A dump of reposts (corpus articles, sentences reordered, numbers changed) through the
+    pipeline with each near-duplicate policy: no article may be lost."""
+    from .benchmarks.reposts import run as run_reposts
+    if not run_reposts(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, work):
+        raise typer.Exit(1)
+
+
+@bench.command("scale")
+def bench_scale(pages: int = typer.Option(5000, "--pages", help="distinct pages in the generated dump"),
+                work: Path = typer.Option(Path("out/bench-scale"), "--work", help="scratch folder"),
+                report_json: Path = typer.Option(None, "--json", help="write the figures here")) -> None:
+    """Pages and cleaned words per second of every stage, one worker, on a dump of distinct pages."""
+    from .benchmarks.scale_dump import run as run_scale_dump
+    root = Path(__file__).resolve().parent.parent
+    summary = run_scale_dump(root / "corpus" / "dump", root / "corpus" / "gold", pages, work)
+    if report_json:
+        report_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
 def main() -> None:

@@ -10,9 +10,11 @@ that cannot be written (text UTF-8 cannot encode) becomes an ``invalid_unicode``
 when it is written."""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -20,15 +22,20 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 
+from . import __version__
 from .errors import Refused
 from .isolation import PAGE_SECONDS, describe, isolate, reject_for
 from .jsonl import atomic_writer, dump_line, read_records, write_text_atomic
 from .outputs import OUTPUTS, REPORT, Staging
-from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, RawDocument, Reject,
-                     RejectReason, RelationDocument, RunReport, StageStats)
-from .executors import Executor, SerialExecutor, tracked
-from .executors.learning import SHARD_PAGES, learn_templates_and_clean
+from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
+                     RejectReason, RelationDocument, RunReport, Source, StageStats)
+from .knowledge.kb import kb_sha256
+from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
+from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
+from .executors import Executor, tracked
+from .executors.learning import SHARD_PAGES
 from .executors.staging import count_lines, stage_stream
+from .stages.clean import clean_page, extract_page
 from .stages.export import export
 from .stages.ingest import ingest
 
@@ -36,7 +43,7 @@ WORK = "work"
 
 
 #: a stage's function: (records, work folder, seconds a page may take or None) -> records
-StageFunction = Callable[[Iterable, Path, Optional[float]], Iterator]
+StageFunction = Callable[..., Iterator]  # (records, work folder, seconds per page, **options) -> records
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ def _per_page(stage: str, function_name: str) -> StageFunction:
     each page isolated with its time budget. The module is imported when the stage runs
     (cleaning a dump need not load spaCy), and its ``prepare()``, if it has one, runs before
     the first page, outside any budget: loading models is not a page's time."""
-    def run(records: Iterable, work: Path, seconds: Optional[float]) -> Iterator:
+    def run(records: Iterable, work: Path, seconds: Optional[float], **options) -> Iterator:
         module = importlib.import_module(f"pipeline.stages.{stage}")
         guarded = isolate(getattr(module, function_name), stage, seconds)
         prepare: Optional[Callable[[], None]] = getattr(module, "prepare", None)
@@ -65,8 +72,9 @@ def _per_page(stage: str, function_name: str) -> StageFunction:
 
 
 STAGES: dict[str, Stage] = {s.name: s for s in (
-    Stage("ingest", lambda inputs, work, seconds: ingest(inputs), None, None, "ingested.jsonl"),
-    Stage("clean", lambda records, work, seconds: clean_learning_templates(records, work, seconds=seconds),
+    Stage("ingest", lambda inputs, work, seconds, **options: ingest(inputs), None, None, "ingested.jsonl"),
+    Stage("clean", lambda records, work, seconds, **options: clean_learning_templates(records, work, seconds=seconds,
+                                                                                      **options),
           "ingested.jsonl", RawDocument, "cleaned.jsonl"),
     Stage("ner", _per_page("ner", "recognize"), "cleaned.jsonl", CleanDocument, "entities.jsonl"),
     Stage("relations", _per_page("relations", "relate_document"), "entities.jsonl", EntityDocument,
@@ -84,10 +92,10 @@ def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:
 
 
 def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
-              executor: Optional[Executor] = None) -> StageStats:
+              executor: Optional[Executor] = None, **options) -> StageStats:
     """One stage from its input file in ``OUT/work``; ``page_seconds`` is each page's time
     budget (None or 0: none); ``executor`` spreads the pages over workers (default: none,
-    this process)."""
+    this process); ``options`` go to the stage's function (clean: ``near_duplicates``)."""
     stage = STAGES[name]
     source = out_dir / WORK / stage.reads
     if not source.exists():
@@ -97,7 +105,7 @@ def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SEC
     early_rejects: list[Reject] = []
     records = _split_rejects(items, early_rejects)
     return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, seconds=page_seconds,
-                        executor=executor, total=count_lines(source))
+                        executor=executor, total=count_lines(source), options=options)
 
 
 def run_export(out_dir: Path) -> RunReport:
@@ -111,7 +119,7 @@ def run_export(out_dir: Path) -> RunReport:
         stats = StageStats(stage="export")
         invalid: list[Reject] = []
         records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
-        for record in tracked("export", export(records, staging.folder), count_lines(source)):
+        for record in tracked("export", export(records, staging.folder, _file_sha256(source)), count_lines(source)):
             stats.written += 1
         stats.rejected = len(invalid)
         stats.read = stats.written + stats.rejected
@@ -123,24 +131,97 @@ def run_export(out_dir: Path) -> RunReport:
     return report
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
-            executor: Optional[Executor] = None) -> RunReport:
+            clean_options: Optional[dict] = None, executor: Optional[Executor] = None) -> RunReport:
     run_ingest(inputs, out_dir)
     for name in ORDER[1:-1]:
-        run_stage(name, out_dir, page_seconds, executor)
+        run_stage(name, out_dir, page_seconds, executor, **((clean_options or {}) if name == "clean" else {}))
     return run_export(out_dir)
 
 
 def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_pages: int = SHARD_PAGES,
-                             seconds: Optional[float] = None, executor: Optional[Executor] = None
-                             ) -> Iterator[Union[CleanDocument, Reject]]:
+                             seconds: Optional[float] = None, near_duplicates: NearDuplicatePolicy = "keep"
+                             ) -> Iterator[Union[CleanDocument, Duplicate, Reject]]:
     """The clean stage over a dump: extract every page to lines (written to
-    ``work/extracted.jsonl``) while counting lines shard by shard (map), merge the
-    shards into the dump's site templates (reduce, ``work/templates.npz``), then clean
-    each page with them. Each page's extraction and cleaning is isolated, with
-    ``seconds`` as its budget for each (``pipeline.executors.learning``; in this process
-    unless an executor is given)."""
-    return learn_templates_and_clean(records, work, executor or SerialExecutor(), shard_pages, seconds=seconds)
+    ``work/extracted.jsonl``) while clustering near-duplicate pages; count lines shard by
+    shard (map), each line once per cluster, merge the shards into the dump's site
+    templates (reduce, ``work/templates.npz``), then clean each page with them. A
+    near-duplicate is reported as a ``Duplicate`` of its cluster's canonical page; with
+    ``near_duplicates="collapse"`` it is not cleaned, with "keep" it is. Each page's
+    extraction and cleaning is isolated, with ``seconds`` as its budget for each."""
+    if near_duplicates not in POLICIES:
+        raise ValueError(f"near_duplicates must be one of {POLICIES}, not {near_duplicates!r}")
+    clusters = NearDuplicateIndex()
+    extracted = work / "extracted.jsonl"
+    with atomic_writer(extracted) as handle:
+        for page in map(isolate(extract_page, "clean", seconds), records):
+            page, line = _writable(page, "clean")
+            if isinstance(page, Reject):
+                yield page
+                continue
+            handle.write(line)
+            clusters.add(page.lines)
+    templates = _learn_templates(extracted, work, clusters, shard_pages)
+    yield from _clean_extracted(extracted, templates, clusters, near_duplicates, seconds)
+
+
+def _learn_templates(extracted: Path, work: Path, clusters: NearDuplicateIndex, shard_pages: int) -> TemplateModel:
+    """Count every page's lines, once per cluster of near-duplicates; a cluster's set of
+    counted keys is dropped when its last page has been counted."""
+    shard_dir = work / "line-counts"
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    for old in shard_dir.glob("*.npz"):
+        old.unlink()
+    counter, shards = LineCounter(), []
+    counted: dict[int, set[int]] = {}
+    left = dict(clusters.sizes)
+    for index, page in enumerate(_split_rejects(read_records(extracted, PageLines, "clean"), [])):
+        cluster = clusters.cluster_of(index)
+        counter.add(page.site, page.lines, None if cluster is None else counted.setdefault(cluster, set()))
+        if cluster is not None:
+            left[cluster] -= 1
+            if not left[cluster]:
+                del counted[cluster]
+        if counter.pages >= shard_pages:
+            shards.append(_save_shard(counter, shard_dir, len(shards)))
+    if counter.pages:
+        shards.append(_save_shard(counter, shard_dir, len(shards)))
+    templates = merge_shards(ShardCounts.load(path) for path in shards)
+    templates.save(work / "templates.npz")
+    return templates
+
+
+def _clean_extracted(extracted: Path, templates: TemplateModel, clusters: NearDuplicateIndex,
+                     near_duplicates: NearDuplicatePolicy, seconds: Optional[float] = None
+                     ) -> Iterator[Union[CleanDocument, Duplicate, Reject]]:
+    """The second pass, each page isolated with its budget. A canonical page precedes its
+    copies in the dump, so its source is known when they come."""
+    clean_one = isolate(lambda page: clean_page(page, templates), "clean", seconds)
+    canonical_sources: dict[int, Source] = {}
+    for index, page in enumerate(_split_rejects(read_records(extracted, PageLines, "clean"), [])):
+        if index in clusters.sizes:
+            canonical_sources[index] = page.source
+        membership = clusters.members.get(index)
+        keep = membership is None or near_duplicates == "keep"
+        if keep:
+            yield clean_one(page)
+        if membership is not None:
+            yield Duplicate(source=page.source, doc_id=page.doc_id, duplicate_of=canonical_sources[membership.canonical],
+                            kind="near", similarity=membership.similarity, kept=keep)
+
+
+def _save_shard(counter: LineCounter, folder: Path, number: int) -> Path:
+    path = folder / f"shard-{number:05d}.npz"
+    counter.shard().save(path)
+    return path
 
 
 class _Counter:
@@ -163,14 +244,15 @@ def _split_rejects(items: Iterable, rejects: list[Reject]) -> Iterator:
 
 def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_Counter],
                  extra_rejects: Optional[list[Reject]] = None, seconds: Optional[float] = None,
-                 executor: Optional[Executor] = None, total: Optional[int] = None) -> StageStats:
+                 executor: Optional[Executor] = None, total: Optional[int] = None,
+                 options: Optional[dict] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
     stats = StageStats(stage=stage.name)
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage_stream(stage.name, stage.function, items, work, seconds, executor, total):
+        for item in stage_stream(stage.name, stage.function, items, work, seconds, executor, total, **(options or {})):
             item, line = _writable(item, stage.name)
             if isinstance(item, Reject):
                 rejected.write(line)
@@ -214,6 +296,10 @@ def _write_all(path: Path, records: Iterable[BaseModel]) -> None:
             handle.write(dump_line(record))
 
 
+def _utc(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
 def _report(out_dir: Path, staged: Path) -> RunReport:
     """Gather every stage's rejects and duplicates and reconcile the counts:
     inputs read = articles written + rejects + duplicates. ``rejects.jsonl``,
@@ -234,14 +320,16 @@ def _report(out_dir: Path, staged: Path) -> RunReport:
                         rejects += 1
                         reason = json.loads(line)["reason"]
                         reasons[reason] = reasons.get(reason, 0) + 1
-    duplicates = 0
+    duplicates = near = 0
     with atomic_writer(staged / "duplicates.jsonl") as handle:
-        path = work / "ingest.duplicates.jsonl"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    handle.write(line + "\n")
-                    duplicates += 1
+        for path in (work / "ingest.duplicates.jsonl", work / "clean.duplicates.jsonl"):
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        handle.write(line + "\n")
+                        entry = json.loads(line)
+                        near += entry.get("kind") == "near"
+                        duplicates += not entry.get("kept", False)  # a kept near-duplicate is also an article
     by_name = {s.stage: s for s in stats}
     inputs_read = by_name["ingest"].read if "ingest" in by_name else 0
     articles = by_name["export"].written if "export" in by_name else 0
@@ -252,6 +340,8 @@ def _report(out_dir: Path, staged: Path) -> RunReport:
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
-        reject_reasons=dict(sorted(reasons.items())), complete=True)
+        near_duplicates=near, reject_reasons=dict(sorted(reasons.items())), complete=True,
+        pipeline_version=__version__, kb_sha256=kb_sha256(),
+        started=_utc(inputs_file.stat().st_mtime) if inputs_file.exists() else None, finished=_utc(time.time()))
     write_text_atomic(staged / REPORT, report.model_dump_json(indent=2))
     return report

@@ -5,7 +5,8 @@ Stage records flow one way::
     RawDocument -> CleanDocument -> EntityDocument -> RelationDocument -> ArticleRecord
 
 Every stage may also emit a ``Reject`` (input that could not become a record, with the
-reason) and ingest may emit a ``Duplicate`` (an exact copy of a page already read).
+reason) and ingest and clean may emit a ``Duplicate`` (an exact or near copy of a page
+already read).
 ``ArticleRecord`` is the output contract (``shared/CONTRACT.md``): fields may be added,
 never renamed or dropped.
 """
@@ -14,7 +15,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .keys import article_key as content_key
 
 SCHEMA_VERSION = "1"
 
@@ -86,11 +89,18 @@ class Reject(Record):
 
 
 class Duplicate(Record):
-    """An exact copy of a page read earlier in the same run; counted, not processed."""
+    """A copy of a page read earlier in the same run: an exact copy (ingest), counted and
+    not processed, or a near-duplicate (clean: a repost, a re-crawl, a syndicated copy)
+    of its cluster's canonical page."""
 
     source: Source
     doc_id: str
     duplicate_of: Source
+    kind: Literal["exact", "near"] = "exact"
+    similarity: Optional[float] = Field(None, description="estimated Jaccard similarity of the word shingles "
+                                                          "to the canonical page (near-duplicates)")
+    kept: bool = Field(False, description="the copy was also cleaned into a record (near-duplicates kept); "
+                                          "such entries are reported, not counted as duplicates")
 
 
 class RawDocument(Record):
@@ -148,6 +158,8 @@ class CleanDocument(Record):
 class Normalized(Record):
     id: Optional[str] = Field(None, description="a CURIE such as MESH:D015451, or null")
     name: str = Field(min_length=1)
+    xrefs: Optional[list[str]] = Field(None, description="the same concept's CURIEs in other vocabularies "
+                                                         "(a drug's MeSH id beside its DrugBank id), or null")
 
 
 class Entity(Record):
@@ -251,6 +263,8 @@ class ArticleRecord(Record):
 
     schema_version: str = SCHEMA_VERSION
     doc_id: str
+    article_key: Optional[str] = Field(None, description="sha256 of the cleaned title and body, whitespace-normalized: "
+                                       "the same article re-crawled through other boilerplate keeps it")
     source: Source
     title: Optional[str] = None
     published: Optional[str] = None
@@ -263,6 +277,12 @@ class ArticleRecord(Record):
     relations: list[Relation] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _keyed_by_content(self) -> "ArticleRecord":
+        if self.article_key is None:
+            self.article_key = content_key(self.title, self.text)
+        return self
 
 
 class StageStats(Record):
@@ -284,9 +304,15 @@ class RunReport(Record):
     rejects: int
     duplicates: int
     reconciled: bool
+    near_duplicates: int = Field(0, description="pages the clean stage found to be near-duplicates of an earlier "
+                                                "page, kept as records or counted in duplicates")
     reject_reasons: dict[str, int] = Field(default_factory=dict)
     complete: bool = Field(False, description="written last, after every other output of the run was in place: "
                                               "the files beside it are the run it describes")
+    pipeline_version: Optional[str] = Field(None, description="the package version that wrote the report")
+    kb_sha256: Optional[str] = Field(None, description="SHA-256 of the knowledge base (models/kb/kb.msgpack.gz)")
+    started: Optional[str] = Field(None, description="when ingest began, ISO 8601 UTC")
+    finished: Optional[str] = Field(None, description="when the report was written, ISO 8601 UTC")
 
 
 def article_json_schema() -> dict:
@@ -304,6 +330,7 @@ class Concept(Record):
     aliases: list[str] = Field(default_factory=list)
     ae_capable: bool = Field(False, description="a sign or symptom: an ADVERSE_EVENT where the text reports toxicity")
     kind: Optional[str] = Field(None, description="a source's sub-class, used when compiling (e.g. 'protein')")
+    xrefs: list[str] = Field(default_factory=list, description="the same concept's CURIEs in other vocabularies")
 
     @property
     def key(self) -> str:

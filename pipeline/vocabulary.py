@@ -7,7 +7,10 @@ from typing import Iterator
 
 from .schema import Concept
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+#: the compiled vocabulary: ``pipeline/models/`` in an installed wheel (the repository's
+#: top-level ``models/``, shipped as package data), else ``models/`` beside the package
+_PACKAGED_MODELS = Path(__file__).resolve().parent / "models"
+MODELS_DIR = _PACKAGED_MODELS if _PACKAGED_MODELS.is_dir() else Path(__file__).resolve().parent.parent / "models"
 VOCABULARY_DIR = MODELS_DIR / "vocabulary"
 
 

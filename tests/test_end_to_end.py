@@ -126,3 +126,24 @@ def test_corpus_end_to_end(tmp_path: Path):
     # floors a little under the figures in the README: a regression guard, not a target
     assert report["cleaning"]["body_retained"] >= 0.9
     assert report["entity_micro"]["f1"] >= 0.5
+    assert share_of_linked_findings_with_ids(records) >= 0.95
+
+
+def share_of_linked_findings_with_ids(records: list[ArticleRecord]) -> float:
+    """Of the findings whose therapy and disease concepts are linked (some mention of each
+    carries an id), the share that carry both ids."""
+    from pipeline.relating.focus import key
+    linked = with_ids = 0
+    for record in records:
+        ids: dict[tuple[str, str], set] = {}
+        for entity in record.entities:
+            ids.setdefault((entity.label, key(entity)), set()).add(entity.normalized.id)
+        by_id = {e.id: e for e in record.entities}
+        for finding in record.findings:
+            therapy, disease = by_id.get(finding.therapy_entity), by_id.get(finding.disease_entity)
+            if therapy is None or disease is None:
+                continue
+            if ids[("THERAPY", key(therapy))] - {None} and ids[("DISEASE", key(disease))] - {None}:
+                linked += 1
+                with_ids += bool(finding.therapy_id and finding.disease_id)
+    return with_ids / linked if linked else 1.0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT
+from test_near_duplicates import repost_dump
 from test_templates import new_site_pages
 
 from pipeline.cleaning.templates import TemplateModel
@@ -90,6 +91,22 @@ def test_templates_learned_over_worker_batches_and_shards_are_the_same(tmp_path:
         got = [dump_line(d) for d in learn_templates_and_clean(pages, parallel, executor, shard_pages=3, total=8)]
     assert got == expected
     assert len(list((parallel / "line-counts").glob("shard-*.npz"))) >= 2
+    one, many = TemplateModel.load(serial / "templates.npz"), TemplateModel.load(parallel / "templates.npz")
+    assert len(one) > 0 and list(one.keys) == list(many.keys)
+
+
+@pytest.mark.parametrize("policy", ["keep", "collapse"])
+def test_near_duplicates_clustered_over_worker_batches_are_the_same(tmp_path: Path, policy: str):
+    pages = repost_dump(6, 5) + new_site_pages(8)  # clusters spread over many batches, and pages in none
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial.mkdir(), parallel.mkdir()
+    expected = [dump_line(d) for d in clean_learning_templates(pages, serial, near_duplicates=policy)]
+    with ProcessExecutor(2) as executor:
+        got = [dump_line(d) for d in learn_templates_and_clean(pages, parallel, executor, shard_pages=7,
+                                                               total=len(pages), near_duplicates=policy)]
+    assert got == expected
+    assert sum('"kind":"near"' in line for line in got) >= 24
+    assert (serial / "extracted.jsonl").read_bytes() == (parallel / "extracted.jsonl").read_bytes()
     one, many = TemplateModel.load(serial / "templates.npz"), TemplateModel.load(parallel / "templates.npz")
     assert len(one) > 0 and list(one.keys) == list(many.keys)
 

@@ -97,3 +97,11 @@ def test_a_negated_outcome_stays_negated_in_the_finding():
     record = next(iter(normalize(relations(ner([doc])))))
     results = {o.name: o for f in record.findings for o in f.outcome_results}
     assert results["relapse"].negated and not results["drug-free remission"].negated
+
+
+def test_trial_name_scans_a_megabyte_word_in_linear_time():
+    import time
+    text = "The ZUMA-7 trial enrolled patients. " + "ACGT" * 250_000 + " trial"
+    started = time.perf_counter()
+    assert trial_name(text, []) == "ZUMA-7"
+    assert time.perf_counter() - started < 5

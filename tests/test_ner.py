@@ -167,3 +167,52 @@ def test_a_gene_symbol_defined_by_its_molecule_name_stays_an_antigen():
     assert ("ANTIGEN", "DLL3") in found
     found = labelled("Venetoclax inhibits B-cell lymphoma 2 (BCL-2), a protein that keeps cells alive")
     assert ("ANTIGEN", "BCL-2") in found and ("DISEASE", "BCL-2") not in found
+
+
+def test_doc_ents_are_the_longest_non_overlapping_mentions_with_their_curies():
+    from spacy import displacy
+    doc = build_nlp()("Patients with chronic lymphocytic leukemia received anti-CD19 CAR-T cell therapy")
+    mentions = {(s.label_, s.text) for s in doc.spans["mentions"]}
+    assert ("ANTIGEN", "CD19") in mentions  # the antigen inside the therapy stays a mention
+    ents = [(e.label_, e.text, e.kb_id_) for e in doc.ents]
+    assert ("DISEASE", "chronic lymphocytic leukemia", "MESH:D015451") in ents
+    assert any(label == "THERAPY" and "CD19" in text for label, text, _ in ents)
+    assert not any(label == "ANTIGEN" for label, _, _ in ents)  # the overlap went to the longer mention
+    assert all(a.end <= b.start for a, b in zip(doc.ents, doc.ents[1:]))
+    html = displacy.render(doc, style="ent")
+    assert "chronic lymphocytic leukemia" in html and "DISEASE" in html
+
+
+def _document(doc_id: str, text: str) -> CleanDocument:
+    return CleanDocument(doc_id=doc_id, source=Source(path=f"{doc_id}.txt", id=doc_id), text=text)
+
+
+def test_text_over_the_page_limit_is_rejected_too_long_and_the_rest_tagged(monkeypatch):
+    import pipeline.stages.ner as stage
+    monkeypatch.setattr(stage, "MAX_TEXT_CHARS", 100)
+    records = list(ner([_document("long", "CAR-T cells " * 20), _document("short", "Rituximab was given.")]))
+    assert [(r.doc_id, getattr(r, "reason", None)) for r in records] == [("long", "too_long"), ("short", None)]
+
+
+def test_a_page_that_raises_is_rejected_alone(monkeypatch):
+    import pipeline.stages.ner as stage
+    real = stage.entities_of
+
+    def failing(doc, kb, text, *args, **kwargs):
+        if "poison" in text:
+            raise RuntimeError("boom")
+        return real(doc, kb, text, *args, **kwargs)
+    monkeypatch.setattr(stage, "entities_of", failing)
+    records = list(ner([_document("a", "Rituximab was given."), _document("b", "poison"),
+                        _document("c", "Blinatumomab was given.")]))
+    assert [r.doc_id for r in records] == ["a", "b", "c"]
+    assert records[1].reason == "processing_error" and "boom" in records[1].detail
+    assert [e.text for e in records[2].entities] == ["Blinatumomab"]
+
+
+def test_text_within_the_limit_is_tagged_though_spaced_lines_exceed_spacys_default():
+    import pipeline.stages.ner as stage
+    text = "Patients received rituximab." + "\n" * 500_000 + "Then blinatumomab was given."
+    assert len(text) <= stage.MAX_TEXT_CHARS and len(stage.spaced_lines(text)) > 1_000_000  # spaCy's default limit
+    [record] = list(ner([_document("big", text)]))
+    assert {e.text for e in record.entities} >= {"rituximab", "blinatumomab"}

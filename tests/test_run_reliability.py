@@ -217,7 +217,7 @@ def test_a_failing_rule_costs_relations_or_findings_not_the_article(monkeypatch)
 
     def broken(*args):
         raise KeyError("a therapy missing from a map")
-    monkeypatch.setattr(relations_module, "_said_to_target", lambda tail, sentence: "a therapy missing from the map")
+    monkeypatch.setattr(relations_module, "_blamed_therapy", broken)  # a rule that raises on this page
     degraded = relations_module.relate_document(document)
     assert isinstance(degraded, RelationDocument)
     assert 0 < len(degraded.relations) < len(whole.relations)

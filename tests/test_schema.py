@@ -39,3 +39,15 @@ def test_contract_example_validates():
     }
     record = ArticleRecord.model_validate(example)
     assert record.findings[0].follow_up.value == 10
+
+
+def test_article_key_is_the_cleaned_content_whatever_the_page_or_its_spacing():
+    first = ArticleRecord(doc_id="page-a", source={"path": "a.html", "id": "a"}, title="CAR-T in lupus",
+                          text="CAR-T in lupus\nSeven patients  reached remission.")
+    recrawl = ArticleRecord(doc_id="page-b", source={"path": "b.txt", "id": "b"}, title=" CAR-T in lupus",
+                            text="CAR-T in lupus\n\nSeven patients reached\nremission. ")
+    other = ArticleRecord(doc_id="page-a", source={"path": "a.html", "id": "a"}, title="CAR-T in lupus",
+                          text="CAR-T in lupus\nEight patients reached remission.")
+    assert first.article_key == recrawl.article_key != other.article_key
+    assert len(first.article_key) == 64
+    assert ArticleRecord.model_validate_json(first.model_dump_json()).article_key == first.article_key

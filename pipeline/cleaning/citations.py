@@ -21,6 +21,9 @@ REFERENCE_HEADING = re.compile(
     r"^(?:original (?:source|article|paper|link|literature)|references?|reviewed article|source (?:article|paper|"
     r"literature|study)|literature source|"
     r"paper (?:link|information)|literature|bibliography|citation|original text)\b\s*[:：]?", re.I)
+#: "Source: Roddie C, et al. … N Engl J Med 2024;391:2219": a citation under a byline's label
+_LABELLED_CITATION = re.compile(r"^(?:source|from|study|paper|via)\s*[:：]\s*(?=.{2,120}\bet al\b.*\b(?:19|20)\d{2}\b)",
+                                re.I)
 _AUTHOR = r"[A-Z][A-Za-z'\-\u00C0-\u017F]+(?:,\s*(?:[A-Z]\.\s?)+|\s+[A-Z]{1,3}\b)"
 AUTHOR_LIST = re.compile(rf"^(?:{_AUTHOR})(?:\s*,\s*(?:{_AUTHOR}))*(?:,?\s*(?:et al\.?|and others))?")
 _ET_AL = re.compile(r"^(.{2,80}?)\s+et al\.?", re.I)
@@ -32,6 +35,12 @@ _PIECE_BREAK = re.compile(r"(?<=et al\.)\s+|(?<=[a-z0-9)\]]\.)\s+(?=[A-Z])")
 _KNOWN_JOURNAL = re.compile(
     r"^(?:The\s+)?(?P<journal>" + "|".join(re.escape(n) for n in sorted(journal_table(), key=len, reverse=True)) +
     r")\.?(?=\s*(?:\(?(?:19|20)\d{2}|\d+\s*[;:,(]|$|[.;,]|Published|Epub|[Oo]nline))")
+
+
+#: what stands before a DOI and is no part of the reference ("… 2024 https://doi.org/", "doi:")
+_DOI_LEAD = re.compile(r"\s*(?:https?://(?:dx\.)?doi\.org/|doi\s*[:：]?)\s*$", re.I)
+#: how much of a line's end that lead is looked for in
+_DOI_LEAD_CHARS = 40
 
 
 def clean_doi(doi: str) -> str:
@@ -56,12 +65,24 @@ def rejoin_inline_dois(text: str) -> str:
     return text
 
 
+_FULLWIDTH_MARKS = str.maketrans({"／": "/", "．": ".", "：": ":", "（": "(", "）": ")", "－": "-", "＿": "_"})
+_FULLWIDTH_DIGITS = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)})
+
+
+def _halfwidth_doi_marks(text: str) -> str:
+    """Full-width slashes, points and digits that a Chinese page put inside a DOI
+    ("10.1056／NEJMoa…") read as their ASCII forms; other text is left alone."""
+    if text.isascii():
+        return text
+    return text.translate(_FULLWIDTH_MARKS).translate(_FULLWIDTH_DIGITS)
+
+
 def find_dois(text: str) -> list[str]:
     """Every DOI in ``text``, repaired, in order of appearance, without repeats."""
     found: list[str] = []
-    if "/" not in text:
+    if "/" not in text and "／" not in text:
         return found
-    for line in rejoin_inline_dois(text).splitlines():
+    for line in rejoin_inline_dois(_halfwidth_doi_marks(text)).splitlines():
         if "/" not in line:
             continue
         candidates = [m.group(0) for m in DOI.finditer(line)]
@@ -82,6 +103,7 @@ def parse_reference_block(lines: list[str]) -> list[Citation]:
     for line in lines:
         dois = find_dois(line)
         before = DOI.split(line)[0] if DOI.search(line) else line
+        before = before[:-_DOI_LEAD_CHARS] + _DOI_LEAD.sub("", before[-_DOI_LEAD_CHARS:])  # bounded: no backtracking
         if dois:
             if before.strip() and not re.match(r"^\s*(?:https?://|doi)", before, re.I) and not _PREFIXLESS_DOI.match(line.strip()):
                 pending.append(before.strip())
@@ -89,8 +111,10 @@ def parse_reference_block(lines: list[str]) -> list[Citation]:
             pending = []
         else:
             pending.append(line.strip())
-    if pending and any(_JOURNAL_YEAR.search(p) for p in pending):
-        citations.append(_citation(pending, None))
+    if pending:
+        citation = _citation(pending, None)
+        if citation.journal and citation.year or any(_JOURNAL_YEAR.search(p) for p in pending):
+            citations.append(citation)
     return citations
 
 
@@ -99,7 +123,8 @@ def _citation(lines: list[str], doi: Optional[str]) -> Citation:
     have split or run together ("Richardson PG, … et al. Triplet Therapy…. N Engl J Med 2022;387:132")."""
     pieces: list[str] = []
     for line in lines:
-        line = REFERENCE_HEADING.sub("", line).strip()
+        line = REFERENCE_HEADING.sub("", line)
+        line = re.sub(r"^(?:source|from|study|paper|via)\s*[:：]\s*", "", line, flags=re.I).strip()
         pieces += [piece.strip() for piece in _PIECE_BREAK.split(line) if piece.strip()]
     authors: list[str] = []
     title = journal = None
@@ -112,13 +137,13 @@ def _citation(lines: list[str], doi: Optional[str]) -> Citation:
             if names:
                 authors = names
                 continue
-        if journal is None and (title is not None or authors):
+        if journal is None:
             known = _KNOWN_JOURNAL.match(piece)
-            if known:
+            if known and (title is not None or authors or index == 0):
                 journal = journal_table()[known.group("journal")]
                 year = _first_year(piece[known.end():] + " " + " ".join(pieces[index + 1:index + 2]))
                 continue
-            match = _JOURNAL_YEAR.match(piece)
+            match = _JOURNAL_YEAR.match(piece) if title is not None or authors else None
             if match and title is not None:
                 journal = match.group("journal").strip(" .")
                 year = int(match.group("y1") or match.group("y2"))
@@ -158,3 +183,9 @@ def _pair_names(text: str) -> list[str]:
             names.append(piece)
             i += 1
     return names
+
+
+def opens_reference_block(line: str) -> bool:
+    """A reference heading ("References:", "Original source:"), or a citation given under
+    a byline's label ("Source: Roddie C, et al. … 2024")."""
+    return bool(REFERENCE_HEADING.match(line) or _LABELLED_CITATION.match(line))

@@ -18,6 +18,7 @@ from ftfy.badness import is_bad
 
 _INITIAL_END = re.compile(r"(?:^|[\s,])[A-Z]\.$")
 _DOI_OPEN_END = re.compile(r"(?:doi\.|doi\.org/|doi:\s*|doi\.org/10\.|\b10\.|\b10\.\d{4,9}/|\bdoi:?\s*\d{4,9}/)$", re.I)
+_DOI_OPEN_LAST = "./: "
 _DOI_CONTINUATION = re.compile(r"^(?:org/|10\.|\d{4,9}/|[-._;()/:A-Za-z0-9]+$)")
 _DOI_UNFINISHED = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
 _DOI_TAIL = re.compile(r"^(?!https?:|doi|10\.)[-._;()/:A-Za-z0-9]*\d[-._;()/:A-Za-z0-9]*$", re.I)
@@ -30,6 +31,25 @@ _SENTENCE_END = (".", "!", "?", ":")
 _DECIMAL_HEAD = re.compile(r"(?<![\d.,])\d{1,3}\.$")
 _DECIMAL_TAIL = re.compile(r"^\d{1,4}(?=[\s%),;]|$|[a-z])")
 _TRUNCATED_NUMBER = re.compile(r"\b(?:of|is|was|at|to|about|approximately|by)\s+\d+\.$")
+
+
+#: patterns anchored at a line's end are matched against its last characters only, so a
+#: line of any length costs the same (a DOI, the longest such thing, is shorter)
+LINE_END_CHARS = 120
+
+
+#: the end searched for the short patterns (a DOI's opening, an initial, a decimal's head)
+SHORT_END_CHARS = 40
+
+
+def _ends_with(pattern: re.Pattern[str], line: str, last: str = "", needs: str = "",
+               window: int = SHORT_END_CHARS) -> bool:
+    """``pattern`` (anchored with $) matches the end of ``line``. Checked first: ``last``,
+    the characters the pattern can end with, and ``needs``, text any match holds."""
+    if last and not line.endswith(tuple(last)):
+        return False
+    end = line[-window:]
+    return (not needs or needs in end) and bool(pattern.search(end))
 
 
 # UTF-8 read as Windows-1252 or Latin-1 always leaves a lead character (Â…ô) followed by a
@@ -51,13 +71,23 @@ def fix_encoding(text: str) -> str:
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
-    """Re-join lines that translation broke in the middle of a sentence, name or DOI."""
+    """Re-join lines that translation broke in the middle of a sentence, name or DOI. The
+    rules look only at the end of the line being built, so its pieces are joined once, at
+    the end: thousands of one-word lines cost linear time."""
     out: list[str] = []
+    pieces: list[str] = []
+    end = ""  # the last LINE_END_CHARS characters of the line being built
     for line in lines:
-        if out and _continues(out[-1], line):
-            out[-1] = _glue(out[-1], line)
+        if pieces and _continues(end, line):
+            piece = _glue(end, line)
+            pieces.append(piece)
+            end = (end + piece)[-LINE_END_CHARS:]
         else:
-            out.append(line)
+            if pieces:
+                out.append("".join(pieces))
+            pieces, end = [line], line[-LINE_END_CHARS:]
+    if pieces:
+        out.append("".join(pieces))
     return out
 
 
@@ -66,15 +96,15 @@ def _continues(previous: str, line: str) -> bool:
         return False
     if _decimal_split(previous, line):  # before the DOI rules: "follow-up was 10." / "6 months"
         return True
-    if _DOI_OPEN_END.search(previous):
+    if _ends_with(_DOI_OPEN_END, previous, last=_DOI_OPEN_LAST):
         return bool(_DOI_CONTINUATION.match(line))
-    if _DOI_UNFINISHED.search(previous) and _DOI_TAIL.match(line):
+    if _ends_with(_DOI_UNFINISHED, previous, needs="10.", window=LINE_END_CHARS) and _DOI_TAIL.match(line):
         return True
     if _PUNCT_START.match(line) or _ET_AL_START.match(line):
         return True
     if _word_split(previous, line):
         return True
-    if _INITIAL_END.search(previous) and re.match(r"^[A-Z][a-z]", line):
+    if _ends_with(_INITIAL_END, previous, last=".") and re.match(r"^[A-Z][a-z]", line):
         return True
     return (bool(_LOWER_START.match(line)) and not previous.endswith(_SENTENCE_END)
             and not _NOT_CONTINUATION.match(line))
@@ -85,18 +115,19 @@ def _word_split(previous: str, line: str) -> bool:
 
 
 def _decimal_split(previous: str, line: str) -> bool:
-    return bool(_DECIMAL_HEAD.search(previous) and _DECIMAL_TAIL.match(line))
+    return bool(_ends_with(_DECIMAL_HEAD, previous, last=".") and _DECIMAL_TAIL.match(line))
 
 
 def _glue(previous: str, line: str) -> str:
+    """``line`` as it continues ``previous``: run on, or after a space."""
     if (_PUNCT_START.match(line) or _word_split(previous, line) or _decimal_split(previous, line)
-            or _DOI_OPEN_END.search(previous)
-            or _DOI_UNFINISHED.search(previous)):
-        return previous + line
-    return previous + " " + line
+            or _ends_with(_DOI_OPEN_END, previous, last=_DOI_OPEN_LAST)
+            or _ends_with(_DOI_UNFINISHED, previous, needs="10.", window=LINE_END_CHARS)):
+        return line
+    return " " + line
 
 
 def truncated_number_warnings(lines: list[str]) -> list[str]:
     """Numbers cut off by the translation whose digits did not follow on the next line
     ("an incidence of 0.") cannot be repaired; they are kept and reported."""
-    return [f"truncated number: '{line[-60:]}'" for line in lines if _TRUNCATED_NUMBER.search(line)]
+    return [f"truncated number: '{line[-60:]}'" for line in lines if _ends_with(_TRUNCATED_NUMBER, line, last=".")]

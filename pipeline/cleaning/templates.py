@@ -37,7 +37,9 @@ MIN_LINE_CHARS = 3
 DUMP_WIDE = "*"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# an address starts where a token starts and neither part holds another "@": each start
+# is tried once, so "a@a@a@…" or a megabyte-long word is scanned in linear time
+_EMAIL = re.compile(r"(?<![^\s@])[^\s@]+@[^\s@]+\.\w+")
 _DIGITS = re.compile(r"\d+")
 _NOISE = re.compile(r"[\s\u00a0\u3000•·▪►|]+")
 
@@ -45,8 +47,11 @@ _NOISE = re.compile(r"[\s\u00a0\u3000•·▪►|]+")
 def normalize_line(line: str) -> str:
     """The comparison form of a line: case-folded, URLs, e-mails and digits masked,
     bullets and white space folded."""
-    line = _URL.sub("<url>", line.lower())
-    line = _EMAIL.sub("<email>", line)
+    line = line.lower()
+    if "http" in line or "www." in line:  # what a URL starts with; most lines hold none
+        line = _URL.sub("<url>", line)
+    if "@" in line:
+        line = _EMAIL.sub("<email>", line)
     line = _DIGITS.sub("0", line)
     return _NOISE.sub(" ", line).strip()
 
@@ -92,17 +97,23 @@ class LineCounter:
         self.site_pages: dict[int, int] = {}
         self.pages = 0
 
-    def add(self, site: str, lines: Iterable[str]) -> None:
+    def add(self, site: str, lines: Iterable[str], cluster_counted: Optional[set[int]] = None) -> None:
+        """Count a page's lines. A page of a cluster of near-duplicates passes the set of
+        keys its cluster has counted so far: a line, and the page itself, then count once
+        per cluster (per site and dump-wide), so an article reposted many times is not
+        taken for a template."""
+        self.add_keys(site, page_keys(site, lines), cluster_counted)
+
+    def add_keys(self, site: str, keys: Iterable[int], cluster_counted: Optional[set[int]] = None) -> None:
+        """Count a page by its ``page_keys`` (which a worker process may have computed)."""
         own, everyone = site_key(site), site_key(DUMP_WIDE)
-        seen: set[str] = set()
-        for line in lines:
-            normalized = normalize_line(line)
-            if len(normalized) >= MIN_LINE_CHARS and normalized not in seen:
-                seen.add(normalized)
-                self._keys.extend((line_key(site, normalized), line_key(DUMP_WIDE, normalized)))
-                self._sites.extend((own, everyone))
-        self.site_pages[own] = self.site_pages.get(own, 0) + 1
-        self.site_pages[everyone] = self.site_pages.get(everyone, 0) + 1
+        for position, key in enumerate(keys):
+            if _first_in_cluster(key, cluster_counted):
+                self._keys.append(key)
+                self._sites.append(everyone if position % 2 else own)
+        for site_id in (own, everyone):
+            if _first_in_cluster(site_id, cluster_counted):
+                self.site_pages[site_id] = self.site_pages.get(site_id, 0) + 1
         self.pages += 1
 
     def shard(self) -> ShardCounts:
@@ -113,6 +124,20 @@ class LineCounter:
         shard = ShardCounts(unique, sites[first], counts.astype(np.int64), dict(self.site_pages))
         self.__init__()
         return shard
+
+
+def page_keys(site: str, lines: Iterable[str]) -> array:
+    """The keys a page's lines are counted under: for each distinct line long enough, its
+    key on the site, then its key dump-wide."""
+    keys = array("q")
+    seen: set[str] = set()
+    for line in lines:
+        normalized = normalize_line(line)
+        if len(normalized) >= MIN_LINE_CHARS and normalized not in seen:
+            seen.add(normalized)
+            keys.append(line_key(site, normalized))
+            keys.append(line_key(DUMP_WIDE, normalized))
+    return keys
 
 
 def sum_shards(shards: Iterable[ShardCounts]) -> ShardCounts:
@@ -130,6 +155,15 @@ def sum_shards(shards: Iterable[ShardCounts]) -> ShardCounts:
                                       np.concatenate([s.sites for s in shards]),
                                       np.concatenate([s.counts for s in shards]))
     return ShardCounts(keys, sites, counts.astype(np.int64), site_pages)
+
+
+def _first_in_cluster(key: int, cluster_counted: Optional[set[int]]) -> bool:
+    if cluster_counted is None:
+        return True
+    if key in cluster_counted:
+        return False
+    cluster_counted.add(key)
+    return True
 
 
 def merge_shards(shards: Iterable[ShardCounts]) -> "TemplateModel":

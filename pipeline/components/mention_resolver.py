@@ -12,7 +12,9 @@
    targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
 4. Within a label the longest mention wins; mentions of different labels may overlap.
    Combinations ("nivolumab plus ipilimumab") are kept beside their parts.
-The result is the span group ``mentions``.
+The result is the span group ``mentions``; ``doc.ents`` holds the same mentions made
+non-overlapping (longest first, ``spacy.util.filter_spans``) with the concept's CURIE as
+``kb_id_``, so that displaCy's entity view and other spaCy tools can show them.
 """
 from __future__ import annotations
 
@@ -68,9 +70,20 @@ class MentionResolver:
         kept += _combinations(doc, [s for s in kept if s.label_ == "THERAPY"], sentences)
         kept.sort(key=lambda s: (s.start, -s.end, s.label_))
         doc.spans[MENTIONS] = kept
+        doc.ents = self._entity_view(doc, kept)
         # the same as plain tuples, which the ner stage reads without building Span objects
         doc.user_data[MENTIONS] = [(s.start, s.end, s.label_, s.kb_id_) for s in kept]
         return doc
+
+    def _entity_view(self, doc: Doc, mentions: list[Span]) -> list[Span]:
+        """The mentions without overlaps (the longest of overlapping ones), each with
+        its concept's CURIE as ``kb_id`` (empty when the concept has none or the mention
+        was found by pattern)."""
+        return [Span(doc, s.start, s.end, label=s.label_, kb_id=self._curie(s)) for s in filter_spans(mentions)]
+
+    def _curie(self, span: Span) -> str:
+        concept = self._concept(span)
+        return (concept.id or "") if concept is not None else ""
 
     def _abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
         if not Doc.has_extension("abbreviations"):

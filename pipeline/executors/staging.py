@@ -22,19 +22,20 @@ from .tasks import prepare_stage, received, run_stage_batch, send
 PER_RECORD_STAGES = frozenset({"ner", "relations", "normalize"})
 
 
-StageFunction = Callable[[Iterable, Path, Optional[float]], Iterator]
+StageFunction = Callable[..., Iterator]  # (records, work folder, seconds per page, **options) -> records
 
 
 def stage_stream(name: str, function: StageFunction, items: Iterable, work: Path, seconds: Optional[float] = None,
-                 executor: Optional[Executor] = None, total: Optional[int] = None) -> Iterator[Any]:
+                 executor: Optional[Executor] = None, total: Optional[int] = None, **options: Any) -> Iterator[Any]:
     """The stage's output records, in input order, with the stage's progress shown;
-    ``seconds`` is each page's time budget."""
+    ``seconds`` is each page's time budget, ``options`` go to the stage's function
+    (clean: ``near_duplicates``)."""
     executor = executor or SerialExecutor()
     if name in PER_RECORD_STAGES:
-        stream = resumable(name, lambda shard: _run(name, function, shard, work, seconds, executor, len(shard)),
-                           items, work, seconds)
+        stream = resumable(name, lambda shard: _run(name, function, shard, work, seconds, executor, len(shard),
+                                                    options), items, work, seconds)
     else:
-        stream = _run(name, function, items, work, seconds, executor, total)
+        stream = _run(name, function, items, work, seconds, executor, total, options)
     with stage_progress(name, total) as progress:
         for item in stream:
             progress.advance()
@@ -42,16 +43,16 @@ def stage_stream(name: str, function: StageFunction, items: Iterable, work: Path
 
 
 def _run(name: str, function: StageFunction, items: Iterable, work: Path, seconds: Optional[float],
-         executor: Executor, total: Optional[int]) -> Iterator[Any]:
+         executor: Executor, total: Optional[int], options: dict[str, Any]) -> Iterator[Any]:
     if not executor.parallel:
-        return function(items, work, seconds)
+        return function(items, work, seconds, **options)
     if name == "clean":
-        return learn_templates_and_clean(items, work, executor, total=total, seconds=seconds)
+        return learn_templates_and_clean(items, work, executor, total=total, seconds=seconds, **options)
     if name in PER_RECORD_STAGES:
         batches = (send(batch) for batch in batched(items, batch_size(total, executor.workers)))
         return _flatten(executor.map_ordered(run_stage_batch, batches, shared=(name, str(work), seconds),
                                              prepare=partial(prepare_stage, name)))
-    return function(items, work, seconds)  # ingest: reading and de-duplication stay in this process
+    return function(items, work, seconds, **options)  # ingest: reading and de-duplication stay in this process
 
 
 def _flatten(batches: Iterable[list]) -> Iterator[Any]:

@@ -6,13 +6,16 @@ name."""
 from __future__ import annotations
 
 import importlib
+from array import array
 from functools import partial
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
+import numpy as np
 from pydantic import BaseModel
 
-from ..cleaning.templates import LineCounter, ShardCounts, TemplateModel, sum_shards
+from ..cleaning.near_duplicates import page_signature
+from ..cleaning.templates import LineCounter, ShardCounts, TemplateModel, page_keys, sum_shards
 from ..isolation import isolate
 from ..schema import Duplicate, PageLines, RawDocument, Reject
 from ..stages.clean import clean_page, extract_page
@@ -82,24 +85,39 @@ def run_stage_batch(stage: tuple[str, str, Optional[float]], records: list[Sent]
     return written(name, STAGES[name].function(parsed, Path(work), seconds))
 
 
-def extract_and_count(seconds: Optional[float], records: list[RawDocument]
-                      ) -> tuple[list[Union[str, Reject]], ShardCounts]:
-    """Clean's first pass over one batch (the map step of template learning): each page
-    extracted to lines — as the JSON line ``work/extracted.jsonl`` gets, or its reject —
-    and how many pages of each site each line is on."""
+def extract_and_sign(shared: tuple[Optional[float], int], records: list[RawDocument]
+                     ) -> list[Union[tuple[str, Optional[np.ndarray]], Reject]]:
+    """Clean's first pass over one batch: each page extracted to lines — as the JSON line
+    ``work/extracted.jsonl`` gets, with the page's MinHash signature for the parent's
+    near-duplicate clustering — or its reject. ``shared`` is (seconds a page may take,
+    permutations of the signature)."""
     from ..runner import _writable
 
+    seconds, num_perm = shared
     extract_one = isolate(extract_page, "clean", seconds)
-    counter = LineCounter()
-    entries: list[Union[str, Reject]] = []
+    entries: list[Union[tuple[str, Optional[np.ndarray]], Reject]] = []
     for record in records:
         page, line = _writable(extract_one(record), "clean")
-        if isinstance(page, Reject):
-            entries.append(page)
+        entries.append(page if isinstance(page, Reject) else (line, page_signature(page.lines, num_perm)))
+    return entries
+
+
+def count_batch(_: None, pages: list[tuple[PageLines, bool]]
+                ) -> tuple[ShardCounts, int, list[tuple[str, array]]]:
+    """The map step of template learning over one batch of extracted pages: the line
+    counts of the pages in no cluster of near-duplicates, how many they are, and for
+    each page of a cluster (flagged True) its site and ``page_keys``, in order: a
+    cluster's lines count once, which only the parent, seeing every cluster's pages in
+    order, can tell."""
+    counter = LineCounter()
+    clustered: list[tuple[str, array]] = []
+    for page, in_cluster in pages:
+        if in_cluster:
+            clustered.append((page.site, page_keys(page.site, page.lines)))
         else:
             counter.add(page.site, page.lines)
-            entries.append(line)
-    return entries, counter.shard()
+    pages_counted = counter.pages
+    return counter.shard(), pages_counted, clustered
 
 
 def clean_batch(shared: tuple[TemplateModel, Optional[float], bool], pages: list[Union[PageLines, Reject]]

@@ -49,10 +49,12 @@ DNA RNA PET MRI ICANS HLA GVHD HSCT ASCT IRB IIT CI HR OR RR SD PD PR CR VGPR NC
 AUC PK PD ECOG KPS BMI AE SAE TEAE IRR IV SC PO BID QD QW ATCC CMV EBV HIV HBV HCV HPV COVID SARS MERS
 RCT ITT MTD RP2D CAR-T ADC TKI BTK PI IMiD MAB ICI PDX NK NKT DC MSC IPSC TREG TH1 TH2 TH17 IL ANC WBC
 PLT HB HGB ALT AST LDH CRP ESR IGG IGM IGA IGE CT CAT MET SET TAT REST CAPS MICE MAX ELN ACR EULAR IFN
-""".split())
+CR1 CR2 CR3
+""".split())  # CR1-CR3: first to third complete remission in clinical text, not complement receptors
 #: substances in the drug list that articles mention as anything but a treatment
 #: MeSH C23 clinical-course concepts a report states as an event, not a disease the patient has
-NOT_DISEASES = frozenset({"MESH:D018450"})  # Disease Progression
+NOT_DISEASES = frozenset({"MESH:D018450",   # Disease Progression
+                          "MESH:D018365"})  # Neoplasm, Residual ("minimal residual disease": a response measure)
 NOT_THERAPIES = frozenset("""
 oxygen water alanine creatine creatinine glucose sodium potassium calcium magnesium iron zinc gadolinium nitrogen
 ethanol alcohol caffeine nicotine albumin hemoglobin haemoglobin urea lactate bilirubin cholesterol histamine
@@ -111,13 +113,15 @@ def keep_alias(alias: str, entry: Entry, zipf) -> bool:
     words = text.split()
     if len(text) < 3 or len(words) > MAX_ALIAS_TOKENS or "obsolete" in text.lower() or ";" in text:
         return False
-    if len(re.findall(r"[A-Za-z]", text)) < 2:
-        return False  # "14.1", an alias of a gene, is a number in text
+    if len(re.findall(r"[A-Za-z]", text)) < 2 and not re.fullmatch(r"p\d{2,3}", text):
+        return False  # "14.1", an alias of a gene, is a number in text; "p53" is a protein
     if entry.source == "drugs" and (text.lower() in NOT_THERAPIES or CONSTRUCT_ONLY.match(text)):
         return False
+    if entry.concept.label == "DISEASE" and text.lower() in GENERIC_MENTIONS:
+        return False  # "tumor", "malignancy": a head that names no disease on its own (a stated policy)
     if is_case_sensitive(text):
         letters = re.sub(r"[^A-Za-z]", "", text)
-        if len(text) < 3 or text.upper() in ACRONYM_STOPLIST or letters.upper() in ACRONYM_STOPLIST:
+        if len(text) < 3 or text.upper() in ACRONYM_STOPLIST or _spells_stopped_acronym(text, letters):
             return False
         if len(words) == 1 and text[:1].isupper() and text[1:].islower():
             return False  # "Gen", "Fever": a capitalised word, not a symbol
@@ -125,6 +129,12 @@ def keep_alias(alias: str, entry: Entry, zipf) -> bool:
     if len(words) == 1:
         return zipf(text.lower()) < COMMON_WORD_ZIPF
     return not all(zipf(w.lower()) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[A-Za-z]+", text))
+
+
+def _spells_stopped_acronym(text: str, letters: str) -> bool:
+    """"C.A.R." or "C-A-R" spell a stopped acronym with punctuation; a symbol that adds a
+    number ("IL2", "IL-8", "ESR1", "CR1") is a gene, not the acronym its letters spell."""
+    return not re.search(r"\d", text) and letters.upper() in ACRONYM_STOPLIST
 
 
 def keep_mention(form: str, zipf) -> bool:
@@ -163,20 +173,31 @@ def add_mentions(entries: list[Entry], mentions: Iterable[tuple[str, str]], zipf
 def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     yield from (("curated", c) for c in sources.curated())
     try:
-        yield from (("drugs", c) for c in sources.drugs() if c.kind != "protein" or BIOLOGIC_SUFFIX.search(c.name))
+        xref_folder = data_dir / "drug-xrefs" if data_dir is not None else None
+        mesh_of_drugbank = (sources.drugbank_mesh(xref_folder, data_dir / "mesh-2024")
+                            if xref_folder and xref_folder.is_dir() else None)
+        yield from (("drugs", c) for c in sources.drugs(mesh_of_drugbank)
+                    if c.kind != "protein" or BIOLOGIC_SUFFIX.search(c.name))
     except ModuleNotFoundError:
         print("kb build: drug-named-entity-recognition is not installed; drugs left out (pip install '.[kb]')")
     if data_dir is None:
         return
     readers = (("disease_ontology", "disease-ontology", sources.disease_ontology),
                ("mesh", "mesh-disease", sources.mesh_diseases),
+               ("mesh_entry_terms", "mesh-2024", sources.mesh_entry_terms),
                ("cell_ontology", "cell-ontology", sources.cell_ontology), ("hgnc", "hgnc", sources.hgnc))
+    mesh_ids: set[str] = set()  # entry terms join descriptors the disease extract holds
     for name, folder, reader in readers:
         path = data_dir / folder
-        if path.is_dir():
-            yield from ((name, c) for c in reader(path) if c.id not in NOT_DISEASES)
-        else:
+        if not path.is_dir():
             print(f"kb build: {path} is absent; {name} left out")
+            continue
+        for concept in reader(path):
+            if concept.id in NOT_DISEASES or (name == "mesh_entry_terms" and concept.id not in mesh_ids):
+                continue
+            if name == "mesh":
+                mesh_ids.add(concept.id)
+            yield name, concept
 
 
 def merge(entries: Iterable[tuple[str, Concept]]) -> list[Entry]:
@@ -190,9 +211,39 @@ def merge(entries: Iterable[tuple[str, Concept]]) -> list[Entry]:
             merged[key] = Entry(concept, source, {concept.name, *concept.aliases})
         else:
             entry.aliases |= {concept.name, *concept.aliases}
+            if set(concept.xrefs) - set(entry.concept.xrefs):
+                xrefs = sorted(set(entry.concept.xrefs) | set(concept.xrefs))
+                entry.concept = entry.concept.model_copy(update={"xrefs": xrefs})
             if concept.ae_capable and not entry.concept.ae_capable:
                 entry.concept = entry.concept.model_copy(update={"ae_capable": True})
-    return list(merged.values())
+    return link_cross_references(list(merged.values()))
+
+
+def link_cross_references(entries: list[Entry]) -> list[Entry]:
+    """Entries of one label that name each other (a curated drug under its MeSH id and the
+    drug list's DrugBank record whose cross-references give that MeSH id) share their
+    ids as cross-references; each keeps its own aliases, filtered by its own source."""
+    by_id = {(e.concept.label, e.concept.id): e for e in entries if e.concept.id}
+    by_name: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        if entry.source == "drugs":
+            by_name.setdefault((entry.concept.label, entry.concept.name.lower()), entry)
+    for entry in entries:
+        namesake = by_name.get((entry.concept.label, entry.concept.name.lower())) if entry.source == "curated" else None
+        if namesake is not None and entry.concept.id is None and namesake.concept.id:
+            # a curated drug without an id takes the drug list's, so records can join on it
+            entry.concept = entry.concept.model_copy(update={"id": namesake.concept.id,
+                                                             "xrefs": list(namesake.concept.xrefs)})
+            continue
+        others = [by_id.get((entry.concept.label, xref)) for xref in entry.concept.xrefs] + [namesake]
+        for other in others:
+            if other is None or other is entry or other.concept.id is None or entry.concept.id is None:
+                continue
+            for one, two in ((entry, other), (other, entry)):
+                wanted = sorted(set(one.concept.xrefs) | set(two.concept.xrefs) | {two.concept.id} - {one.concept.id})
+                if wanted != one.concept.xrefs:
+                    one.concept = one.concept.model_copy(update={"xrefs": wanted})
+    return entries
 
 
 def compile_kb(entries: list[Entry]) -> dict:
@@ -205,7 +256,8 @@ def compile_kb(entries: list[Entry]) -> dict:
     for entry in entries:
         index = len(concepts)
         concept = entry.concept
-        concepts.append([concept.label, concept.name, concept.id, bool(concept.ae_capable)])
+        concepts.append([concept.label, concept.name, concept.id, bool(concept.ae_capable),
+                         sorted(set(concept.xrefs) - {concept.id})])
         forms: set[str] = set()
         for alias in sorted(entry.aliases):
             if not keep_alias(alias, entry, zipf):
@@ -233,7 +285,7 @@ def compile_kb(entries: list[Entry]) -> dict:
     tables: dict[str, dict[str, int]] = {"exact": {}, "folded": {}}
     for (mode, key), index in sorted(claimed.items()):
         tables[mode][key] = index
-    return {"format": 2, "concepts": concepts, "exact": tables["exact"], "folded": tables["folded"],
+    return {"format": 3, "concepts": concepts, "exact": tables["exact"], "folded": tables["folded"],
             "exact_first": _first_token_lengths(tables["exact"]),
             "folded_first": _first_token_lengths(tables["folded"])}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ class KbConcept(NamedTuple):
     name: str
     id: Optional[str]
     ae_capable: bool
+    xrefs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -44,7 +46,13 @@ class KnowledgeBase:
 
 
 @lru_cache(maxsize=2)
+def kb_sha256(path: Path = KB_FILE) -> Optional[str]:
+    """The knowledge base's SHA-256 (hex), read once per process; None when it is missing."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+@lru_cache(maxsize=2)
 def load_kb(path: Path = KB_FILE) -> KnowledgeBase:
     data = srsly.msgpack_loads(gzip.decompress(path.read_bytes()))
-    return KnowledgeBase([KbConcept(*c) for c in data["concepts"]], data["exact"], data["folded"],
+    return KnowledgeBase([KbConcept(*c[:4], tuple(c[4]) if len(c) > 4 else ()) for c in data["concepts"]], data["exact"], data["folded"],
                          data["exact_first"], data["folded_first"])

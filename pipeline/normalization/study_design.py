@@ -18,8 +18,12 @@ from ..schema import AgeStated, Evidence, LinkedEntity
 ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 _PHASE_NUMBER = r"(?:[1-4]|iv|i{1,3})[ab]?"
 PHASE = re.compile(rf"\bphase\s*(?P<first>{_PHASE_NUMBER})(?:\s*(?:/|-|–|and)\s*(?P<second>{_PHASE_NUMBER}))?\b", re.I)
-#: a proper name: "ZUMA-7", "CodeBreaK 200", "DESTINY-Breast04", "KEYNOTE-189", "HER2CLIMB", "CROWN"
-_NAME = r"(?P<name>(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Z][\w]*(?:[- ](?:[A-Z][\w]*|\d{1,4}[A-Za-z]{0,3}))?(?:-\d{1,4}[A-Za-z]?)?)"
+#: a proper name: "ZUMA-7", "CodeBreaK 200", "DESTINY-Breast04", "KEYNOTE-189", "HER2CLIMB", "CROWN",
+#: starting a word; each word of it at most ``_NAME_CHARS`` long, so that a long run of
+#: capitals (a sequence, a 1 MB "word") is scanned in linear time, not quadratic
+_NAME_CHARS = 40
+_NAME = (rf"(?P<name>(?<!\w)(?=[A-Z][\w-]{{0,{_NAME_CHARS}}}?[A-Z0-9])[A-Z]\w{{0,{_NAME_CHARS}}}"
+         rf"(?:[- ](?:[A-Z]\w{{0,{_NAME_CHARS}}}|\d{{1,4}}[A-Za-z]{{0,3}}))?(?:-\d{{1,4}}[A-Za-z]?)?)")
 TRIAL = re.compile(rf"{_NAME}(?:\s+(?:phase\s*{_PHASE_NUMBER}(?:/{_PHASE_NUMBER})?\s+)?(?:clinical\s+)?(?:trial|study)\b"
                    rf"|\s*\(\s*NCT\d{{8}}\s*\))")
 #: "the confirmatory phase 3 CodeBreaK 200 compared it…": a name its phase introduces
@@ -67,8 +71,28 @@ def trial_name(text: str, entities: list[LinkedEntity], studied_spans: Sequence[
         found[name] = min(found.get(name, rank), rank)
     if not found:
         return None
-    times = {name: len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) for name in found}
+    times = {name: _standalone_count(name, text) for name in found}
     return min(found, key=lambda name: (-times[name], found[name]))
+
+
+def _standalone_count(name: str, text: str) -> int:
+    """How often ``name`` stands alone in the text (not inside a longer word or
+    hyphenated name), counted left to right without overlaps. A literal search: one
+    regular expression per name with a look-behind first scanned every position."""
+    count, at = 0, text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if not _joins(text, at - 1) and not _joins(text, end):
+            count += 1
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+    return count
+
+
+def _joins(text: str, index: int) -> bool:
+    """Whether the character at ``index`` continues a name: a word character or a hyphen."""
+    return 0 <= index < len(text) and (text[index] == "-" or bool(re.match(r"\w", text[index])))
 
 
 def patient_age(text: str) -> Optional[AgeStated]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 from typing import Iterator, NamedTuple, Optional
 
@@ -197,13 +198,26 @@ def counts(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = 
     of parallel treated counts of one arm."""
     found: list[Count] = []
     for sentence in sentences:
-        matches = _matches(sentence)
-        predicates = _predicates(sentence, matches)
+        matches, predicates = _counted(sentence.text)
         in_sentence = [_score(sentence, start, end, value, predicate, focus, therapy, len(found) + i)
                        for i, ((start, end, value), predicate) in enumerate(zip(matches, predicates))]
         in_sentence = _beside_comparator(in_sentence)
         found += in_sentence + _arm_totals(in_sentence)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _names_other_arm(text: str) -> bool:
+    return bool(OTHER_ARM.search(text))
+
+
+@lru_cache(maxsize=4096)
+def _counted(text: str) -> tuple[tuple[tuple[int, int, int], ...], tuple[Optional[str], ...]]:
+    """The counts of people in a sentence and their predicates. Both depend on the
+    sentence's words alone, so a sentence is read once however many findings ask."""
+    sentence = Sentence(0, len(text), text)
+    matches = _matches(sentence)
+    return tuple(matches), tuple(_predicates(sentence, matches))
 
 
 def _matches(sentence: Sentence) -> list[tuple[int, int, int]]:
@@ -259,7 +273,7 @@ def _score(sentence: Sentence, start: int, end: int, value: int, predicate: Opti
     names = sentence.therapies()
     studied = any(_studied(name, focus) for name in names)
     score = (2.0 if studied else 0.0) - (2.0 if names and not studied else 0.0)
-    if OTHER_ARM.search(text) and not studied:
+    if not studied and _names_other_arm(text):
         score -= 1.0  # a sentence about a comparison or a history
     score += PREDICATE_SCORE.get(predicate, 0.0)
     if TOTAL.search(text[max(0, start - 20):start]) and predicate != "treated":
@@ -453,6 +467,15 @@ DANGLING = re.compile(r"\b(?:of|about|than|the|a|an|to|for|and|or|with|at|in|by|
                       r"approximately|nearly|almost)\s*$", re.I)
 
 
+_CLAUSE_END = re.compile(r"[.;]\s")
+_PHRASE_END = re.compile(r"[.;,]\s")
+_TIME_PREPOSITION_END = re.compile(r"\s*\b(?:at|after|during)\s+$")
+_WORD_AFTER = re.compile(r"\s+[a-z]", re.I)
+_LONGEST_DANGLING = len("approximately")
+#: what every duration and time point holds (``DURATION`` and ``TIME_POINT`` units)
+_UNIT_STEMS = ("day", "week", "month", "year")
+
+
 def longest_follow_up(text: str) -> Optional[FollowUp]:
     """The longest duration stated as follow-up or a time point of observation, else the
     longest one stated as the duration of a response or a landmark."""
@@ -480,7 +503,7 @@ def _joined_sentences(text: str) -> Iterator[str]:
     pending = ""
     for start, end in sentence_spans(text):
         sentence = f"{pending} {text[start:end]}" if pending else text[start:end]
-        if DANGLING.search(sentence):
+        if _dangling(sentence):
             pending = sentence
             continue
         pending = ""
@@ -489,7 +512,16 @@ def _joined_sentences(text: str) -> Iterator[str]:
         yield pending
 
 
+def _dangling(sentence: str) -> bool:
+    """``DANGLING`` searched only where a match can start: its word ends the sentence
+    (white space aside), and no word of it is longer than ``_LONGEST_DANGLING``."""
+    return bool(DANGLING.search(sentence, max(0, len(sentence.rstrip()) - _LONGEST_DANGLING)))
+
+
 def _durations(sentence: str) -> Iterator[tuple[str, FollowUp]]:
+    lowered = sentence.lower()
+    if not any(unit in lowered for unit in _UNIT_STEMS):
+        return  # both patterns need a unit word: most sentences are passed by a substring test
     for match in [*DURATION.finditer(sentence), *TIME_POINT.finditer(sentence)]:
         value = to_number(match.group("n"))
         preceding, following = sentence[:match.start()], sentence[match.end():]
@@ -505,8 +537,8 @@ def _durations(sentence: str) -> Iterator[tuple[str, FollowUp]]:
 def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
     """"stated" for a follow-up or an observation time point, "contextual" for the length
     of a response, a landmark or a rounded label, None for any other duration."""
-    before = re.split(r"[.;]\s", preceding[-50:])[-1]
-    after = re.split(r"[.;,]\s", following[:30])[0]
+    before = _CLAUSE_END.split(preceding[-50:])[-1]
+    after = _PHRASE_END.split(following[:30])[0]
     window = before + match.group(0) + after
     if _adjectival(match):  # "3-year overall survival", "one-year results", "21-day cycle"
         if FOLLOW_UP_NOUN.search(following):
@@ -514,7 +546,7 @@ def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
         return "contextual" if REPORT_NOUN.search(following) or FOLLOW_UP.search(window) \
             or DURATION_CONTEXT.search(window) else None
     time_point = match.re is TIME_POINT or AT_DURATION.search(preceding) or SINCE_TREATMENT.search(following)
-    if time_point and LANDMARK.search(re.sub(r"\s*\b(?:at|after|during)\s+$", "", preceding)):
+    if time_point and LANDMARK.search(_TIME_PREPOSITION_END.sub("", preceding)):
         return "contextual"
     if time_point or FOLLOW_UP.search(window):
         return "stated"
@@ -524,4 +556,4 @@ def _kind(match: re.Match, preceding: str, following: str) -> Optional[str]:
 def _adjectival(match: re.Match) -> bool:
     """A hyphenated duration that qualifies a noun rather than stating how long."""
     return (match.re is DURATION and match.string[match.end("n"):match.start("unit")] == "-"
-            and bool(re.match(r"\s+[a-z]", match.string[match.end():], re.I)))
+            and bool(_WORD_AFTER.match(match.string, match.end())))

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..schema import Entity
 from ..text import INN_ENDINGS, sentence_spans
+from .supportive import managed_event
 
 GIVEN = re.compile(r"\b(?:treated with|treatment with|received|receiving|infus\w*|administ\w*|dosed|given|"
                    r"underwent|after \w+(?:[- ]\w+)? (?:therapy|treatment|infusion)|with (?:a |an |the )?single|"
@@ -77,6 +78,10 @@ class Sentence:
         return {key(e) for e in self.entities if e.label == "THERAPY"}
 
 
+_NAME_WORDS = re.compile(r"[\s\-/]+")
+_TARGETING_WORDS = re.compile(r"\b(?:anti-?|targeted|targeting|directed|specific)\b-?", re.I)
+
+
 def key(entity: Entity) -> str:
     """The concept an entity names, folded so that spelling variants of one wording
     ("CAR-T cells", "CAR T cell") share it."""
@@ -109,19 +114,21 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
     as_other_arm: Counter[str] = Counter()  # mentions placed as the comparator, the prior line…
     in_title_as_other_arm: set[str] = set()
     for sentence in sentences:
+        therapies = [e for e in sentence.entities if e.label == "THERAPY"]
+        if not therapies:
+            continue  # the cues below only weigh therapies
         other_arm = bool(OTHER_ARM.search(sentence.text))
         given = bool(GIVEN.search(sentence.text))
-        for entity in sentence.entities:
-            if entity.label != "THERAPY":
-                continue
+        for entity in therapies:
             name = key(entity)
             mentions[name] += 1
             weight[name] += 1.0
             if entity.end <= title_end:
                 weight[name] += 3.0
-            if given and not other_arm:
+            supportive = managed_event(entity, sentence) is not None  # "CRS was managed with tocilizumab"
+            if given and not other_arm and not supportive:
                 weight[name] += 1.5
-            if other_arm and _in_other_arm(sentence.text, entity, sentence.start):
+            if supportive or other_arm and _in_other_arm(sentence.text, entity, sentence.start):
                 weight[name] -= 1.5
                 as_other_arm[name] += 1
                 if entity.end <= title_end:
@@ -235,10 +242,11 @@ def _merge_variants(focus: list[str], weight: dict[str, float]) -> list[str]:
     return kept
 
 
-def _specific_words(name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _specific_words(name: str) -> frozenset[str]:
     """The words that set a product apart from its modality: {"cd19"} in "anti-CD19 CAR-T therapy"."""
-    return {word for word in re.split(r"[\s\-/]+", fold(name)) if word and word != "anti"
-            and word not in GENERIC_WORDS and word.rstrip("s") not in GENERIC_WORDS}
+    return frozenset(word for word in _NAME_WORDS.split(fold(name)) if word and word != "anti"
+                     and word not in GENERIC_WORDS and word.rstrip("s") not in GENERIC_WORDS)
 
 
 def regimen_parts(name: str) -> list[str]:
@@ -248,11 +256,12 @@ def regimen_parts(name: str) -> list[str]:
     return [p for p in parts if p]
 
 
+@lru_cache(maxsize=65536)
 def generic(name: str) -> bool:
     """A modality or class ("CAR-T cell therapy", "chemotherapy") rather than a product
     ("donor-derived CD7 CAR T cells", "tisagenlecleucel")."""
     return all(word in GENERIC_WORDS or word.rstrip("s") in GENERIC_WORDS
-               for word in re.split(r"[\s\-/]+", fold(name)) if word)
+               for word in _NAME_WORDS.split(fold(name)) if word)
 
 
 def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
@@ -265,14 +274,20 @@ def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
 def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
     """A sentence that names therapies, none of them studied (``studied_names``). A CAR
     or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
-    part of a product, not another therapy."""
-    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)}
+    part of a product, not another therapy; nor is a drug the sentence says managed a
+    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study)."""
+    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)
+             and managed_event(e, sentence) is None}
     return bool(named) and not named & focus
 
 
 def _construct(therapy: Entity, sentence: Sentence) -> bool:
     """Named by an antigen and modality words only: "the CD19 CAR", "GPRC5D-targeted CAR
     T-cell therapy", "anti-BCMA CAR-T"."""
-    rest, symbols = SYMBOL.subn(" ", re.sub(r"\b(?:anti-?|targeted|targeting|directed|specific)\b-?", " ", therapy.text,
-                                            flags=re.I))
+    return _construct_wording(therapy.text)
+
+
+@lru_cache(maxsize=65536)
+def _construct_wording(text: str) -> bool:
+    rest, symbols = SYMBOL.subn(" ", _TARGETING_WORDS.sub(" ", text))
     return bool(symbols) and bool(rest.strip(" -/")) and generic(rest)

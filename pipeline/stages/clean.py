@@ -17,10 +17,11 @@ import re
 from typing import Iterable, Iterator, Optional, Union
 from urllib.parse import urlparse
 
-from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind
+from ..cleaning.boilerplate import TAIL_MARKERS, boilerplate_kind, is_breadcrumb
 from ..cleaning.html import read_html
+from ..cleaning.language import foreign_language
 from ..cleaning.journals import canonical_journal, inline_citations, merge_citations
-from ..cleaning.citations import REFERENCE_HEADING, find_dois, parse_reference_block
+from ..cleaning.citations import find_dois, opens_reference_block, parse_reference_block
 from ..cleaning.metadata import breadcrumb_parts, date_from_header, title_from_header
 from ..cleaning.repair import fix_encoding, join_broken_lines, truncated_number_warnings
 from ..cleaning.templates import TemplateModel, normalize_line
@@ -36,12 +37,22 @@ MIN_BODY_BEFORE_REFERENCES = 3
 #: a line above the title is kept only if it is at least this long (a lede, not a menu)
 MIN_LEAD_WORDS = 12
 NO_TEMPLATES = TemplateModel()
+#: a page with more text lines than this is no news article (the corpus' longest has
+#: fewer than 200): it is rejected as too long rather than cleaned line by line
+MAX_PAGE_LINES = 20_000
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_REFERENCE_START = re.compile(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:[A-Z]\.?\s?){1,3}[,.]|.{2,60} et al\.?)")
 
 
 def extract_page(raw: RawDocument) -> Union[PageLines, Reject]:
     if raw.content_type is ContentType.HTML:
         return _html_lines(raw)
-    lines = join_broken_lines(text_lines(fix_encoding(raw.content)))
+    lines = text_lines(fix_encoding(raw.content))
+    if len(lines) > MAX_PAGE_LINES:
+        return _too_long(raw, len(lines))
+    lines = join_broken_lines(lines)
+    if foreign_language(lines):
+        return _not_english(raw, lines)
     return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, None, lines), lines=lines,
                      title=raw.title, encoding=raw.encoding, warnings=raw.warnings)
 
@@ -50,18 +61,25 @@ def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
     page = read_html(raw.content, raw.source.url)
     if page is None or not page.text.strip():
         return _reject(raw, "the HTML has no main content")
-    lines = join_broken_lines(text_lines(fix_encoding(page.text)))
+    lines = text_lines(fix_encoding(page.text))
+    if len(lines) > MAX_PAGE_LINES:
+        return _too_long(raw, len(lines))
+    lines = join_broken_lines(lines)
+    if foreign_language(lines):
+        return _not_english(raw, lines)
     return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, page.site_name, lines), lines=lines,
                      title=raw.title or _title_line(page.title, lines), published=page.published,
-                     site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings)
+                     site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings + page.warnings)
 
 
 def clean_page(page: PageLines, templates: TemplateModel = NO_TEMPLATES) -> Union[CleanDocument, Reject]:
     header = page.lines[:HEADER_LINES]
-    title = page.title or title_from_header([line for line in header if not templates.is_template(page.site, line)])
+    template = {line: templates.is_template(page.site, line) for line in header}  # asked again of the body
+    title = page.title or title_from_header([line for line in header if not template[line]])
     body, references = split_references(page.lines)
     body = [line for line in body if line == title or not (
-        templates.is_template(page.site, line) or _is_boilerplate(line, title))]
+        (template[line] if line in template else templates.is_template(page.site, line))
+        or _is_boilerplate(line, title))]
     if title:
         body = _drop_header_menu(body, title)
     if not any(word_count(line) >= 5 for line in body):
@@ -95,7 +113,7 @@ def clean(records: Iterable[RawDocument], templates: TemplateModel = NO_TEMPLATE
 
 
 def text_lines(text: str) -> list[str]:
-    return [re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in text.split("\n") if line.strip()]
+    return [_SPACES.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
 
 
 def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -103,7 +121,7 @@ def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
     readings, a publisher's blurb, disclaimers) is dropped."""
     body: list[str] = []
     for index, line in enumerate(lines):
-        if len(body) >= MIN_BODY_BEFORE_REFERENCES and REFERENCE_HEADING.match(line):
+        if len(body) >= MIN_BODY_BEFORE_REFERENCES and opens_reference_block(line):
             return body, _reference_lines(lines[index:])
         body.append(line)
     return body, []
@@ -117,7 +135,7 @@ def _reference_lines(lines: list[str]) -> list[str]:
             if line[:marker.start()].strip():
                 block.append(line[:marker.start()].strip())
             break
-        if boilerplate_kind(line) and not find_dois(line):
+        if index and boilerplate_kind(line) and not find_dois(line):  # the opening line may look like a byline
             break
         block.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -128,7 +146,7 @@ def _reference_lines(lines: list[str]) -> list[str]:
 
 def _starts_reference(line: str) -> bool:
     """A numbered or author-led line after a DOI continues a reference list."""
-    return bool(re.match(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:[A-Z]\.?\s?){1,3}[,.]|.{2,60} et al\.?)", line))
+    return bool(_REFERENCE_START.match(line))
 
 
 def _inline_dois(body: list[str], known: list[Citation]) -> list[Citation]:
@@ -139,7 +157,7 @@ def _inline_dois(body: list[str], known: list[Citation]) -> list[Citation]:
 def _is_boilerplate(line: str, title: Optional[str]) -> bool:
     if boilerplate_kind(line):
         return True
-    return len(breadcrumb_parts(line)) >= 3 and bool(title) and line.endswith(title or "")
+    return is_breadcrumb(line) and bool(title) and line.endswith(title or "")
 
 
 def _drop_header_menu(body: list[str], title: str) -> list[str]:
@@ -161,9 +179,8 @@ def _title_line(headline: Optional[str], lines: list[str]) -> Optional[str]:
 
 def _section(header: list[str]) -> Optional[str]:
     for line in header:
-        parts = breadcrumb_parts(line)
-        if len(parts) >= 3:
-            return " > ".join(parts[1:-1])
+        if is_breadcrumb(line):
+            return " > ".join(breadcrumb_parts(line)[1:-1])
     return None
 
 
@@ -178,6 +195,16 @@ def _site(raw: RawDocument, site_name: Optional[str], lines: list[str]) -> str:
 
 def _host(url: Optional[str]) -> Optional[str]:
     return urlparse(url).hostname if url else None
+
+
+def _not_english(raw: RawDocument, lines: list[str]) -> Reject:
+    return Reject(source=raw.source, stage=STAGE, reason=RejectReason.NOT_ENGLISH,
+                  detail=f"the page is in {foreign_language(lines)}, not English", doc_id=raw.doc_id)
+
+
+def _too_long(raw: RawDocument, lines: int) -> Reject:
+    return Reject(source=raw.source, stage=STAGE, reason=RejectReason.TOO_LONG,
+                  detail=f"{lines:,} text lines, over the limit of {MAX_PAGE_LINES:,} a page", doc_id=raw.doc_id)
 
 
 def _reject(raw: RawDocument, detail: str) -> Reject:

@@ -1,75 +1,46 @@
 """Export: ``ArticleRecord`` -> ``articles.jsonl`` and an SQLite database.
 
-SQLite is the embedded default for downstream use: one table for articles and one each
-for entities, relations, findings and citations, keyed by ``doc_id``; the full record is
-kept as JSON beside the columns so that nothing in the contract is lost. Both files are
-written to temporary names and renamed into place.
+SQLite is the embedded default for downstream use, written by
+``pipeline.writers.sqlite.SqliteWriter`` into the relational schema every database
+writer shares (``pipeline.writers.tables``, documented in ``docs/database.md``): one row
+per article keyed by its content (``article_key``), its text stored once, and tables for
+sources, concepts, entities, relations, findings, finding results, citations and runs.
+Both files are written to temporary names and renamed into place. A record the
+database's constraints refuse stays in ``articles.jsonl`` and is listed, with the
+reason, in ``sqlite.rejects.jsonl``.
 """
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from ..jsonl import atomic_writer, dump_line
 from ..schema import ArticleRecord
+from ..writers.sqlite import SqliteWriter
 
 STAGE = "export"
-SQLITE_SCHEMA = """
-CREATE TABLE articles (doc_id TEXT PRIMARY KEY, schema_version TEXT, source_path TEXT, source_id TEXT,
-    url TEXT, title TEXT, published TEXT, site TEXT, section TEXT, text TEXT, record JSON);
-CREATE TABLE entities (doc_id TEXT, entity_id TEXT, label TEXT, text TEXT, start INTEGER, end INTEGER,
-    negated INTEGER, norm_id TEXT, norm_name TEXT, PRIMARY KEY (doc_id, entity_id));
-CREATE TABLE relations (doc_id TEXT, type TEXT, head TEXT, tail TEXT, evidence_start INTEGER, evidence_end INTEGER);
-CREATE TABLE findings (doc_id TEXT, therapy TEXT, therapy_id TEXT, disease TEXT, disease_id TEXT, target TEXT,
-    patients INTEGER, follow_up_value REAL, follow_up_unit TEXT, record JSON);
-CREATE TABLE citations (doc_id TEXT, doi TEXT, journal TEXT, year INTEGER, title TEXT, authors JSON);
-CREATE INDEX entities_concept ON entities (label, norm_name);
-CREATE INDEX findings_therapy ON findings (therapy, disease);
-CREATE INDEX citations_doi ON citations (doi);
-"""
 
 
-def export(records: Iterable[ArticleRecord], out_dir: Path) -> Iterator[ArticleRecord]:
+def export(records: Iterable[ArticleRecord], out_dir: Path, records_sha256: Optional[str] = None
+           ) -> Iterator[ArticleRecord]:
     """Write ``articles.jsonl`` and ``articles.sqlite`` under ``out_dir``, yielding each
-    record as it is written."""
+    record as it is written. Given the sha256 of the records' file, the database's run id
+    is derived from it, so the same records give the same database on every run."""
     database = out_dir / "articles.sqlite"
     temporary = database.with_name(f".{database.name}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.executescript(SQLITE_SCHEMA)
-        with atomic_writer(out_dir / "articles.jsonl") as handle:
-            for record in records:
-                handle.write(dump_line(record))
-                insert(connection, record)
-                yield record
-        connection.commit()
-    finally:
-        connection.close()
+    for leftover in (temporary, *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    writer = SqliteWriter(temporary, output=str(out_dir), records_sha256=records_sha256,
+                          run_id=f"export-{records_sha256[:16]}" if records_sha256 else None)
+    with writer, atomic_writer(out_dir / "articles.jsonl") as handle:
+        for record in records:
+            handle.write(dump_line(record))
+            writer.write([record])
+            yield record
     os.replace(temporary, database)
-
-
-def insert(connection: sqlite3.Connection, record: ArticleRecord) -> None:
-    doc = record.doc_id
-    connection.execute(
-        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (doc, record.schema_version, record.source.path, record.source.id, record.source.url, record.title,
-         record.published, record.site, record.section, record.text, record.model_dump_json()))
-    connection.executemany(
-        "INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?,?,?,?,?)",
-        [(doc, e.id, e.label, e.text, e.start, e.end, int(e.negated), e.normalized.id, e.normalized.name)
-         for e in record.entities])
-    connection.executemany(
-        "INSERT INTO relations VALUES (?,?,?,?,?,?)",
-        [(doc, r.type, r.head, r.tail, r.evidence.start, r.evidence.end) for r in record.relations])
-    connection.executemany(
-        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(doc, f.therapy, f.therapy_id, f.disease, f.disease_id, f.target, f.patients,
-          f.follow_up.value if f.follow_up else None, f.follow_up.unit if f.follow_up else None,
-          f.model_dump_json()) for f in record.findings])
-    connection.executemany(
-        "INSERT INTO citations VALUES (?,?,?,?,?,?)",
-        [(doc, c.doi, c.journal, c.year, c.title, json.dumps(c.authors)) for c in record.citations])
+    rejects = out_dir / "sqlite.rejects.jsonl"
+    rejects.unlink(missing_ok=True)
+    if writer.stats.rejects:  # a record the database's constraints refuse: said, not dropped silently
+        with atomic_writer(rejects) as handle:
+            handle.writelines(dump_line(reject) for reject in writer.stats.rejects)

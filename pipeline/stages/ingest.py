@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from ..encoding import Decoded, decode_bytes
 from ..readers import MAX_PAGE_BYTES, Page, read_inputs
@@ -27,19 +27,39 @@ def content_id(text: str) -> str:
 
 def ingest(inputs: Iterable[Union[str, Path]], max_page_bytes: int = MAX_PAGE_BYTES
            ) -> Iterator[Union[RawDocument, Reject, Duplicate]]:
+    """Every page of the inputs as a record, a reject or a duplicate.
+
+    A page is a duplicate when its content was read before. A source id names one page
+    within its dump: a later page with another content under an id already given in the
+    same dump (two JSON lines with one ``id``) is rejected ``duplicate_id``, so that no
+    two records leave the run under the same source."""
     seen: dict[str, Source] = {}
+    claimed: dict[tuple[str, str], Source] = {}
     for item in read_inputs(inputs, max_page_bytes):
         if isinstance(item, Reject):
             yield item
             continue
-        record = to_document(item, max_page_bytes)
+        record = _document_or_reject(item, max_page_bytes)
         if isinstance(record, Reject):
             yield record
         elif record.doc_id in seen:
             yield Duplicate(source=record.source, doc_id=record.doc_id, duplicate_of=seen[record.doc_id])
+        elif (record.source.path, record.source.id) in claimed:
+            yield _reject(record.source, RejectReason.DUPLICATE_ID,
+                          f"id '{record.source.id}' already names another page of this dump", record.doc_id)
         else:
             seen[record.doc_id] = record.source
+            claimed[(record.source.path, record.source.id)] = record.source
             yield record
+
+
+def _document_or_reject(page: Page, max_page_bytes: int) -> Union[RawDocument, Reject]:
+    """``to_document``, with an error no rule foresaw made this page's reject: one page
+    never ends the run."""
+    try:
+        return to_document(page, max_page_bytes)
+    except Exception as err:  # noqa: BLE001
+        return _reject(page.source, RejectReason.PROCESSING_ERROR, f"{type(err).__name__}: {err}"[:500])
 
 
 def to_document(page: Page, max_page_bytes: int = MAX_PAGE_BYTES) -> Union[RawDocument, Reject]:
@@ -61,5 +81,5 @@ def to_document(page: Page, max_page_bytes: int = MAX_PAGE_BYTES) -> Union[RawDo
                        warnings=page.warnings + decoded.warnings)
 
 
-def _reject(source: Source, reason: RejectReason, detail: str) -> Reject:
-    return Reject(source=source, stage=STAGE, reason=reason, detail=detail)
+def _reject(source: Source, reason: RejectReason, detail: str, doc_id: Optional[str] = None) -> Reject:
+    return Reject(source=source, stage=STAGE, reason=reason, detail=detail, doc_id=doc_id)

@@ -33,7 +33,7 @@ BATCH_SIZE = 64
 #: over ``nlp.max_length``, 1,000,000 characters, with error E088)
 PIECE_CHARS = 500_000
 #: longest text the stage takes (characters); a longer page is rejected as ``too_long``
-MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_CHARS = 1_000_000
 
 
 def recognize(record: CleanDocument) -> EntityDocument:
@@ -124,7 +124,7 @@ def entities_of(doc: Doc, kb: KnowledgeBase, text: str, offset: int = 0, first_n
     for number, (first, stop, label, kb_id) in enumerate(doc.user_data[MENTIONS], first_number):
         if kb_id and kb_id not in concepts:
             concept = kb.concepts[int(kb_id)]
-            concepts[kb_id] = Normalized(id=concept.id, name=concept.name)
+            concepts[kb_id] = Normalized(id=concept.id, name=concept.name, xrefs=list(concept.xrefs) or None)
         start = original_offset(spaced, breaks, starts[first])
         end = original_offset(spaced, breaks, starts[stop - 1] + len(texts[stop - 1]))
         entities.append(Entity(id=f"e{number}", label=label, text=text[start:end], start=start + offset, end=end + offset,

@@ -8,12 +8,17 @@ one wording in an article share them) and builds the findings
 from __future__ import annotations
 
 from ..isolation import Steps
+from ..keys import article_key as content_key
 from ..normalization.findings import build_findings
 from ..normalization.linker import Linker, canonical_surface, default_linker
 from ..schema import ArticleRecord, Entity, LinkedEntity, Normalized, RelationDocument
 from . import per_record
 
 STAGE = "normalize"
+#: the fields an article record takes from its relation document as they are
+_CARRIED = tuple(name for name in ArticleRecord.model_fields
+                 if name in RelationDocument.model_fields and name != "entities")
+_ENTITY_FIELDS = tuple(name for name in Entity.model_fields if name != "normalized")
 
 
 def normalize_document(record: RelationDocument) -> ArticleRecord:
@@ -25,9 +30,12 @@ def normalize_document(record: RelationDocument) -> ArticleRecord:
     names: dict[tuple[str, str], Normalized] = {}
     entities = [steps.run("linking", link, e, linker, names, default=unlinked(e)) for e in record.entities]
     findings = build_findings(record.text, entities, record.relations, record.citations, steps)
-    data = record.model_dump(exclude={"entities", "encoding"})
-    data["warnings"] = data["warnings"] + steps.warnings
-    return ArticleRecord(**data, entities=entities, findings=findings)
+    # the record was validated when read and every new part is built validated: its
+    # fields are carried over as they are, not dumped and validated again
+    carried = {name: getattr(record, name) for name in _CARRIED}
+    carried["warnings"] = [*record.warnings, *steps.warnings]
+    return ArticleRecord.model_construct(**carried, entities=entities, findings=findings,
+                                         article_key=content_key(record.title, record.text))
 
 
 normalize = per_record(STAGE, normalize_document)
@@ -49,7 +57,8 @@ def link(entity: Entity, linker: Linker, names: dict[tuple[str, str], Normalized
             names[key] = linker.link(entity.label, entity.text) or Normalized(
                 id=None, name=canonical_surface(entity.text))
         normalized = names[key]
-    return LinkedEntity(**entity.model_dump(exclude={"normalized"}), normalized=normalized)
+    return LinkedEntity.model_construct(**{name: getattr(entity, name) for name in _ENTITY_FIELDS},
+                                        normalized=normalized)
 
 
 def unlinked(entity: Entity) -> LinkedEntity:

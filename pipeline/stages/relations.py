@@ -19,6 +19,7 @@ from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, ge
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
+from ..relating.supportive import managed_event
 from . import per_record
 
 STAGE = "relations"
@@ -59,9 +60,10 @@ def relate_document(record: EntityDocument) -> RelationDocument:
     ``warnings`` (fewer relations, never a rejected article)."""
     steps = Steps(STAGE)
     found = relate(record.text, record.entities, steps)
-    data = record.model_dump()
-    data["warnings"] = data["warnings"] + steps.warnings
-    return RelationDocument(**data, relations=found)
+    # the record was validated when read; only the new fields are built (and validated) here
+    fields = dict(record)
+    fields["warnings"] = [*record.warnings, *steps.warnings]
+    return RelationDocument.model_construct(**fields, relations=found)
 
 
 relations = per_record(STAGE, relate_document)
@@ -87,19 +89,25 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
 
     for name in focus:
         with steps.step("studied therapy's relations"):
-            _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
+            if name in heads:  # a studied name no mention carries (a regimen's drug named only inside it) has none
+                _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
     primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
     for sentence in sentences:
         with steps.step("adverse events blamed on a therapy"):
             for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
                 blamed = _blamed_therapy(tail, sentence)
-                if blamed is not None:  # "glucocorticoid-related side effects such as acne"
+                if blamed is not None and key(blamed) in heads:  # "glucocorticoid-related side effects such as acne"
                     add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
         with steps.step("targets stated"):
             for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
                 stated = _said_to_target(tail, sentence)
-                if stated:  # "daratumumab, an antibody that targets CD38"
+                if stated and stated in heads:  # "daratumumab, an antibody that targets CD38"
                     add("TARGETS", heads[stated], tail, sentence)
+        with steps.step("drugs given for a toxicity"):
+            for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
+                managed = managed_event(head, sentence)
+                if managed is not None:  # "CRS was managed with tocilizumab": the drug treats the toxicity
+                    add("TREATS", heads.get(key(head), head), managed, sentence)
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())

@@ -1,0 +1,122 @@
+"""PostgreSQL (psycopg 3): ``python -m pipeline load OUT --db postgresql://…``.
+
+A batch (500 articles by default) is one transaction:
+
+1. the batch's article keys and record hashes, sources and concepts are COPied into
+   session-private staging tables (``TEMP``, emptied at commit),
+2. a transaction-level advisory lock is taken, so that concurrent loads merge one batch
+   at a time (no deadlock, whatever their articles and concepts share),
+3. sources and concepts are inserted from staging in key order, keeping what is stored,
+4. the articles whose stored record hash differs (new ones, newer runs, re-crawls) have
+   their rows and child rows deleted, and their new rows are COPied straight into the
+   tables, parents first.
+
+An article whose hash is unchanged is not touched, so loading an output twice changes no
+row. A batch that breaks a constraint is rolled back and stored record by record; the
+record at fault is rejected whole with the server's message.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import psycopg
+from psycopg import sql
+
+from .relational import DatabaseWriter
+from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, create_statements
+
+#: the advisory lock key every loader takes for its merge step ("biomed" in ASCII)
+MERGE_LOCK = 0x62696F6D6564
+#: the advisory lock key for creating the schema
+SCHEMA_LOCK = MERGE_LOCK + 1
+#: rows several articles share, merged through staging tables
+SHARED = ("sources", "concepts")
+#: rows one article owns, parents first: COPied straight into their tables
+OWNED = [t for t in TABLES if t.article_column]
+
+
+def _columns(table: str) -> sql.Composed:
+    return sql.SQL(", ").join(sql.Identifier(c) for c in BY_NAME[table].column_names)
+
+
+class PostgresWriter(DatabaseWriter):
+    """Loads records into PostgreSQL through staging tables, one transaction per batch."""
+
+    name = "postgresql"
+    constraint_errors = (psycopg.errors.IntegrityError, psycopg.errors.DataError)
+
+    def __init__(self, url: str, **options) -> None:
+        super().__init__(**options)
+        self.url = url
+        self.connection: Optional[psycopg.Connection] = None
+
+    def _connect(self) -> None:
+        self.connection = psycopg.connect(self.url, autocommit=False)
+
+    def _create_schema(self) -> None:
+        with self.connection.transaction(), self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            for statement in create_statements("postgresql"):
+                cursor.execute(statement)
+        with self.connection.transaction(), self.connection.cursor() as cursor:
+            for table in SHARED:
+                cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS").format(
+                    sql.Identifier(f"stage_{table}"), sql.Identifier(table)))
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS stage_versions (article_key TEXT, record_sha256 TEXT) "
+                           "ON COMMIT DELETE ROWS")
+
+    def _save_run(self, row: tuple) -> None:
+        columns = BY_NAME["runs"].column_names
+        updates = sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns[1:])
+        with self.connection.transaction(), self.connection.cursor() as cursor:
+            cursor.execute(sql.SQL("INSERT INTO runs ({}) VALUES ({}) ON CONFLICT (run_id) DO UPDATE SET {}").format(
+                _columns("runs"), sql.SQL(", ").join(sql.Placeholder() * len(columns)), updates), row)
+
+    def _merge(self, batch: list[ArticleRows]) -> tuple[int, int]:
+        with self.connection.transaction(), self.connection.cursor() as cursor:
+            self._copy(cursor, "stage_versions", ["article_key", "record_sha256"],
+                       ((rows.article_key, rows.record_sha256) for rows in batch))
+            for table in SHARED:
+                self._copy(cursor, f"stage_{table}", BY_NAME[table].column_names,
+                           (row for rows in batch for row in rows.tables[table]))
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (MERGE_LOCK,))
+            self._merge_shared(cursor, "sources", "source_key")
+            self._merge_shared(cursor, "concepts", "concept_id")
+            cursor.execute("SELECT s.article_key FROM stage_versions s LEFT JOIN articles a USING (article_key) "
+                           "WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
+            changed = sorted(key for (key,) in cursor.fetchall())
+            if changed:
+                for table in (*ARTICLE_CHILDREN, BY_NAME["articles"]):
+                    cursor.execute(sql.SQL("DELETE FROM {} WHERE article_key = ANY(%s)").format(
+                        sql.Identifier(table.name)), (changed,))
+                keep = set(changed)
+                for table in OWNED:
+                    self._copy(cursor, table.name, table.column_names,
+                               (row for rows in batch if rows.article_key in keep for row in rows.tables[table.name]))
+        return len(changed), len(batch) - len(changed)
+
+    @staticmethod
+    def _copy(cursor: psycopg.Cursor, table: str, columns: list[str], rows) -> None:
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+        with cursor.copy(statement) as stream:
+            for row in rows:
+                stream.write_row(row)
+
+    @staticmethod
+    def _merge_shared(cursor: psycopg.Cursor, table: str, key: str) -> None:
+        """Rows several articles share: inserted in key order, the stored row kept."""
+        cursor.execute(sql.SQL(
+            "INSERT INTO {target} ({columns}) SELECT DISTINCT ON ({key}) {columns} FROM {staged} "
+            "ORDER BY {key}, {columns} ON CONFLICT ({key}) DO NOTHING").format(
+            target=sql.Identifier(table), columns=_columns(table), staged=sql.Identifier(f"stage_{table}"),
+            key=sql.Identifier(key)))
+
+    def _rollback(self) -> None:
+        if self.connection is not None and not self.connection.closed:
+            self.connection.rollback()
+
+    def _disconnect(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None

@@ -1,0 +1,142 @@
+"""What the SQLite and PostgreSQL writers share: records to rows, rows in batches, one
+transaction per batch, and a batch that breaks a constraint retried record by record so
+that only the records at fault are rejected (each whole: never half-loaded).
+
+An article already stored with the same record hash is left as it is (loading the same
+output twice changes nothing); one stored with another hash — a newer run of it, or the
+same article re-crawled through other boilerplate — has its row updated and its child
+rows replaced in the same transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Optional
+
+from .base import Writer, new_run_id, reject, utc_now
+from .tables import ArticleRows, article_rows, records_of, run_row
+
+BATCH_ARTICLES = 500
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    """A record as read from ``articles.jsonl``: its line is parsed once and hashed as is."""
+    line: str
+    where: str = ""
+
+
+class DatabaseWriter(Writer):
+    """A writer into a relational database; subclasses connect and merge a batch."""
+
+    stage = "load"
+    #: exceptions that mean "this data breaks a constraint", not "the database is gone"
+    constraint_errors: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, run_id: Optional[str] = None, output: str = "", records_sha256: Optional[str] = None,
+                 batch_size: int = BATCH_ARTICLES) -> None:
+        super().__init__()
+        self.run_id = run_id or new_run_id()
+        self.output = output
+        self.records_sha256 = records_sha256
+        self.batch_size = batch_size
+        self.started_at = utc_now()
+        self._batch: list[tuple[Any, ArticleRows]] = []
+
+    # -- what a database provides
+    @abstractmethod
+    def _connect(self) -> None: ...
+
+    @abstractmethod
+    def _create_schema(self) -> None: ...
+
+    @abstractmethod
+    def _save_run(self, row: tuple) -> None:
+        """Insert or update the ``runs`` row and commit."""
+
+    @abstractmethod
+    def _merge(self, batch: list[ArticleRows]) -> tuple[int, int]:
+        """Store a batch in one transaction; return (articles written, unchanged)."""
+
+    @abstractmethod
+    def _rollback(self) -> None: ...
+
+    @abstractmethod
+    def _disconnect(self) -> None: ...
+
+    # -- the interface
+    def open(self) -> "DatabaseWriter":
+        self._connect()
+        self._create_schema()
+        self._save_run(self._run_row(finished=False))
+        return self
+
+    def write(self, records: Iterable[Any]) -> None:
+        for record, rows in self._rows(records):
+            self._batch.append((record, rows))
+            if len(self._batch) >= self.batch_size:
+                self.flush()
+
+    def flush(self) -> None:
+        batch, self._batch = _latest_per_article(self._batch), []
+        if not batch:
+            return
+        try:
+            self._count(self._merge([rows for _, rows in batch]))
+        except self.constraint_errors:
+            self._rollback()
+            for record, rows in batch:
+                try:
+                    self._count(self._merge([rows]))
+                except self.constraint_errors as error:
+                    self._rollback()
+                    self.stats.rejects.append(reject(record, self.stage, _reason(error)))
+
+    def close(self) -> None:
+        try:
+            self.flush()
+            self._save_run(self._run_row(finished=True))
+        finally:
+            self._disconnect()
+
+    # -- helpers
+    def _rows(self, records: Iterable[Any]) -> Iterator[tuple[Any, ArticleRows]]:
+        for item in records:
+            self.stats.read += 1
+            record: Any = item
+            try:
+                if isinstance(item, RecordLine):
+                    record = json.loads(item.line)
+                    sha = hashlib.sha256(item.line.encode("utf-8")).hexdigest()
+                    yield record, article_rows(record, self.run_id, sha)
+                else:
+                    record = next(iter(records_of([item])))
+                    yield record, article_rows(record, self.run_id)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                where = item.where if isinstance(item, RecordLine) else None
+                self.stats.rejects.append(reject(record if isinstance(record, dict) else {}, self.stage,
+                                                 f"{type(error).__name__}: {error}", where))
+
+    def _count(self, counts: tuple[int, int]) -> None:
+        self.stats.written += counts[0]
+        self.stats.unchanged += counts[1]
+
+    def _run_row(self, finished: bool) -> tuple:
+        return run_row(self.run_id, self.output, self.records_sha256, self.name, self.started_at,
+                       utc_now() if finished else None, self.stats.read, self.stats.written,
+                       self.stats.unchanged, len(self.stats.rejects))
+
+
+def _latest_per_article(batch: list[tuple[Any, ArticleRows]]) -> list[tuple[Any, ArticleRows]]:
+    """One entry per article key, the last given (a later version supersedes an earlier one)."""
+    latest: dict[str, tuple[Any, ArticleRows]] = {}
+    for record, rows in batch:
+        latest.pop(rows.article_key, None)
+        latest[rows.article_key] = (record, rows)
+    return list(latest.values())
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
