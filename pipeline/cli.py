@@ -16,6 +16,7 @@ import typer
 
 from . import outputs
 from .errors import EXIT_FAILED, EXIT_NOT_RECONCILED, Refused
+from .executors import Engine, Executor, configure_output, default_workers, is_quiet, open_executor
 from .isolation import PAGE_SECONDS
 from .schema import RunReport, StageStats, article_json_schema
 
@@ -25,6 +26,14 @@ OUT_OPTION = typer.Option(Path("out"), "--out", "-o", help="output folder")
 PAGE_SECONDS_OPTION = typer.Option(PAGE_SECONDS, "--page-seconds", min=0,
                                    help="time budget of one page in one stage; over it the page is rejected "
                                         "as 'timeout' (0: no budget)")
+WORKERS_OPTION = typer.Option(None, "--workers", "-w", min=1, show_default=False,
+                              help=f"worker processes (default: the CPU count, {default_workers()}); "
+                                   "1 runs everything in this process")
+ENGINE_OPTION = typer.Option(Engine.LOCAL, "--engine", case_sensitive=False,
+                             help="local: worker processes of this machine; dask: a dask.distributed cluster")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                help="a running Dask scheduler (tcp://host:8786) to use instead of a local cluster; "
+                                     "implies --engine dask")
 _options = {"verbose": False}
 
 
@@ -42,26 +51,36 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def _global_options(verbose: bool = typer.Option(False, "--verbose", help="on a failure, print the traceback too"),
+def _global_options(quiet: bool = typer.Option(False, "--quiet", "-q", help="errors only: no progress, no summaries"),
+                    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                                 help="debug detail; on a failure, print the traceback too"),
                     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                                  help="print the pipeline's version and exit")) -> None:
     """Turn dumps of biomedical news pages into normalized article records."""
     _options["verbose"] = verbose
+    configure_output(quiet=quiet, verbose=verbose)
+
+
+def _executor(workers: Optional[int], engine: Engine, scheduler: Optional[str]) -> Executor:
+    return open_executor(workers, engine, scheduler)
 
 
 def _say_stage(stats: StageStats) -> None:
+    if is_quiet():
+        return
     typer.echo(f"{stats.stage:10} read {stats.read:7d}  written {stats.written:7d}  rejected {stats.rejected:5d}"
                f"  duplicates {stats.duplicates:5d}  {stats.seconds:8.2f}s", err=True)
 
 
 def _say_report(report: RunReport, out: Path) -> None:
-    for stats in report.stages:
-        _say_stage(stats)
-    state = "reconciled" if report.reconciled else "NOT RECONCILED"
-    typer.echo(f"inputs {report.inputs_read} = articles {report.articles_written} + rejects {report.rejects} "
-               f"+ duplicates {report.duplicates}: {state}", err=True)
-    written = ", ".join(str(out / name) for name in (*outputs.OUTPUTS, outputs.REPORT))
-    typer.echo(f"wrote {written}", err=True)
+    if not is_quiet():
+        for stats in report.stages:
+            _say_stage(stats)
+        state = "reconciled" if report.reconciled else "NOT RECONCILED"
+        typer.echo(f"inputs {report.inputs_read} = articles {report.articles_written} + rejects {report.rejects} "
+                   f"+ duplicates {report.duplicates}: {state}", err=True)
+        written = ", ".join(str(out / name) for name in (*outputs.OUTPUTS, outputs.REPORT))
+        typer.echo(f"wrote {written}", err=True)
     if not report.reconciled:
         typer.echo("error: the run's counts do not reconcile (see run.json)", err=True)
         raise typer.Exit(EXIT_NOT_RECONCILED)
@@ -89,20 +108,22 @@ def _near_duplicates(value: str) -> str:
 @app.command()
 def run(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
         out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
-        near_duplicates: str = NEAR_DUPLICATES_OPTION) -> None:
+        near_duplicates: str = NEAR_DUPLICATES_OPTION, workers: Optional[int] = WORKERS_OPTION,
+        engine: Engine = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
     """All stages, end to end."""
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
-    with outputs.claim(out):
-        report = _runner().run_all(inputs, out, page_seconds or None,
-                                   clean_options={"near_duplicates": _near_duplicates(near_duplicates)})
+    clean_options = {"near_duplicates": _near_duplicates(near_duplicates)}
+    with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
+        report = _runner().run_all(inputs, out, page_seconds or None, clean_options=clean_options, executor=executor)
     _say_report(report, out)
 
 
 @app.command()
 def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .txt .html .htm .jsonl .zip .tar.gz"),
-           out: Path = OUT_OPTION) -> None:
-    """Read dumps into OUT/work/ingested.jsonl."""
+           out: Path = OUT_OPTION, workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+           scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
+    """Read dumps into OUT/work/ingested.jsonl (in this process: reading and de-duplication are sequential)."""
     outputs.check_output_folder(out)
     outputs.check_inputs(inputs, out)
     with outputs.claim(out):
@@ -110,22 +131,26 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="files and folders: .tx
 
 
 def _stage_command(name: str, summary: str) -> None:
-    def command(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION) -> None:
+    def command(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
+                workers: Optional[int] = WORKERS_OPTION, engine: Engine = ENGINE_OPTION,
+                scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
         _existing_output(out)
-        with outputs.claim(out):
-            _say_stage(_runner().run_stage(name, out, page_seconds or None))
+        with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
+            _say_stage(_runner().run_stage(name, out, page_seconds or None, executor))
     command.__doc__ = summary
     app.command(name=name)(command)
 
 
 @app.command(name="clean")
 def clean(out: Path = OUT_OPTION, page_seconds: float = PAGE_SECONDS_OPTION,
-          near_duplicates: str = NEAR_DUPLICATES_OPTION) -> None:
+          near_duplicates: str = NEAR_DUPLICATES_OPTION, workers: Optional[int] = WORKERS_OPTION,
+          engine: Engine = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION) -> None:
     """Strip boilerplate, repair text, read metadata and citations: OUT/work/cleaned.jsonl."""
     _existing_output(out)
-    with outputs.claim(out):
-        _say_stage(_runner().run_stage("clean", out, page_seconds or None,
-                                       near_duplicates=_near_duplicates(near_duplicates)))
+    near_duplicates = _near_duplicates(near_duplicates)
+    with outputs.claim(out), _executor(workers, engine, scheduler) as executor:
+        _say_stage(_runner().run_stage("clean", out, page_seconds or None, executor,
+                                       near_duplicates=near_duplicates))
 
 
 _stage_command("ner", "Find entities: OUT/work/entities.jsonl.")
@@ -200,6 +225,16 @@ def bench_ner(words: int = typer.Option(1_000_000, "--words", help="size of the 
     """NER words per second on a generated dump, beside spaCy's tokenizer alone."""
     from .benchmarks.ner_speed import run as run_ner_speed
     run_ner_speed(Path(__file__).resolve().parent.parent / "corpus" / "dump", words)
+
+
+@bench.command("executors")
+def bench_executors(pages: int = typer.Option(2000, "--pages", help="distinct pages in the generated dump"),
+                    workers: int = typer.Option(default_workers(), "--workers", help="workers of the parallel modes"),
+                    work: Path = typer.Option(Path("out/bench-executors"), "--work", help="scratch folder")) -> None:
+    """Pages per second of one process, N worker processes and a local Dask cluster, same dump, same session."""
+    from .benchmarks.executors import run as run_executors
+    work.mkdir(parents=True, exist_ok=True)
+    run_executors(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, workers, work)
 
 
 @bench.command("clean-memory")

@@ -32,13 +32,14 @@ from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, Pa
 from .knowledge.kb import kb_sha256
 from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
 from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
+from .executors import Executor, tracked
+from .executors.learning import SHARD_PAGES
+from .executors.staging import count_lines, stage_stream
 from .stages.clean import clean_page, extract_page
 from .stages.export import export
 from .stages.ingest import ingest
 
 WORK = "work"
-#: pages per shard when counting lines for template learning
-SHARD_PAGES = 10_000
 
 
 #: a stage's function: (records, work folder, seconds a page may take or None) -> records
@@ -90,10 +91,11 @@ def run_ingest(inputs: Sequence[Union[str, Path]], out_dir: Path) -> StageStats:
     return _write_stage(STAGES["ingest"], inputs, out_dir, read=None)
 
 
-def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS, **options) -> StageStats:
+def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
+              executor: Optional[Executor] = None, **options) -> StageStats:
     """One stage from its input file in ``OUT/work``; ``page_seconds`` is each page's time
-    budget (None or 0: none); ``options`` go to the stage's function (clean:
-    ``near_duplicates``)."""
+    budget (None or 0: none); ``executor`` spreads the pages over workers (default: none,
+    this process); ``options`` go to the stage's function (clean: ``near_duplicates``)."""
     stage = STAGES[name]
     source = out_dir / WORK / stage.reads
     if not source.exists():
@@ -103,7 +105,7 @@ def run_stage(name: str, out_dir: Path, page_seconds: Optional[float] = PAGE_SEC
     early_rejects: list[Reject] = []
     records = _split_rejects(items, early_rejects)
     return _write_stage(stage, records, out_dir, read=counter, extra_rejects=early_rejects, seconds=page_seconds,
-                        options=options)
+                        executor=executor, total=count_lines(source), options=options)
 
 
 def run_export(out_dir: Path) -> RunReport:
@@ -117,7 +119,7 @@ def run_export(out_dir: Path) -> RunReport:
         stats = StageStats(stage="export")
         invalid: list[Reject] = []
         records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
-        for record in export(records, staging.folder, _file_sha256(source)):
+        for record in tracked("export", export(records, staging.folder, _file_sha256(source)), count_lines(source)):
             stats.written += 1
         stats.rejected = len(invalid)
         stats.read = stats.written + stats.rejected
@@ -138,10 +140,10 @@ def _file_sha256(path: Path) -> str:
 
 
 def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,
-            clean_options: Optional[dict] = None) -> RunReport:
+            clean_options: Optional[dict] = None, executor: Optional[Executor] = None) -> RunReport:
     run_ingest(inputs, out_dir)
     for name in ORDER[1:-1]:
-        run_stage(name, out_dir, page_seconds, **((clean_options or {}) if name == "clean" else {}))
+        run_stage(name, out_dir, page_seconds, executor, **((clean_options or {}) if name == "clean" else {}))
     return run_export(out_dir)
 
 
@@ -242,6 +244,7 @@ def _split_rejects(items: Iterable, rejects: list[Reject]) -> Iterator:
 
 def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_Counter],
                  extra_rejects: Optional[list[Reject]] = None, seconds: Optional[float] = None,
+                 executor: Optional[Executor] = None, total: Optional[int] = None,
                  options: Optional[dict] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
@@ -249,7 +252,7 @@ def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_C
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage.function(items, work, seconds, **(options or {})):
+        for item in stage_stream(stage.name, stage.function, items, work, seconds, executor, total, **(options or {})):
             item, line = _writable(item, stage.name)
             if isinstance(item, Reject):
                 rejected.write(line)

@@ -85,6 +85,14 @@ def signature(shingles: set[str], num_perm: int = NUM_PERM) -> MinHash:
     return minhash
 
 
+def page_signature(lines: Iterable[str], num_perm: int = NUM_PERM) -> Optional[np.ndarray]:
+    """A page's MinHash values, or None when it has too little body text to be judged."""
+    shingles = body_shingles(lines)
+    if len(shingles) < MIN_SHINGLES:
+        return None
+    return signature(shingles, num_perm).hashvalues.astype(np.uint32)  # values < 2**32
+
+
 def _band_keys(values: np.ndarray) -> list[int]:
     """One key per band: the band's number and rows hashed together."""
     return [hash((band, values[band * ROWS:(band + 1) * ROWS].tobytes())) for band in range(BANDS)]
@@ -118,12 +126,15 @@ class NearDuplicateIndex:
 
     def add(self, lines: list[str]) -> Optional[Membership]:
         """Index the next page; its membership if it is a near-duplicate of an earlier one."""
+        return self.add_signature(page_signature(lines, self.num_perm))
+
+    def add_signature(self, values: Optional[np.ndarray]) -> Optional[Membership]:
+        """Index the next page by its ``page_signature`` (which a worker process may have
+        computed); its membership if it is a near-duplicate of an earlier one."""
         index = self.pages
         self.pages += 1
-        shingles = body_shingles(lines)
-        if len(shingles) < MIN_SHINGLES:
+        if values is None:
             return None
-        values = signature(shingles, self.num_perm).hashvalues.astype(np.uint32)  # values < 2**32
         keys = _band_keys(values)
         best = self._best_candidate(values, keys)
         if best is None:

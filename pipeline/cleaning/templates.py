@@ -102,16 +102,15 @@ class LineCounter:
         keys its cluster has counted so far: a line, and the page itself, then count once
         per cluster (per site and dump-wide), so an article reposted many times is not
         taken for a template."""
+        self.add_keys(site, page_keys(site, lines), cluster_counted)
+
+    def add_keys(self, site: str, keys: Iterable[int], cluster_counted: Optional[set[int]] = None) -> None:
+        """Count a page by its ``page_keys`` (which a worker process may have computed)."""
         own, everyone = site_key(site), site_key(DUMP_WIDE)
-        seen: set[str] = set()
-        for line in lines:
-            normalized = normalize_line(line)
-            if len(normalized) >= MIN_LINE_CHARS and normalized not in seen:
-                seen.add(normalized)
-                for key, site_id in ((line_key(site, normalized), own), (line_key(DUMP_WIDE, normalized), everyone)):
-                    if _first_in_cluster(key, cluster_counted):
-                        self._keys.append(key)
-                        self._sites.append(site_id)
+        for position, key in enumerate(keys):
+            if _first_in_cluster(key, cluster_counted):
+                self._keys.append(key)
+                self._sites.append(everyone if position % 2 else own)
         for site_id in (own, everyone):
             if _first_in_cluster(site_id, cluster_counted):
                 self.site_pages[site_id] = self.site_pages.get(site_id, 0) + 1
@@ -125,6 +124,37 @@ class LineCounter:
         shard = ShardCounts(unique, sites[first], counts.astype(np.int64), dict(self.site_pages))
         self.__init__()
         return shard
+
+
+def page_keys(site: str, lines: Iterable[str]) -> array:
+    """The keys a page's lines are counted under: for each distinct line long enough, its
+    key on the site, then its key dump-wide."""
+    keys = array("q")
+    seen: set[str] = set()
+    for line in lines:
+        normalized = normalize_line(line)
+        if len(normalized) >= MIN_LINE_CHARS and normalized not in seen:
+            seen.add(normalized)
+            keys.append(line_key(site, normalized))
+            keys.append(line_key(DUMP_WIDE, normalized))
+    return keys
+
+
+def sum_shards(shards: Iterable[ShardCounts]) -> ShardCounts:
+    """Several shards' counts as one shard (one sort over all of them): how a shard is
+    built from the counts of the batches that workers counted."""
+    shards = list(shards)
+    site_pages: dict[int, int] = {}
+    for shard in shards:
+        for site, pages in shard.site_pages.items():
+            site_pages[site] = site_pages.get(site, 0) + pages
+    if not shards:
+        empty = np.empty(0, dtype=np.int64)
+        return ShardCounts(empty, empty.copy(), empty.copy(), site_pages)
+    keys, sites, counts = _sum_counts(np.concatenate([s.keys for s in shards]),
+                                      np.concatenate([s.sites for s in shards]),
+                                      np.concatenate([s.counts for s in shards]))
+    return ShardCounts(keys, sites, counts.astype(np.int64), site_pages)
 
 
 def _first_in_cluster(key: int, cluster_counted: Optional[set[int]]) -> bool:
