@@ -82,6 +82,27 @@ def gold_concepts(gold: dict) -> dict[str, list[GoldConcept]]:
     return concepts
 
 
+def relation_triples(gold: dict, concepts: dict[str, list[GoldConcept]], by_id: dict[str, dict], record: dict
+                     ) -> tuple[set, set]:
+    """(gold triples, predicted triples) of one article, as (type, head concept, tail
+    concept); a predicted entity no gold concept names is keyed "?" + its name, relations
+    touching an optional concept and optional gold relations are left out."""
+    wanted = {(r["type"], r["head"], r["tail"]) for r in gold.get("relations") or []}
+    allowed = {(r["type"], r["head"], r["tail"]) for r in gold.get("optional_relations") or []}
+    predicted = set()
+    for relation in record.get("relations") or []:
+        head, tail = by_id.get(relation.get("head")), by_id.get(relation.get("tail"))
+        if not head or not tail:
+            continue
+        head_concept, tail_concept = find_concept(head, concepts), find_concept(tail, concepts)
+        if (head_concept and head_concept.optional) or (tail_concept and tail_concept.optional):
+            continue
+        predicted.add((relation.get("type"),
+                       head_concept.key if head_concept else "?" + predicted_key(head),
+                       tail_concept.key if tail_concept else "?" + predicted_key(tail)))
+    return wanted, predicted - allowed
+
+
 def find_concept(entity: dict, concepts: dict[str, list[GoldConcept]]) -> Optional[GoldConcept]:
     normalized = entity.get("normalized") or {}
     for concept in concepts.get(entity.get("label", ""), []):
@@ -172,20 +193,7 @@ class Scorer:
 
     def _relations(self, gold_id: str, gold: dict, concepts: dict[str, list[GoldConcept]],
                    by_id: dict[str, dict], record: dict) -> None:
-        wanted = {(r["type"], r["head"], r["tail"]) for r in gold.get("relations") or []}
-        allowed = {(r["type"], r["head"], r["tail"]) for r in gold.get("optional_relations") or []}
-        predicted = set()
-        for relation in record.get("relations") or []:
-            head, tail = by_id.get(relation.get("head")), by_id.get(relation.get("tail"))
-            if not head or not tail:
-                continue
-            head_concept, tail_concept = find_concept(head, concepts), find_concept(tail, concepts)
-            if (head_concept and head_concept.optional) or (tail_concept and tail_concept.optional):
-                continue
-            predicted.add((relation.get("type"),
-                           head_concept.key if head_concept else "?" + predicted_key(head),
-                           tail_concept.key if tail_concept else "?" + predicted_key(tail)))
-        predicted -= allowed
+        wanted, predicted = relation_triples(gold, concepts, by_id, record)
         self.relation[0] += len(predicted & wanted)
         self.relation[1] += len(predicted - wanted)
         self.relation[2] += len(wanted - predicted)

@@ -1,6 +1,7 @@
 """JSON-lines reading and atomic writing of stage records."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -87,3 +88,12 @@ def _bad_line(path: Path, number: int, line: str, stage: str, err: ValidationErr
     where = ".".join(str(p) for p in first.get("loc", ()))
     return Reject(source=source, stage=stage, reason=RejectReason.INVALID_RECORD,
                   detail=f"{where}: {first.get('msg', 'invalid')}"[:500], doc_id=doc_id)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -7,24 +7,15 @@ beside the records.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .jsonl import atomic_writer, dump_line
+from .jsonl import atomic_writer, dump_line, file_sha256
 from .writers.base import Writer, WriteStats
 from .writers.relational import DatabaseWriter, RecordLine
 
 RECORDS = "articles.jsonl"
 FORMATS = ("parquet", "bioc-xml", "bioc-json", "pubtator")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def record_lines(path: Path) -> Iterator[RecordLine]:

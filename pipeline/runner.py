@@ -10,7 +10,6 @@ that cannot be written (text UTF-8 cannot encode) becomes an ``invalid_unicode``
 when it is written."""
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import time
@@ -25,7 +24,7 @@ from pydantic_core import PydanticSerializationError
 from . import __version__
 from .errors import Refused
 from .isolation import PAGE_SECONDS, describe, isolate, reject_for
-from .jsonl import atomic_writer, dump_line, read_records, write_text_atomic
+from .jsonl import atomic_writer, dump_line, file_sha256, read_records, write_text_atomic
 from .outputs import OUTPUTS, REPORT, Staging
 from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, PageLines, RawDocument, Reject,
                      RejectReason, RelationDocument, RunReport, Source, StageStats)
@@ -119,7 +118,7 @@ def run_export(out_dir: Path) -> RunReport:
         stats = StageStats(stage="export")
         invalid: list[Reject] = []
         records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
-        for record in tracked("export", export(records, staging.folder, _file_sha256(source)), count_lines(source)):
+        for record in tracked("export", export(records, staging.folder, file_sha256(source)), count_lines(source)):
             stats.written += 1
         stats.rejected = len(invalid)
         stats.read = stats.written + stats.rejected
@@ -129,14 +128,6 @@ def run_export(out_dir: Path) -> RunReport:
         report = _report(out_dir, staging.folder)
         staging.commit(OUTPUTS, REPORT)
     return report
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def run_all(inputs: Sequence[Union[str, Path]], out_dir: Path, page_seconds: Optional[float] = PAGE_SECONDS,

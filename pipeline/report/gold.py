@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..evaluation import LABELS, Scorer, find_concept, gold_concepts, load_gold, predicted_key, prf, record_key
+from ..evaluation import LABELS, Scorer, find_concept, gold_concepts, load_gold, predicted_key, prf, record_key, \
+    relation_triples
 
 RelationKey = tuple[str, str, str]
 
@@ -50,7 +51,7 @@ def article_differences(gold_id: str, gold: dict, record: dict) -> ArticleDiffer
         required = {c.key for c in concepts.get(label, []) if not c.optional}
         differences.missed_entities[label] = sorted(required - found[label])
         differences.extra_entities[label] = sorted(_display_names(entities, label, unmatched[label] - matched[label]))
-    wanted, predicted = _relation_triples(gold, concepts, entities, record)
+    wanted, predicted = relation_triples(gold, concepts, {e.get("id"): e for e in entities}, record)
     differences.missed_relations = sorted(wanted - predicted)
     differences.extra_relations = sorted(predicted - wanted)
     entity_counts = (sum(len(found[label]) for label in LABELS),
@@ -69,25 +70,6 @@ def _display_names(entities: list[dict], label: str, keys: set[str]) -> set[str]
         if entity.get("label") == label and predicted_key(entity) in keys:
             names.add((entity.get("normalized") or {}).get("name") or entity.get("text", ""))
     return names
-
-
-def _relation_triples(gold: dict, concepts: dict, entities: list[dict], record: dict
-                      ) -> tuple[set[RelationKey], set[RelationKey]]:
-    by_id = {e.get("id"): e for e in entities}
-    wanted = {(r["type"], r["head"], r["tail"]) for r in gold.get("relations") or []}
-    allowed = {(r["type"], r["head"], r["tail"]) for r in gold.get("optional_relations") or []}
-    predicted: set[RelationKey] = set()
-    for relation in record.get("relations") or []:
-        head, tail = by_id.get(relation.get("head")), by_id.get(relation.get("tail"))
-        if not head or not tail:
-            continue
-        head_concept, tail_concept = find_concept(head, concepts), find_concept(tail, concepts)
-        if (head_concept and head_concept.optional) or (tail_concept and tail_concept.optional):
-            continue
-        predicted.add((relation.get("type"),
-                       head_concept.key if head_concept else "?" + predicted_key(head),
-                       tail_concept.key if tail_concept else "?" + predicted_key(tail)))
-    return wanted, predicted - allowed
 
 
 class GoldComparison:

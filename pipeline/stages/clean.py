@@ -47,26 +47,32 @@ _REFERENCE_START = re.compile(r"^(?:\[?\d{1,3}[.\])]\s|[A-Z][A-Za-z'\-]+,?\s+(?:
 def extract_page(raw: RawDocument) -> Union[PageLines, Reject]:
     if raw.content_type is ContentType.HTML:
         return _html_lines(raw)
-    lines = text_lines(fix_encoding(raw.content))
+    lines = _repaired_lines(raw, raw.content)
+    if isinstance(lines, Reject):
+        return lines
+    return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, None, lines), lines=lines,
+                     title=raw.title, encoding=raw.encoding, warnings=raw.warnings)
+
+
+def _repaired_lines(raw: RawDocument, text: str) -> Union[list[str], Reject]:
+    """A page's text as repaired lines (Unicode fixed, broken lines re-joined), or its
+    reject when it is too long or not in English."""
+    lines = text_lines(fix_encoding(text))
     if len(lines) > MAX_PAGE_LINES:
         return _too_long(raw, len(lines))
     lines = join_broken_lines(lines)
     if foreign_language(lines):
         return _not_english(raw, lines)
-    return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, None, lines), lines=lines,
-                     title=raw.title, encoding=raw.encoding, warnings=raw.warnings)
+    return lines
 
 
 def _html_lines(raw: RawDocument) -> Union[PageLines, Reject]:
     page = read_html(raw.content, raw.source.url)
     if page is None or not page.text.strip():
         return _reject(raw, "the HTML has no main content")
-    lines = text_lines(fix_encoding(page.text))
-    if len(lines) > MAX_PAGE_LINES:
-        return _too_long(raw, len(lines))
-    lines = join_broken_lines(lines)
-    if foreign_language(lines):
-        return _not_english(raw, lines)
+    lines = _repaired_lines(raw, page.text)
+    if isinstance(lines, Reject):
+        return lines
     return PageLines(doc_id=raw.doc_id, source=raw.source, site=_site(raw, page.site_name, lines), lines=lines,
                      title=raw.title or _title_line(page.title, lines), published=page.published,
                      site_name=page.site_name, encoding=raw.encoding, warnings=raw.warnings + page.warnings)
