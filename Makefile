@@ -19,7 +19,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 #: seconds of fuzzing per target (ingest, clean, ner)
 FUZZ_SECONDS ?= 600
 
-.PHONY: help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale
+.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,15 @@ bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-st
 
 bench-scale: $(STAMP)  ## every stage's pages and words per second, one worker, on 5,000 distinct generated pages
 	$(PY) -m pipeline bench scale --pages 5000 --json out/bench-scale/report.json
+
+#: corpora `make train` trains, one model each, one after the other (about 25 minutes each on 2 cores)
+NER_CORPORA ?= bc5cdr ncbi-disease jnlpba bionlp13cg
+TRAIN_MINUTES ?= 25
+
+train: $(STAMP)  ## train the NER models in models/ner/ on the public corpora in SHARED/data (train and dev splits)
+	for corpus in $(NER_CORPORA); do \
+		OMP_NUM_THREADS=2 $(PY) -m pipeline train ner --corpus $$corpus --data $(SHARED)/data --max-minutes $(TRAIN_MINUTES) || exit 1; \
+	done
 
 bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000

@@ -207,6 +207,33 @@ def kb_build(data: Path = typer.Option(Path("../shared/data"), "--data", help="f
     typer.echo(json.dumps(summary, indent=2))
 
 
+train = typer.Typer(add_completion=False, no_args_is_help=True, help="Trained models in models/ner/.")
+app.add_typer(train, name="train")
+
+
+@train.command("ner")
+def train_ner_command(corpus: str = typer.Option(..., "--corpus", help="bc5cdr, ncbi-disease, jnlpba or bionlp13cg"),
+                      data: Path = typer.Option(Path("../shared/data"), "--data", help="folder of the public corpora"),
+                      max_minutes: float = typer.Option(50, "--max-minutes", min=0,
+                                                        help="time budget of the updates (0: none)"),
+                      work: Path = typer.Option(None, "--work", help="folder for converted data and checkpoints "
+                                                                      "(default out/train/<corpus>)"),
+                      out: Path = typer.Option(None, "--out", help="model folder (default models/ner/<corpus>)"),
+                      max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1,
+                                                              help="stop after this many updates")) -> None:
+    """Train one NER model on a public corpus's training split, stopping on its development split."""
+    from .training.corpora import CORPORA
+    from .training.train import train_ner
+    if corpus not in CORPORA:
+        raise Refused(f"unknown corpus {corpus!r}; one of: {', '.join(CORPORA)}")
+    missing = [p for p in (data / CORPORA[corpus].train, data / CORPORA[corpus].dev) if not p.exists()]
+    if missing:
+        raise Refused(f"training data not found: {', '.join(map(str, missing))}")
+    overrides = {"training.max_steps": max_steps} if max_steps else {}
+    model = train_ner(corpus, data, work or Path("out/train") / corpus, out, max_minutes, overrides)
+    typer.echo(f"model written to {model}")
+
+
 bench = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks; figures go in the README.")
 app.add_typer(bench, name="bench")
 DATA_OPTION = typer.Option(Path("../shared/data"), "--data", help="folder holding the public benchmark data sets")
