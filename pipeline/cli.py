@@ -220,7 +220,10 @@ def train_ner_command(corpus: str = typer.Option(..., "--corpus", help="bc5cdr, 
                                                                       "(default out/train/<corpus>)"),
                       out: Path = typer.Option(None, "--out", help="model folder (default models/ner/<corpus>)"),
                       max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1,
-                                                              help="stop after this many updates")) -> None:
+                                                              help="stop after this many updates"),
+                      settings: List[str] = typer.Option([], "--set", metavar="SECTION.KEY=VALUE",
+                                                         help="override a setting of the training config "
+                                                              "(value in the config's syntax), repeatable")) -> None:
     """Train one NER model on a public corpus's training split, stopping on its development split."""
     from .training.corpora import CORPORA
     from .training.train import train_ner
@@ -230,8 +233,21 @@ def train_ner_command(corpus: str = typer.Option(..., "--corpus", help="bc5cdr, 
     if missing:
         raise Refused(f"training data not found: {', '.join(map(str, missing))}")
     overrides = {"training.max_steps": max_steps} if max_steps else {}
+    for setting in settings:
+        key, equals, value = setting.partition("=")
+        if not equals:
+            raise Refused(f"--set takes SECTION.KEY=VALUE, not {setting!r}")
+        overrides[key.strip()] = _config_value(value.strip())
     model = train_ner(corpus, data, work or Path("out/train") / corpus, out, max_minutes, overrides)
     typer.echo(f"model written to {model}")
+
+
+def _config_value(text: str):
+    """A value written as in a spaCy config: JSON (numbers, true, "text", [lists]) or bare text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
 bench = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks; figures go in the README.")

@@ -16,8 +16,7 @@ import spacy
 from spacy.cli.train import train as spacy_train
 from spacy.util import registry
 
-from .. import components  # noqa: F401  (registers the factories the config names)
-from ..components import kb_features  # noqa: F401
+from ..components import kb_features  # noqa: F401  (registers the factory and augmenter the config names)
 from ..vocabulary import MODELS_DIR
 from .corpora import CORPORA, write_docbins
 
