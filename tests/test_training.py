@@ -106,8 +106,8 @@ COMMITTED = {
                      [("Duchenne muscular dystrophy", "Disease")]),
     "jnlpba": ("Interleukin-2 is secreted by activated T lymphocytes.",
                [("Interleukin-2", "protein"), ("activated T lymphocytes", "cell_type")]),
-    "bionlp13cg": ("The p53 protein is mutated in human breast cancer cells.",
-                   [("p53", "Gene_or_gene_product"), ("breast cancer", "Cancer")]),
+    "bionlp13cg": ("The p53 protein is mutated in most human breast cancers.",
+                   [("p53", "Gene_or_gene_product"), ("breast cancers", "Cancer")]),
 }
 
 
