@@ -1,0 +1,144 @@
+"""The merge policy: which trained-model spans become candidates beside the dictionary's.
+
+The dictionary (``kb_matcher``) and the patterns know the product's labels and concepts;
+the models (``model_ner``) know wordings nobody put in a dictionary ("familial
+adenomatous polyposis coli", "hepatic veno-occlusive disease") but only their corpus's
+types. A model span becomes a candidate by these rules, in order:
+
+1. **Types.** A model type maps to a product label (``MODEL_LABELS``); a type with no
+   mapping, a span without a letter, or a lone generic word ("cancer", "tumor", "cells",
+   ``GENERIC``) gives nothing: a generic head names no concept the product can link.
+2. **The dictionary wins on its own ground.** A model span with the bounds of a
+   dictionary or pattern candidate adds nothing (that candidate keeps its label and
+   concept); one inside a candidate, or crossing one, is dropped: the dictionary's bounds
+   are trusted where they exist.
+3. **The knowledge base labels what it knows.** A model span whose wording is a
+   knowledge-base alias takes that concept and its label ("cisplatin" is a THERAPY
+   whatever the model called it).
+4. **A longer model span** containing dictionary candidates is kept when every candidate
+   inside it has its label (a disease span may hold adverse events), or is an antigen
+   ("BRCA1-associated breast cancer"); it carries the concept and label of the candidate
+   at its head (ending where it ends: "hereditary breast cancer" → "breast cancer",
+   "maculopapular rash" → the adverse event "rash") when there is one, else no concept,
+   and the mention resolver's longest-wins rule makes it the mention. A model disease span holding a therapy
+   ("cisplatin nephrotoxicity") is dropped: the drug is the cause, not the disease.
+5. **THERAPY is not every chemical.** A model chemical the knowledge base does not know
+   becomes a THERAPY only when its name has a drug's INN stem or its sentence says it is
+   given ("administered", "treated with", "mg/kg", "-induced", ``GIVEN_CONTEXT``);
+   "glucose", "calcium" or "nitric oxide" in passing are no therapies.
+6. A model disease span is a DISEASE candidate; whether it is an ADVERSE_EVENT is
+   decided downstream by the mention resolver's toxicity-context rule, as for the
+   dictionary's diseases.
+
+A kept span without a concept has an empty ``kb_id``: the normalize stage links it by
+similarity or leaves ``normalized.id`` null.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
+from ..text import INN_ENDINGS
+from .kb_matcher import candidates
+from .line_sentencizer import SentenceIndex, token_texts
+from .model_ner import MODEL_SPANS
+
+#: model type (lower-cased) -> product label; THERAPY is further conditioned (rule 5)
+MODEL_LABELS = {
+    "disease": "DISEASE", "specificdisease": "DISEASE", "diseaseclass": "DISEASE", "modifier": "DISEASE",
+    "compositemention": "DISEASE", "cancer": "DISEASE",
+    "chemical": "THERAPY", "simple_chemical": "THERAPY",
+    "cell_type": "CELL_TYPE", "cell": "CELL_TYPE",
+}
+#: the labels a model type's span may take from a dictionary candidate at its head
+FAMILIES = {"DISEASE": {"DISEASE", "ADVERSE_EVENT"}}
+GENERIC = frozenset({"cancer", "cancers", "tumor", "tumors", "tumour", "tumours", "disease", "diseases", "cell",
+                     "cells", "neoplasm", "neoplasms", "malignancy", "malignancies", "syndrome", "disorder",
+                     "disorders", "lesion", "lesions", "drug", "drugs", "infection", "infections"})
+GIVEN_CONTEXT = re.compile(
+    r"administ|\bgiven\b|\bdos(?:e|es|ed|ing|age)\b|\bmg\b|mg/kg|µg|\bug/kg|treated with|treatment with|therapy with|"
+    r"infusion|injection|injected|\bi\.?v\.?\b|orally|intraperitoneal|-induced|\binduced by\b|\bdrugs?\b|"
+    r"medication|prescri|regimen|overdose|intoxication|abuse|withdrawal",
+    re.I)
+_DRUG_STEM = re.compile(rf"[A-Za-z][a-z]{{2,}}(?:{INN_ENDINGS}|micin|mycin|cillin|floxacin|azole|pril|sartan|olol|"
+                        r"dipine|azepam|barbital|caine|oxacin|vir|tidine|prazole|profen|semide|thiazide)\b")
+
+
+class ModelMerge:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+
+    def __call__(self, doc: Doc) -> Doc:
+        model_spans = doc.user_data.get(MODEL_SPANS)
+        if not model_spans:
+            return doc
+        existing = candidates(doc)
+        dictionary = list(existing)
+        bounds = {(s.start, s.end) for s in dictionary}
+        sentences: Optional[SentenceIndex] = None
+        seen: set[tuple[int, int, str]] = set()
+        for span in sorted(model_spans, key=lambda s: (s.start, -s.end)):
+            label = MODEL_LABELS.get(span.label_.lower())
+            key = (span.start, span.end, label)
+            if label is None or key in seen or (span.start, span.end) in bounds or not _worded(span):
+                continue
+            seen.add(key)
+            if sentences is None and label == "THERAPY":
+                sentences = SentenceIndex(doc)
+            existing += self.candidates(doc, span, label, dictionary, sentences)
+        return doc
+
+    def candidates(self, doc: Doc, span: Span, label: str, dictionary: list[Span],
+                   sentences: Optional[SentenceIndex]) -> list[Span]:
+        """The model span as candidates under the module's rules (none, or one for each
+        label its head has)."""
+        texts = token_texts(doc)[span.start:span.end]
+        if any(_inside(span, other) or _crosses(span, other) for other in dictionary):
+            return []  # rule 2
+        index = self.kb.lookup(texts)
+        if index is not None:  # rule 3
+            return [Span(doc, span.start, span.end, label=self.kb.concepts[index].label, kb_id=str(index))]
+        family = FAMILIES.get(label, {label})
+        inner = [other for other in dictionary if _inside(other, span)]
+        if any(other.label_ not in family and other.label_ != "ANTIGEN" for other in inner):
+            return []  # rule 4: a therapy inside a disease, a disease inside a chemical
+        if label == "THERAPY" and not self._given(doc, span, sentences):
+            return []  # rule 5
+        heads: dict[str, Span] = {}
+        for other in inner:  # "maculopapular rash": the head's concept and label (each, if several)
+            if other.end == span.end and other.label_ in family and len(other) > len(heads.get(other.label_, ())):
+                heads[other.label_] = other
+        if heads:
+            return [Span(doc, span.start, span.end, label=h.label_, kb_id=h.kb_id_) for h in heads.values()]
+        return [Span(doc, span.start, span.end, label=label, kb_id="")]
+
+    @staticmethod
+    def _given(doc: Doc, span: Span, sentences: Optional[SentenceIndex]) -> bool:
+        if _DRUG_STEM.search(span.text):
+            return True
+        sentence = sentences.text(span.start) if sentences is not None else span.sent.text
+        return bool(GIVEN_CONTEXT.search(sentence))
+
+
+def _worded(span: Span) -> bool:
+    text = span.text
+    return any(c.isalpha() for c in text) and text.lower() not in GENERIC and len(text) > 1
+
+
+def _inside(span: Span, other: Span) -> bool:
+    """``span`` lies within ``other`` and is shorter."""
+    return other.start <= span.start and span.end <= other.end and (other.start, other.end) != (span.start, span.end)
+
+
+def _crosses(span: Span, other: Span) -> bool:
+    return span.start < other.start < span.end < other.end or other.start < span.start < other.end < span.end
+
+
+@Language.factory("model_merge", default_config={"kb_file": None})
+def make_model_merge(nlp: Language, name: str, kb_file: Optional[str]) -> ModelMerge:
+    from pathlib import Path
+    return ModelMerge(load_kb(Path(kb_file) if kb_file else KB_FILE))
