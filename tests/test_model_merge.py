@@ -90,3 +90,23 @@ def test_a_model_disease_in_a_toxicity_sentence_is_an_adverse_event():
     text = "Metastatic melanoma was treated with nivolumab\nGrade 3 adverse events included palmoplantar zeroderma"
     found = mentions(text, [("palmoplantar zeroderma", "Disease")])
     assert ("ADVERSE_EVENT", "palmoplantar zeroderma") in labelled(found)
+
+
+def test_an_acronym_the_knowledge_base_does_not_know_is_the_articles_to_define():
+    assert not mentions("Levels of HDL fell in the TD group", [("HDL", "Disease"), ("TD", "Disease")])
+    found = mentions("Patients with zorbic polyneuritis (ZPN) improved; ZPN relapsed in two",
+                     [("zorbic polyneuritis", "Disease"), ("ZPN", "Disease")])
+    assert ("DISEASE", "zorbic polyneuritis") in labelled(found)
+    assert ("DISEASE", "ZPN") in labelled(found)  # the article's definition gives it
+
+
+def test_a_disease_keeps_its_name_without_its_course_and_two_names_stay_two():
+    found = mentions("Patients with aggressive chronic lymphocytic leukemia were enrolled",
+                     [("aggressive chronic lymphocytic leukemia", "Disease")])
+    assert labelled(found) == {("DISEASE", "chronic lymphocytic leukemia")}
+    found = mentions("Patients with chronic lymphocytic leukemia (CLL) were enrolled; aggressive CLL progressed",
+                     [("aggressive CLL", "Disease")])
+    assert ("DISEASE", "aggressive CLL") not in labelled(found) and ("DISEASE", "CLL") in labelled(found)
+    text = "Chronic Lymphocytic Leukemia Chronic Lymphocytic Leukemia"
+    found = mentions(text, [(text, "Disease")])
+    assert ("DISEASE", text) not in labelled(found)

@@ -7,7 +7,8 @@ types. A model span becomes a candidate by these rules, in order:
 
 1. **Types.** A model type maps to a product label (``MODEL_LABELS``); a type with no
    mapping, a span without a letter, or a lone generic word ("cancer", "tumor", "cells",
-   ``GENERIC``) gives nothing: a generic head names no concept the product can link.
+   "death", ``GENERIC``) gives nothing: a generic head names no concept the product can
+   link, and death is an outcome.
 2. **The dictionary wins on its own ground.** A model span with the bounds of a
    dictionary or pattern candidate adds nothing (that candidate keeps its label and
    concept); one inside a candidate, or crossing one, is dropped: the dictionary's bounds
@@ -20,13 +21,21 @@ types. A model span becomes a candidate by these rules, in order:
    ("BRCA1-associated breast cancer"); it carries the concept and label of the candidate
    at its head (ending where it ends: "hereditary breast cancer" → "breast cancer",
    "maculopapular rash" → the adverse event "rash") when there is one, else no concept,
-   and the mention resolver's longest-wins rule makes it the mention. A model disease span holding a therapy
-   ("cisplatin nephrotoxicity") is dropped: the drug is the cause, not the disease.
-5. **THERAPY is not every chemical.** A model chemical the knowledge base does not know
+   and the mention resolver's longest-wins rule makes it the mention. It is dropped when
+   it holds two names ("CLL and SLL", a title repeated) or when its extra words are the
+   disease's course or stage ("metastatic breast cancer", ``_COURSE``; so is a disease
+   span the dictionary does not know that starts with such a word):
+   the product names the disease, as the dictionary does. A model disease span holding a
+   therapy ("cisplatin nephrotoxicity") is dropped: the drug is the cause, not the disease.
+5. **Acronyms are the dictionary's and the article's.** A model span that is, or (a
+   disease) ends in, an acronym ("TD", "HDL", "aggressive CLL") the knowledge base does
+   not know is dropped: where the article defines
+   it, the mention resolver's abbreviation rule gives every use its long form's label.
+6. **THERAPY is not every chemical.** A model chemical the knowledge base does not know
    becomes a THERAPY only when its name has a drug's INN stem or its sentence says it is
    given ("administered", "treated with", "mg/kg", "-induced", ``GIVEN_CONTEXT``);
    "glucose", "calcium" or "nitric oxide" in passing are no therapies.
-6. A model disease span is a DISEASE candidate; whether it is an ADVERSE_EVENT is
+7. A model disease span is a DISEASE candidate; whether it is an ADVERSE_EVENT is
    decided downstream by the mention resolver's toxicity-context rule, as for the
    dictionary's diseases.
 
@@ -47,7 +56,7 @@ from .kb_matcher import candidates
 from .line_sentencizer import SentenceIndex, token_texts
 from .model_ner import MODEL_SPANS
 
-#: model type (lower-cased) -> product label; THERAPY is further conditioned (rule 5)
+#: model type (lower-cased) -> product label; THERAPY is further conditioned (rule 6)
 MODEL_LABELS = {
     "disease": "DISEASE", "specificdisease": "DISEASE", "diseaseclass": "DISEASE", "modifier": "DISEASE",
     "compositemention": "DISEASE", "cancer": "DISEASE",
@@ -58,7 +67,12 @@ MODEL_LABELS = {
 FAMILIES = {"DISEASE": {"DISEASE", "ADVERSE_EVENT"}}
 GENERIC = frozenset({"cancer", "cancers", "tumor", "tumors", "tumour", "tumours", "disease", "diseases", "cell",
                      "cells", "neoplasm", "neoplasms", "malignancy", "malignancies", "syndrome", "disorder",
-                     "disorders", "lesion", "lesions", "drug", "drugs", "infection", "infections"})
+                     "disorders", "lesion", "lesions", "drug", "drugs", "infection", "infections", "death", "deaths"})
+#: words of a disease's course or stage, which the product keeps out of its name
+_COURSE = re.compile(r"\b(?:aggressive|advanced|metastatic|relapsed|refractory|recurrent|early|late|severe|mild|"
+                     r"moderate|progressive|newly|diagnosed|untreated|high|low|risk|stage|grade|primary|secondary|"
+                     r"active|acute|chronic|persistent)\b", re.I)
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")
 GIVEN_CONTEXT = re.compile(
     r"administ|\bgiven\b|\bdos(?:e|es|ed|ing|age)\b|\bmg\b|mg/kg|µg|\bug/kg|treated with|treatment with|therapy with|"
     r"infusion|injection|injected|\bi\.?v\.?\b|orally|intraperitoneal|-induced|\binduced by\b|\bdrugs?\b|"
@@ -103,15 +117,22 @@ class ModelMerge:
         if index is not None:  # rule 3
             return [Span(doc, span.start, span.end, label=self.kb.concepts[index].label, kb_id=str(index))]
         family = FAMILIES.get(label, {label})
+        if _ACRONYM.fullmatch(span.text) or (label == "DISEASE" and _ACRONYM.fullmatch(texts[-1])):
+            return []  # rule 5
         inner = [other for other in dictionary if _inside(other, span)]
         if any(other.label_ not in family and other.label_ != "ANTIGEN" for other in inner):
             return []  # rule 4: a therapy inside a disease, a disease inside a chemical
         if label == "THERAPY" and not self._given(doc, span, sentences):
-            return []  # rule 5
+            return []  # rule 6
+        if len({(o.start, o.end) for o in inner if o.label_ in family}) > 1:
+            return []  # rule 4: two names in one span ("A and B", a repeated title) stay two
         heads: dict[str, Span] = {}
         for other in inner:  # "maculopapular rash": the head's concept and label (each, if several)
             if other.end == span.end and other.label_ in family and len(other) > len(heads.get(other.label_, ())):
                 heads[other.label_] = other
+        modifiers = doc[span.start:max(h.start for h in heads.values())].text if heads else doc[span.start].text
+        if label == "DISEASE" and _COURSE.search(modifiers):
+            return []  # rule 4: "aggressive CLL", "metastatic breast cancer": the disease is the name
         if heads:
             return [Span(doc, span.start, span.end, label=h.label_, kb_id=h.kb_id_) for h in heads.values()]
         return [Span(doc, span.start, span.end, label=label, kb_id="")]
