@@ -110,3 +110,13 @@ def test_a_disease_keeps_its_name_without_its_course_and_two_names_stay_two():
     text = "Chronic Lymphocytic Leukemia Chronic Lymphocytic Leukemia"
     found = mentions(text, [(text, "Disease")])
     assert ("DISEASE", text) not in labelled(found)
+
+
+def test_words_the_knowledge_base_leaves_out_stay_out():
+    text = "Researchers in California saw fibrous change happen in Dickinson's cohort"
+    assert not mentions(text, [("California", "Disease"), ("fibrous", "Disease"), ("happen", "Chemical"),
+                               ("Dickinson", "Chemical")])
+    assert not mentions("Creatine kinase levels were given as a steroid-refractory marker",
+                        [("Creatine", "Chemical"), ("steroid", "Chemical")])
+    found = mentions("Three ocular adverse events were seen", [("ocular adverse events", "Disease")])
+    assert ("ADVERSE_EVENT", "ocular adverse events") not in labelled(found)  # the dictionary's phrase stands

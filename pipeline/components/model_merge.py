@@ -5,10 +5,16 @@ the models (``model_ner``) know wordings nobody put in a dictionary ("familial
 adenomatous polyposis coli", "hepatic veno-occlusive disease") but only their corpus's
 types. A model span becomes a candidate by these rules, in order:
 
-1. **Types.** A model type maps to a product label (``MODEL_LABELS``); a type with no
-   mapping, a span without a letter, or a lone generic word ("cancer", "tumor", "cells",
-   "death", ``GENERIC``) gives nothing: a generic head names no concept the product can
-   link, and death is an outcome.
+1. **Types and words.** A model type maps to a product label (``MODEL_LABELS``); a type
+   with no mapping, a span without a letter, or a lone generic word ("cancer", "tumor",
+   "cells", "death", ``GENERIC``) gives nothing: a generic head names no concept the
+   product can link, and death is an outcome. Nor does a span that the knowledge base
+   leaves out for the reasons it leaves words out: a single common English word (Zipf
+   frequency ≥ 4.3 in ``wordfreq``, the knowledge base's own threshold: "happen",
+   "pain"), a capitalised single word inside a sentence (a name or a place:
+   "California", "Dickinson"), a single adjective as a disease ("fibrous",
+   "hypertensive"), or a disease span ending in "event(s)" or "death(s)" (outcomes:
+   "ocular adverse events", "cancer death").
 2. **The dictionary wins on its own ground.** A model span with the bounds of a
    dictionary or pattern candidate adds nothing (that candidate keeps its label and
    concept); one inside a candidate, or crossing one, is dropped: the dictionary's bounds
@@ -33,8 +39,10 @@ types. A model span becomes a candidate by these rules, in order:
    it, the mention resolver's abbreviation rule gives every use its long form's label.
 6. **THERAPY is not every chemical.** A model chemical the knowledge base does not know
    becomes a THERAPY only when its name has a drug's INN stem or its sentence says it is
-   given ("administered", "treated with", "mg/kg", "-induced", ``GIVEN_CONTEXT``);
-   "glucose", "calcium" or "nitric oxide" in passing are no therapies.
+   given within five words of it ("administered", "treated with", "mg/kg", "-induced",
+   ``GIVEN_CONTEXT``), and is not part of a compound or a measure ("steroid-refractory",
+   "tetrapeptide-based linker", "creatine kinase"); "glucose", "calcium" or "nitric
+   oxide" in passing are no therapies.
 7. A model disease span is a DISEASE candidate; whether it is an ADVERSE_EVENT is
    decided downstream by the mention resolver's toxicity-context rule, as for the
    dictionary's diseases.
@@ -45,6 +53,7 @@ similarity or leaves ``normalized.id`` null.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
@@ -72,7 +81,15 @@ GENERIC = frozenset({"cancer", "cancers", "tumor", "tumors", "tumour", "tumours"
 _COURSE = re.compile(r"\b(?:aggressive|advanced|metastatic|relapsed|refractory|recurrent|early|late|severe|mild|"
                      r"moderate|progressive|newly|diagnosed|untreated|high|low|risk|stage|grade|primary|secondary|"
                      r"active|acute|chronic|persistent)\b", re.I)
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")
+#: a word this common in English is no mention by itself (the knowledge base's threshold)
+COMMON_ZIPF = 4.3
+GIVEN_WINDOW = 5
+_OUTCOME_END = frozenset({"event", "events", "death", "deaths"})
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+s?")
+#: a single word with an adjective's ending names no disease by itself ("fibrous", "hypertensive")
+_ADJECTIVE = re.compile(r"[a-z]{3,}(?:ous|ic|al|ive|ary|ar|oid|ed)", re.I)
+#: words after a chemical that make it a part or a measure, not something given
+_NOT_GIVEN_AFTER = frozenset({"-", "kinase", "level", "levels", "linker", "receptor", "receptors", "based", "binding"})
 GIVEN_CONTEXT = re.compile(
     r"administ|\bgiven\b|\bdos(?:e|es|ed|ing|age)\b|\bmg\b|mg/kg|µg|\bug/kg|treated with|treatment with|therapy with|"
     r"infusion|injection|injected|\bi\.?v\.?\b|orally|intraperitoneal|-induced|\binduced by\b|\bdrugs?\b|"
@@ -117,12 +134,14 @@ class ModelMerge:
         if index is not None:  # rule 3
             return [Span(doc, span.start, span.end, label=self.kb.concepts[index].label, kb_id=str(index))]
         family = FAMILIES.get(label, {label})
+        if not self._worded_like_a_mention(doc, span, label, texts):
+            return []  # rule 1
         if _ACRONYM.fullmatch(span.text) or (label == "DISEASE" and _ACRONYM.fullmatch(texts[-1])):
             return []  # rule 5
         inner = [other for other in dictionary if _inside(other, span)]
         if any(other.label_ not in family and other.label_ != "ANTIGEN" for other in inner):
             return []  # rule 4: a therapy inside a disease, a disease inside a chemical
-        if label == "THERAPY" and not self._given(doc, span, sentences):
+        if label == "THERAPY" and (not self._given(doc, span, sentences) or _followed_by(doc, span, _NOT_GIVEN_AFTER)):
             return []  # rule 6
         if len({(o.start, o.end) for o in inner if o.label_ in family}) > 1:
             return []  # rule 4: two names in one span ("A and B", a repeated title) stay two
@@ -138,11 +157,36 @@ class ModelMerge:
         return [Span(doc, span.start, span.end, label=label, kb_id="")]
 
     @staticmethod
+    def _worded_like_a_mention(doc: Doc, span: Span, label: str, texts: list[str]) -> bool:
+        if label == "DISEASE" and texts[-1].lower() in _OUTCOME_END:
+            return False
+        if len(texts) != 1:
+            return True
+        word = texts[0]
+        if label == "DISEASE" and _ADJECTIVE.fullmatch(word):
+            return False
+        sentence_start = span.start == 0 or doc[span.start].is_sent_start or "\n" in doc[span.start - 1].text
+        if word[:1].isupper() and word[1:].islower() and not sentence_start:
+            return False
+        return _zipf(word) < COMMON_ZIPF
+
+    @staticmethod
     def _given(doc: Doc, span: Span, sentences: Optional[SentenceIndex]) -> bool:
         if _DRUG_STEM.search(span.text):
             return True
-        sentence = sentences.text(span.start) if sentences is not None else span.sent.text
-        return bool(GIVEN_CONTEXT.search(sentence))
+        first, last = sentences.bounds(span.start) if sentences is not None else (span.sent.start, span.sent.end)
+        window = doc[max(first, span.start - GIVEN_WINDOW):min(last, span.end + GIVEN_WINDOW)].text
+        return bool(GIVEN_CONTEXT.search(window))
+
+
+def _followed_by(doc: Doc, span: Span, words: frozenset) -> bool:
+    return span.end < len(doc) and doc[span.end].text.lower() in words
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en")
 
 
 def _worded(span: Span) -> bool:
