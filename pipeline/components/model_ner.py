@@ -30,8 +30,9 @@ from .line_sentencizer import doc_text
 
 NER_MODELS_DIR = MODELS_DIR / "ner"
 MODEL_SPANS = "model_spans"
-#: the models the ner stage runs by default: BC5CDR (chemicals and diseases) and NCBI-disease
-DEFAULT_MODELS = ("bc5cdr", "ncbi-disease")
+#: the models the ner stage runs by default: BC5CDR (chemicals and diseases); others by
+#: ``PIPELINE_NER_MODELS`` or the factory's ``models`` setting
+DEFAULT_MODELS = ("bc5cdr",)
 #: lines per ``nlp.pipe`` batch
 BATCH_SIZE = 256
 #: modules that register custom layers or components a trained model may use
