@@ -120,3 +120,5 @@ def test_words_the_knowledge_base_leaves_out_stay_out():
                         [("Creatine", "Chemical"), ("steroid", "Chemical")])
     found = mentions("Three ocular adverse events were seen", [("ocular adverse events", "Disease")])
     assert ("ADVERSE_EVENT", "ocular adverse events") not in labelled(found)  # the dictionary's phrase stands
+    assert not mentions("Eye inflammation was reported", [("inflammation", "Disease")])
+    assert not mentions("Of 94 patients with morphologic disease, 60 responded", [("morphologic disease", "Disease")])

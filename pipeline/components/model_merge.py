@@ -12,9 +12,12 @@ types. A model span becomes a candidate by these rules, in order:
    leaves out for the reasons it leaves words out: a single common English word (Zipf
    frequency ≥ 4.3 in ``wordfreq``, the knowledge base's own threshold: "happen",
    "pain"), a capitalised single word inside a sentence (a name or a place:
-   "California", "Dickinson"), a single adjective as a disease ("fibrous",
-   "hypertensive"), or a disease span ending in "event(s)" or "death(s)" (outcomes:
-   "ocular adverse events", "cancer death").
+   "California", "Dickinson"), a single word as a disease ("inflammation", "fibrous",
+   "hypertensive": one word is the dictionary's ground, and the model's one-word diseases
+   it does not know were mostly adjectives and symptoms in passing), an adjective and "disease" (a disease state, left out of the
+   knowledge base as a response measure: "morphologic disease", "measurable disease"),
+   or a disease span ending in "event(s)" or "death(s)" (outcomes: "ocular adverse
+   events", "cancer death").
 2. **The dictionary wins on its own ground.** A model span with the bounds of a
    dictionary or pattern candidate adds nothing (that candidate keeps its label and
    concept); one inside a candidate, or crossing one, is dropped: the dictionary's bounds
@@ -86,7 +89,7 @@ COMMON_ZIPF = 4.3
 GIVEN_WINDOW = 5
 _OUTCOME_END = frozenset({"event", "events", "death", "deaths"})
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+s?")
-#: a single word with an adjective's ending names no disease by itself ("fibrous", "hypertensive")
+#: an adjective's ending ("morphologic", "measurable")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:ous|ic|al|ive|ary|ar|oid|ed)", re.I)
 #: words after a chemical that make it a part or a measure, not something given
 _NOT_GIVEN_AFTER = frozenset({"-", "kinase", "level", "levels", "linker", "receptor", "receptors", "based", "binding"})
@@ -160,11 +163,14 @@ class ModelMerge:
     def _worded_like_a_mention(doc: Doc, span: Span, label: str, texts: list[str]) -> bool:
         if label == "DISEASE" and texts[-1].lower() in _OUTCOME_END:
             return False
+        if label == "DISEASE" and len(texts) == 2 and texts[1].lower() in ("disease", "diseases") \
+                and _ADJECTIVE.fullmatch(texts[0]):
+            return False  # a disease state, as the knowledge base's response measures: "morphologic disease"
         if len(texts) != 1:
             return True
         word = texts[0]
-        if label == "DISEASE" and _ADJECTIVE.fullmatch(word):
-            return False
+        if label == "DISEASE":
+            return False  # one word the dictionary does not know: "inflammation", "hypertensive"
         sentence_start = span.start == 0 or doc[span.start].is_sent_start or "\n" in doc[span.start - 1].text
         if word[:1].isupper() and word[1:].islower() and not sentence_start:
             return False
