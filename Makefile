@@ -19,7 +19,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 #: seconds of fuzzing per target (ingest, clean, ner)
 FUZZ_SECONDS ?= 600
 
-.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale
+.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale bench-ner-public
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ $(WORK)/ingested.jsonl: $(STAMP) $(DUMP_FILES) $(COMMON) pipeline/readers.py pip
 $(WORK)/cleaned.jsonl: $(WORK)/ingested.jsonl $(wildcard pipeline/cleaning/*.py) pipeline/stages/clean.py
 	$(PY) -m pipeline clean --out $(OUT)
 
-$(WORK)/entities.jsonl: $(WORK)/cleaned.jsonl $(wildcard pipeline/components/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/ner.py $(wildcard models/vocabulary/*) $(wildcard models/kb/*)
+$(WORK)/entities.jsonl: $(WORK)/cleaned.jsonl $(wildcard pipeline/components/*.py) $(wildcard pipeline/knowledge/*.py) pipeline/stages/ner.py $(wildcard models/vocabulary/*) $(wildcard models/kb/*) $(wildcard models/ner/*/meta.json)
 	$(PY) -m pipeline ner --out $(OUT)
 
 $(WORK)/relations.jsonl: $(WORK)/entities.jsonl $(wildcard pipeline/relating/*.py) pipeline/stages/relations.py
@@ -88,8 +88,11 @@ train: $(STAMP)  ## train the NER models in models/ner/ on the public corpora in
 		OMP_NUM_THREADS=2 $(PY) -m pipeline train ner --corpus $$corpus --data $(SHARED)/data --max-minutes $(TRAIN_MINUTES) || exit 1; \
 	done
 
-bench: $(STAMP)  ## NER words per second on a generated 1M-word dump (and the tokenizer alone, same run)
+bench: $(STAMP)  ## NER words per second on a generated 1M-word dump, with and without the models (and the tokenizer alone, same run)
 	$(PY) -m pipeline bench ner --words 1000000
+
+bench-ner-public: $(STAMP)  ## trained models and the ner stage on the public NER test sets, beside the published figures
+	$(PY) -m pipeline bench ner-public --data $(SHARED)/data
 
 load: export  ## load OUT/articles.jsonl into DB (postgresql://… or sqlite:///path); rejects in OUT/load.rejects.jsonl
 	$(PY) -m pipeline load $(OUT) --db $(DB)

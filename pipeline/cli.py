@@ -270,6 +270,19 @@ def bench_ner(words: int = typer.Option(1_000_000, "--words", help="size of the 
     run_ner_speed(Path(__file__).resolve().parent.parent / "corpus" / "dump", words)
 
 
+@bench.command("ner-public")
+def bench_ner_public(data: Path = DATA_OPTION,
+                     split: str = typer.Option("test", "--split", help="test, or dev for choosing settings"),
+                     corpus: List[str] = typer.Option([], "--corpus", help="only this corpus (repeatable)"),
+                     models_dir: Optional[Path] = typer.Option(None, "--models-dir", help="default models/ner"),
+                     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here")) -> None:
+    """Trained models and the ner stage on the public NER test sets, beside published figures."""
+    from .benchmarks.ner_public import run as run_ner_public
+    if split not in ("test", "dev"):
+        raise Refused(f"--split is test or dev, not {split!r}")
+    run_ner_public(data, split, models_dir, corpus or None, json_out)
+
+
 @bench.command("executors")
 def bench_executors(pages: int = typer.Option(2000, "--pages", help="distinct pages in the generated dump"),
                     workers: int = typer.Option(default_workers(), "--workers", help="workers of the parallel modes"),

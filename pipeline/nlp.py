@@ -1,18 +1,27 @@
 """The spaCy pipeline of the ner stage, built once per process from registered factories:
 
-    line_sentencizer -> kb_matcher -> biomedical_patterns -> linear_abbreviation_detector
-                     -> mention_resolver -> negation
+    line_sentencizer -> kb_matcher -> biomedical_patterns -> model_ner -> model_merge
+                     -> linear_abbreviation_detector -> mention_resolver -> negation
+
+``model_ner`` runs the trained models under ``models/ner/`` (by default those named in
+``model_ner.DEFAULT_MODELS``; the environment variable ``PIPELINE_NER_MODELS`` names
+others, comma-separated, or none when empty); ``model_merge`` applies the merge policy.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from typing import Optional, Sequence
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components import (abbreviations, kb_matcher, line_sentencizer, mention_resolver, negation,  # noqa: F401
-                         patterns)
+from .components import (abbreviations, kb_matcher, line_sentencizer, mention_resolver, model_merge,  # noqa: F401
+                         model_ner, negation, patterns)
+from .components.model_ner import DEFAULT_MODELS
+
+MODELS_VARIABLE = "PIPELINE_NER_MODELS"
 
 
 class TextKeepingTokenizer:
@@ -35,13 +44,28 @@ class TextKeepingTokenizer:
         return getattr(self.tokenizer, name)
 
 
-@lru_cache(maxsize=2)
-def build_nlp(kb_file: str | None = None) -> Language:
+def configured_models() -> tuple[str, ...]:
+    """The trained models the stage runs: ``PIPELINE_NER_MODELS`` if set, else the defaults."""
+    value = os.environ.get(MODELS_VARIABLE)
+    if value is None:
+        return DEFAULT_MODELS
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+def build_nlp(kb_file: str | None = None, models: Optional[Sequence[str]] = None) -> Language:
+    """The stage's pipeline, built once per process for each knowledge base and set of models."""
+    return _build_nlp(kb_file, tuple(models) if models is not None else configured_models())
+
+
+@lru_cache(maxsize=4)
+def _build_nlp(kb_file: str | None, models: tuple[str, ...]) -> Language:
     nlp = spacy.blank("en")
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("line_sentencizer")
     nlp.add_pipe("kb_matcher", config={"kb_file": kb_file})
     nlp.add_pipe("biomedical_patterns")
+    nlp.add_pipe("model_ner", config={"models": list(models)})
+    nlp.add_pipe("model_merge", config={"kb_file": kb_file})
     nlp.add_pipe("linear_abbreviation_detector")
     nlp.add_pipe("mention_resolver", config={"kb_file": kb_file})
     nlp.add_pipe("negation")

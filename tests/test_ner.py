@@ -153,8 +153,8 @@ def test_linking_by_head_and_by_similarity():
 
 
 def test_pipeline_components_in_order():
-    assert build_nlp().pipe_names == ["line_sentencizer", "kb_matcher", "biomedical_patterns",
-                                      "linear_abbreviation_detector", "mention_resolver", "negation"]
+    assert build_nlp().pipe_names == ["line_sentencizer", "kb_matcher", "biomedical_patterns", "model_ner",
+                                      "model_merge", "linear_abbreviation_detector", "mention_resolver", "negation"]
 
 
 def test_numbered_biology_is_no_product_code():
