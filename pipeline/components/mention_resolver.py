@@ -7,6 +7,9 @@
 2. Signs and symptoms (MeSH C23 and the like) are adverse events in a sentence that
    reports toxicity ("grade 3", "adverse events", "side effects such as …"), diseases
    elsewhere; so is a disease other than the article's main one in such a sentence.
+   A disease a sentence says a drug caused ("phenobarbital-induced dyskinesia",
+   ``pipeline.relating.induced``) is an adverse event wherever it stands, title included:
+   the label follows what the text says of the disease, not where it says it.
 3. A mention inside a longer mention of another label is dropped ("leukemia" in
    "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
    targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
@@ -27,6 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
+from ..relating.induced import Mention, induced_pairs
 from ..text import INN_ENDINGS
 from .kb_matcher import candidates
 from .line_sentencizer import SentenceIndex, doc_text
@@ -114,7 +118,7 @@ class MentionResolver:
         counts = Counter(self._concept_key(s) for s in diseases)
         if counts:
             subject.add(counts.most_common(1)[0][0])
-        adverse = set()
+        adverse = self._induced(doc, spans, sentences)
         reports_toxicity: dict[tuple[int, int], bool] = {}
         for span in diseases:
             key = self._concept_key(span)
@@ -127,6 +131,22 @@ class MentionResolver:
                 adverse.add(key)
         return [Span(doc, s.start, s.end, label="ADVERSE_EVENT", kb_id=s.kb_id_)
                 if s.label_ == "DISEASE" and self._concept_key(s) in adverse else s for s in spans]
+
+    def _induced(self, doc: Doc, spans: list[Span], sentences: SentenceIndex) -> set[str]:
+        """The diseases some sentence says a drug caused."""
+        by_sentence: dict[tuple[int, int], list[Span]] = {}
+        for span in filter_spans([s for s in spans if s.label_ == "THERAPY"]) + \
+                filter_spans([s for s in spans if s.label_ == "DISEASE"]):
+            by_sentence.setdefault(sentences.bounds(span.start), []).append(span)
+        induced = set()
+        for (first, _), members in by_sentence.items():
+            if not any(s.label_ == "THERAPY" for s in members) or not any(s.label_ == "DISEASE" for s in members):
+                continue
+            offset = doc[first].idx
+            mentions = [Mention(s.start_char - offset, s.end_char - offset, s.label_) for s in members]
+            text = sentences.text(first)
+            induced |= {self._concept_key(members[effect]) for _, effect in induced_pairs(text, mentions)}
+        return induced
 
     def _concept(self, span: Span):
         return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
