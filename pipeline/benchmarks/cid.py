@@ -24,9 +24,6 @@ SPLITS = {"train": "CDR_TrainingSet.PubTator.txt", "dev": "CDR_DevelopmentSet.Pu
           "test": "CDR_TestSet.PubTator.txt"}
 _HEAD = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 
-Pair = tuple[str, str, str]  # (document, chemical MeSH, disease MeSH)
-
-
 @dataclass
 class Abstract:
     pmid: str
@@ -63,18 +60,26 @@ def mesh_ids(entity: dict) -> set[str]:
     return {c[5:] for c in curies if c.upper().startswith("MESH:")}
 
 
-def predicted_pairs(record: dict) -> set[tuple[str, str]]:
-    """(chemical, disease) MeSH pairs of a record's ``CAUSES_ADVERSE_EVENT`` relations."""
+def predicted_instances(record: dict) -> set[tuple[frozenset[str], frozenset[str]]]:
+    """(chemical MeSH ids, disease MeSH ids) of a record's ``CAUSES_ADVERSE_EVENT`` relations
+    whose two ends carry MeSH ids; an end may carry several (an id and its xrefs)."""
     by_id = {e["id"]: e for e in record.get("entities", [])}
-    pairs = set()
+    instances = set()
     for relation in record.get("relations", []):
         if relation.get("type") != "CAUSES_ADVERSE_EVENT":
             continue
         head, tail = by_id.get(relation["head"]), by_id.get(relation["tail"])
         if head is None or tail is None:
             continue
-        pairs |= {(c, d) for c in mesh_ids(head) for d in mesh_ids(tail)}
-    return pairs
+        chemical, disease = frozenset(mesh_ids(head)), frozenset(mesh_ids(tail))
+        if chemical and disease:
+            instances.add((chemical, disease))
+    return instances
+
+
+def predicted_pairs(record: dict) -> set[tuple[str, str]]:
+    """Every (chemical, disease) MeSH pair the record's relations name."""
+    return {(c, d) for chemical, disease in predicted_instances(record) for c in chemical for d in disease}
 
 
 def cooccurring_pairs(record: dict) -> set[tuple[str, str]]:
@@ -85,28 +90,36 @@ def cooccurring_pairs(record: dict) -> set[tuple[str, str]]:
     return {(c, d) for c in chemicals for d in diseases}
 
 
-def score(gold: set[Pair], predicted: set[Pair]) -> dict[str, float]:
-    """Precision, recall and F1 of document-level pairs."""
-    hits = len(gold & predicted)
-    p = hits / len(predicted) if predicted else 0.0
-    r = hits / len(gold) if gold else 0.0
+def prf(correct: int, predicted: int, found: int, gold: int) -> dict[str, float]:
+    p = correct / predicted if predicted else 0.0
+    r = found / gold if gold else 0.0
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-            "predicted": len(predicted), "gold": len(gold), "hits": hits}
+            "predicted": predicted, "gold": gold, "found": found}
 
 
 def score_records(abstracts: Iterable[Abstract], records: Iterable[dict]) -> dict[str, dict]:
-    """The pipeline's CID pairs and the co-occurrence baseline, scored on the same records."""
+    """The pipeline's CID relations and the co-occurrence baseline, scored on the same
+    records. A relation whose ends carry several MeSH ids is one prediction, right when
+    any of its pairs is gold; recall counts gold pairs any relation names."""
     by_pmid = {str((r.get("source") or {}).get("id")): r for r in records}
-    gold: set[Pair] = set()
-    relations: set[Pair] = set()
-    cooccurrence: set[Pair] = set()
+    n_gold = n_predicted = n_correct = n_found = 0
+    n_cooccurring = n_cooccurring_found = 0
     for abstract in abstracts:
-        gold |= {(abstract.pmid, c, d) for c, d in abstract.cid}
+        gold = abstract.cid
+        n_gold += len(gold)
         record = by_pmid.get(abstract.pmid)
-        if record is not None:
-            relations |= {(abstract.pmid, c, d) for c, d in predicted_pairs(record)}
-            cooccurrence |= {(abstract.pmid, c, d) for c, d in cooccurring_pairs(record)}
-    return {"relations": score(gold, relations), "cooccurrence": score(gold, cooccurrence),
+        if record is None:
+            continue
+        instances = predicted_instances(record)
+        n_predicted += len(instances)
+        n_correct += sum(1 for chemical, disease in instances
+                         if any((c, d) in gold for c in chemical for d in disease))
+        n_found += len(gold & predicted_pairs(record))
+        cooccurring = cooccurring_pairs(record)
+        n_cooccurring += len(cooccurring)
+        n_cooccurring_found += len(gold & cooccurring)
+    return {"relations": prf(n_correct, n_predicted, n_found, n_gold),
+            "cooccurrence": prf(n_cooccurring_found, n_cooccurring, n_cooccurring_found, n_gold),
             "records": len(by_pmid)}
 
 
