@@ -135,9 +135,7 @@ class MentionResolver:
     def _induced(self, doc: Doc, spans: list[Span], sentences: SentenceIndex, subject: set[str]) -> set[str]:
         """The diseases some sentence says a drug caused: strongly ("X-induced Y") for any
         disease; loosely ("Y after X") for one the article never names as treated, or that
-        is neither its subject nor a neoplasm. Where a sentence states a drug's harm
-        strongly, the article reports that harm: its diseases that are neither named as
-        treated, nor its subject, nor neoplasms are adverse events too."""
+        is neither its subject nor a neoplasm."""
         by_sentence: dict[tuple[int, int], list[Span]] = {}
         for span in filter_spans([s for s in spans if s.label_ == "THERAPY"]) + \
                 filter_spans([s for s in spans if s.label_ == "DISEASE"]):
@@ -145,7 +143,6 @@ class MentionResolver:
         treated = {self._concept_key(s) for s in spans if s.label_ == "DISEASE"
                    and named_as_treated(sentences.text(s.start), s.start_char - doc[sentences.bounds(s.start)[0]].idx)}
         induced = set()
-        harm = False
         for (first, _), members in by_sentence.items():
             if not any(s.label_ == "THERAPY" for s in members) or not any(s.label_ == "DISEASE" for s in members):
                 continue
@@ -155,10 +152,6 @@ class MentionResolver:
                 key = self._concept_key(members[statement.effect])
                 if statement.strong or key not in treated or not (key in subject or NEOPLASM.search(key)):
                     induced.add(key)
-                harm = harm or statement.strong
-        if harm:  # an article on a drug's harm: its other diseases are the harm's findings
-            induced |= {key for key in (self._concept_key(s) for s in spans if s.label_ == "DISEASE")
-                        if key not in treated and key not in subject and not NEOPLASM.search(key)}
         return induced
 
     def _concept(self, span: Span):
