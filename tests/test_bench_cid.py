@@ -34,14 +34,17 @@ def test_pairs_are_scored_per_document_with_xrefs_and_beside_cooccurrence(tmp_pa
     records = [
         record("101", [entity("a", "THERAPY", "DRUGBANK:DB1", ["MESH:D000001"]),  # MeSH only as an xref
                        entity("b", "THERAPY", "MESH:D000002"),
-                       entity("r", "ADVERSE_EVENT", "MESH:D000010")],
-               [("a", "r"), ("b", "r")]),                                            # one right, one wrong
+                       entity("r", "ADVERSE_EVENT", "MESH:D000010"),
+                       {"id": "t", "label": "ADVERSE_EVENT", "text": "toxicity", "normalized": None}],
+               [("a", "r"), ("b", "r"), ("a", "t")]),  # one right; one wrong; one without a MeSH id
         record("102", [entity("a", "THERAPY", "MESH:D000001"), entity("f", "DISEASE", "MESH:D000020")], []),
     ]
     scores = score_records(abstracts, records)
     relations, cooccurrence = scores["relations"], scores["cooccurrence"]
-    assert (relations["predicted"], relations["found"], relations["gold"]) == (2, 1, 2)
-    assert (relations["p"], relations["r"]) == (0.5, 0.5)
+    assert (relations["predicted"], relations["found"], relations["gold"]) == (3, 1, 2)
+    assert round(relations["p"], 3) == 0.333 and relations["r"] == 0.5
+    mesh_only = scores["relations_mesh_only"]
+    assert (mesh_only["predicted"], mesh_only["p"], mesh_only["r"]) == (2, 0.5, 0.5)
     # co-occurrence: (1,10) (2,10) in 101 and (1,20) in 102: 3 predicted, both gold pairs found
     assert (cooccurrence["predicted"], cooccurrence["found"]) == (3, 2)
     assert round(cooccurrence["p"], 3) == 0.667 and cooccurrence["r"] == 1.0
