@@ -19,7 +19,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 #: seconds of fuzzing per target (ingest, clean, ner)
 FUZZ_SECONDS ?= 600
 
-.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale bench-ner-public
+.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale bench-ner-public bench-cid
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -124,3 +124,6 @@ fuzz: $(FUZZ_STAMP)  ## fuzz ingest, clean and ner for FUZZ_SECONDS each (atheri
 
 bench-reposts: $(STAMP)  ## 3,000 reposted pages through the pipeline, keep and collapse: no article lost
 	$(PY) -m pipeline bench reposts --pages 3000
+
+bench-cid: $(STAMP)  ## BC5CDR chemical-induced disease pairs (test split, own MeSH ids) beside the co-occurrence baseline
+	$(PY) -m pipeline bench cid --data $(SHARED)/data --split $(or $(SPLIT),test) --json out/bench-cid/$(or $(SPLIT),test).json

@@ -293,6 +293,21 @@ def bench_executors(pages: int = typer.Option(2000, "--pages", help="distinct pa
     run_executors(Path(__file__).resolve().parent.parent / "corpus" / "dump", pages, workers, work)
 
 
+@bench.command("cid")
+def bench_cid(data: Path = DATA_OPTION,
+              split: str = typer.Option("test", "--split", help="train, dev or test (test is for evaluation only)"),
+              work: Path = typer.Option(Path("out/bench-cid"), "--work", help="scratch folder"),
+              report_json: Path = typer.Option(None, "--json", help="write the figures here")) -> None:
+    """BC5CDR chemical-induced disease pairs from CAUSES_ADVERSE_EVENT (own MeSH ids), beside
+    the co-occurrence baseline from the same records."""
+    from .benchmarks.cid import SPLITS, run as run_cid
+    if split not in SPLITS:
+        raise typer.BadParameter(f"--split must be one of {', '.join(SPLITS)}")
+    summary = run_cid(data, split, work)
+    if report_json:
+        report_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
 @bench.command("clean-memory")
 def bench_clean_memory(pages: List[int] = typer.Option([1000, 10000], "--pages", help="dump sizes"),
                        work: Path = typer.Option(Path("out/bench"), "--work", help="scratch folder")) -> None:

@@ -7,6 +7,9 @@
 2. Signs and symptoms (MeSH C23 and the like) are adverse events in a sentence that
    reports toxicity ("grade 3", "adverse events", "side effects such as …"), diseases
    elsewhere; so is a disease other than the article's main one in such a sentence.
+   A disease a sentence says a drug caused ("phenobarbital-induced dyskinesia",
+   ``pipeline.relating.induced``) is an adverse event wherever it stands, title included:
+   the label follows what the text says of the disease, not where it says it.
 3. A mention inside a longer mention of another label is dropped ("leukemia" in
    "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
    targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
@@ -27,6 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
+from ..relating.induced import Mention, induced_statements, named_as_treated
 from ..text import INN_ENDINGS
 from .kb_matcher import candidates
 from .line_sentencizer import SentenceIndex, doc_text
@@ -106,7 +110,7 @@ class MentionResolver:
     def _context_labels(self, doc: Doc, spans: list[Span], sentences: SentenceIndex) -> list[Span]:
         """A disease mentioned where the text reports toxicity is an adverse event in the
         whole article — unless it is what the article is about (in its title, or its most
-        mentioned disease)."""
+        mentioned disease) and no sentence says a drug induced it."""
         diseases = [s for s in spans if s.label_ == "DISEASE"]
         text = doc_text(doc)
         title_end = text.find("\n") if "\n" in text else len(text)
@@ -114,7 +118,7 @@ class MentionResolver:
         counts = Counter(self._concept_key(s) for s in diseases)
         if counts:
             subject.add(counts.most_common(1)[0][0])
-        adverse = set()
+        adverse = self._induced(doc, spans, sentences, subject)
         reports_toxicity: dict[tuple[int, int], bool] = {}
         for span in diseases:
             key = self._concept_key(span)
@@ -127,6 +131,28 @@ class MentionResolver:
                 adverse.add(key)
         return [Span(doc, s.start, s.end, label="ADVERSE_EVENT", kb_id=s.kb_id_)
                 if s.label_ == "DISEASE" and self._concept_key(s) in adverse else s for s in spans]
+
+    def _induced(self, doc: Doc, spans: list[Span], sentences: SentenceIndex, subject: set[str]) -> set[str]:
+        """The diseases some sentence says a drug caused: strongly ("X-induced Y") for any
+        disease; loosely ("Y after X") for one the article never names as treated, or that
+        is neither its subject nor a neoplasm."""
+        by_sentence: dict[tuple[int, int], list[Span]] = {}
+        for span in filter_spans([s for s in spans if s.label_ == "THERAPY"]) + \
+                filter_spans([s for s in spans if s.label_ == "DISEASE"]):
+            by_sentence.setdefault(sentences.bounds(span.start), []).append(span)
+        treated = {self._concept_key(s) for s in spans if s.label_ == "DISEASE"
+                   and named_as_treated(sentences.text(s.start), s.start_char - doc[sentences.bounds(s.start)[0]].idx)}
+        induced = set()
+        for (first, _), members in by_sentence.items():
+            if not any(s.label_ == "THERAPY" for s in members) or not any(s.label_ == "DISEASE" for s in members):
+                continue
+            offset = doc[first].idx
+            mentions = [Mention(s.start_char - offset, s.end_char - offset, s.label_) for s in members]
+            for statement in induced_statements(sentences.text(first), mentions):
+                key = self._concept_key(members[statement.effect])
+                if statement.strong or key not in treated or not (key in subject or NEOPLASM.search(key)):
+                    induced.add(key)
+        return induced
 
     def _concept(self, span: Span):
         return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None

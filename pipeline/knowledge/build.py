@@ -170,6 +170,50 @@ def add_mentions(entries: list[Entry], mentions: Iterable[tuple[str, str]], zipf
     return added
 
 
+def add_chemical_mentions(entries: list[Entry], mentions: Iterable[tuple[str, str]], zipf) -> int:
+    """Annotated chemical mention forms. A therapy that already has the form as its name or
+    alias takes the annotated MeSH id as a cross-reference (corpora annotate with MeSH
+    records, some older than the drug list's: "valsartan" is C081489 there); a form no
+    therapy has becomes a therapy of its MeSH id, the forms of one id pooled, when it
+    names a chemical on its own (``_keep_chemical``). Returns forms used."""
+    by_form: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.concept.label == "THERAPY":
+            for alias in sorted(entry.aliases):
+                by_form.setdefault(_SPACE.sub(" ", alias).strip().lower(), entry)
+    created: dict[str, Entry] = {}
+    used = 0
+    for form, curie in mentions:
+        text = _SPACE.sub(" ", form).strip()
+        entry = by_form.get(text.lower())
+        if entry is not None:
+            if curie != entry.concept.id and curie not in entry.concept.xrefs:
+                entry.concept = entry.concept.model_copy(update={"xrefs": sorted({*entry.concept.xrefs, curie})})
+            used += 1
+        elif _keep_chemical(text, zipf):
+            entry = created.get(curie)
+            if entry is None:
+                entry = created[curie] = Entry(Concept(label="THERAPY", name=text.lower(), id=curie), "annotated")
+            entry.mentions.add(text)
+            used += 1
+    entries += [created[curie] for curie in sorted(created)]
+    return used
+
+
+def _keep_chemical(form: str, zipf) -> bool:
+    """``keep_mention`` for a chemical's name, whose one-word forms may end like adjectives
+    ("phenobarbital", "arsenic"); substances named as anything but a treatment are left out."""
+    text = form.lower()
+    if sources.is_acronym(form) or text in GENERIC_MENTIONS or text in NOT_THERAPIES or _COORDINATION.search(text):
+        return False
+    words = text.split()
+    if len(re.findall(r"[a-z]", text)) < 4 or len(words) > MAX_ALIAS_TOKENS:
+        return False
+    if len(words) == 1:
+        return zipf(text) < COMMON_WORD_ZIPF
+    return not all(zipf(w) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[a-z]+", text))
+
+
 def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     yield from (("curated", c) for c in sources.curated())
     try:
@@ -319,6 +363,7 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     entries = merge(_source_entries(data_dir))
     if data_dir is not None:
         add_mentions(entries, sources.annotated_diseases(data_dir), _zipf())
+        add_chemical_mentions(entries, sources.annotated_chemicals(data_dir), _zipf())
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)

@@ -306,12 +306,13 @@ def is_acronym(form: str) -> bool:
     return sum(c.isupper() for c in letters) >= max(2, len(letters) // 2)
 
 
-def disease_mentions(path: Path) -> Iterator[tuple[str, str]]:
-    """(surface form, concept id) of each Disease mention of a PubTator file."""
+def disease_mentions(path: Path, types: frozenset[str] = _DISEASE_MENTION_TYPES) -> Iterator[tuple[str, str]]:
+    """(surface form, concept id) of each mention of these types (Disease ones by default)
+    of a PubTator file."""
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             cells = line.rstrip("\n").split("\t")
-            if len(cells) >= 6 and cells[4] in _DISEASE_MENTION_TYPES:
+            if len(cells) >= 6 and cells[4] in types:
                 yield " ".join(cells[3].split()), cells[5].strip()
 
 
@@ -320,13 +321,26 @@ def annotated_diseases(data_dir: Path) -> Iterator[tuple[str, str]]:
     (``MESH:D…``) its annotations agree on: a form counts case-folded unless it is an
     acronym, and is given only when at least ``MIN_AGREEMENT`` of its occurrences carry
     one single MeSH id (no ``-1``, OMIM or composite ``ID1|ID2``)."""
+    return _agreed_forms(data_dir, ANNOTATED_CORPORA, _DISEASE_MENTION_TYPES)
+
+
+def annotated_chemicals(data_dir: Path) -> Iterator[tuple[str, str]]:
+    """Surface forms of Chemical mentions in BC5CDR's training and development sets, each
+    with the MeSH id (descriptor or supplementary concept) its annotations agree on, as
+    for diseases."""
+    corpora = tuple((folder, name) for folder, name in ANNOTATED_CORPORA if folder == "bc5cdr")
+    return _agreed_forms(data_dir, corpora, frozenset({"Chemical"}))
+
+
+def _agreed_forms(data_dir: Path, corpora: tuple[tuple[str, str], ...], types: frozenset[str]) \
+        -> Iterator[tuple[str, str]]:
     votes: dict[str, Counter] = {}
-    for folder, name in ANNOTATED_CORPORA:
+    for folder, name in corpora:
         path = data_dir / folder / name
         if not path.is_file():
-            print(f"kb build: {path} is absent; its disease mentions left out")
+            print(f"kb build: {path} is absent; its mentions left out")
             continue
-        for form, concept in disease_mentions(path):
+        for form, concept in disease_mentions(path, types):
             key = form if is_acronym(form) else form.lower()  # "Acne" opening a sentence is "acne"
             votes.setdefault(key, Counter())[concept] += 1
     for form in sorted(votes):

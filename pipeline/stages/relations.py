@@ -20,6 +20,7 @@ from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, ge
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from ..relating.supportive import managed_event
+from ..relating.induced import Mention, induced_pairs
 from . import per_record
 
 STAGE = "relations"
@@ -98,6 +99,9 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 blamed = _blamed_therapy(tail, sentence)
                 if blamed is not None and key(blamed) in heads:  # "glucocorticoid-related side effects such as acne"
                     add("CAUSES_ADVERSE_EVENT", heads[key(blamed)], tail, sentence)
+        with steps.step("diseases a drug induced"):
+            for cause, effect in _induced(sentence):  # "phenobarbital-induced dyskinesia"
+                add("CAUSES_ADVERSE_EVENT", heads.get(key(cause), cause), effect, sentence)
         with steps.step("targets stated"):
             for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
                 stated = _said_to_target(tail, sentence)
@@ -111,6 +115,14 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
+
+
+def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
+    """(therapy, adverse event) pairs the sentence states as a drug causing a disease."""
+    members = [e for e in sentence.entities if e.label in ("THERAPY", "DISEASE", "ADVERSE_EVENT")]
+    mentions = [Mention(e.start - sentence.start, e.end - sentence.start, e.label) for e in members]
+    return [(members[c], members[e]) for c, e in induced_pairs(sentence.text, mentions)
+            if members[e].label == "ADVERSE_EVENT"]
 
 
 def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
