@@ -275,9 +275,10 @@ def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
     """A sentence that names therapies, none of them studied (``studied_names``). A CAR
     or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
     part of a product, not another therapy; nor is a drug the sentence says managed a
-    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study)."""
+    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study), nor
+    a placebo (which arm a placebo sentence's results belong to is ``comparator``'s question)."""
     named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)
-             and managed_event(e, sentence) is None}
+             and managed_event(e, sentence) is None and key(e) not in NOT_STUDIED}  # "compared with placebo"
     return bool(named) and not named & focus
 
 

@@ -15,10 +15,11 @@ import re
 from collections import Counter
 from typing import Callable, Optional
 
-from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
+from ..relating.focus import (NOT_STUDIED, Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
+from ..relating.comparator import comparator_arm
 from ..relating.supportive import managed_event
 from . import per_record
 
@@ -37,7 +38,7 @@ BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\
                           r"response|remission|improvement))", re.I)
 #: "… were mainly attributed to the lymphodepleting chemotherapy"
 BLAMED_LATER = re.compile(r"^[^.;]{0,40}\b(?:attributed|related|due|linked|ascribed) to\s+(?:the\s+)?$", re.I)
-BLAMED_BEFORE = re.compile(r"\b(?:side effects?|adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|complications?|"
+BLAMED_BEFORE = re.compile(r"\b(?:(?:side|off-target|toxic|unwanted) effects?|adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|complications?|"
                            r"events?)\s+(?:of|from|caused by|due to|related to|associated with|attributed to|induced by)"
                            r"(?:\s+(?:the|long-term|high-dose|prolonged))?\s*$|\b(?:related|due|attributed) to\s+(?:the\s+)?$"
                            r"|\bcaused by\s+(?:the\s+)?$", re.I)
@@ -108,6 +109,12 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 managed = managed_event(head, sentence)
                 if managed is not None:  # "CRS was managed with tocilizumab": the drug treats the toxicity
                     add("TREATS", heads.get(key(head), head), managed, sentence)
+        with steps.step("comparator arm's results"):
+            for tail in (e for e in sentence.entities if e.label in ("OUTCOME", "ADVERSE_EVENT")):
+                arm = comparator_arm(tail, sentence, studied, key)
+                if arm is not None and arm.therapy is not None and key(arm.therapy) not in NOT_STUDIED:
+                    kind = "HAS_OUTCOME" if tail.label == "OUTCOME" else "CAUSES_ADVERSE_EVENT"
+                    add(kind, heads.get(key(arm.therapy), arm.therapy), tail, sentence)
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
@@ -121,6 +128,9 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
         other = about_other_therapy(sentence, studied)
         names_focus = name in sentence.therapies()
         for tail in sentence.entities:
+            if tail.label in ("OUTCOME", "ADVERSE_EVENT") and not other \
+                    and comparator_arm(tail, sentence, studied, key) is not None:
+                continue  # "nausea in 12% of the placebo group": the comparator's result
             if tail.label == "OUTCOME" and not other:
                 add("HAS_OUTCOME", head, tail, sentence)
             elif tail.label == "ADVERSE_EVENT" and not other and not _blamed_on_other(tail, sentence, studied):
@@ -143,6 +153,8 @@ def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[s
     """Other therapies take only what their own sentence states."""
     names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
     for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
+        if key(head) in NOT_STUDIED:
+            continue  # a placebo or an observation arm treats nothing
         if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
             add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
         for tail in sentence.entities:
