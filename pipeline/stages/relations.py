@@ -15,11 +15,12 @@ import re
 from collections import Counter
 from typing import Callable, Optional
 
-from ..relating.focus import (NOT_STUDIED, Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
+from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from ..relating.comparator import comparator_arm
+from ..relating.prior_lines import prior_therapies
 from ..relating.supportive import managed_event
 from . import per_record
 
@@ -115,6 +116,10 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 if arm is not None and arm.therapy is not None and key(arm.therapy) not in NOT_STUDIED:
                     kind = "HAS_OUTCOME" if tail.label == "OUTCOME" else "CAUSES_ADVERSE_EVENT"
                     add(kind, heads.get(key(arm.therapy), arm.therapy), tail, sentence)
+        with steps.step("earlier lines"):
+            for head in prior_therapies(sentence):
+                if primary is not None and key(head) not in focus_set and key(head) not in NOT_STUDIED:
+                    add("TREATS", heads.get(key(head), head), primary, sentence)  # "had received a proteasome inhibitor"
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
@@ -189,6 +194,9 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
 def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
     """The product the sentence says targets the antigen: a target cue stands between them,
     close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
+    holder = _holder(tail, sentence.entities)
+    if holder is not None:  # "the PD-1 inhibitor pembrolizumab" gives PD-1 to pembrolizumab; "proteasome
+        return _apposed_product(holder, sentence)  # inhibitors and anti-CD38 antibodies" to neither neighbour
     stated = [(distance, key(head)) for head in sentence.entities
               if head.label == "THERAPY" and not generic(key(head))
               for distance in [_target_distance(head, tail, sentence)] if distance is not None]
@@ -255,3 +263,26 @@ def _nearest_therapy(tail: Entity, sentence: Sentence) -> Optional[str]:
 def _inside_any(tail: Entity, entities: list[Entity], name: str) -> bool:
     return any(e.label == "THERAPY" and key(e) == name and e.start <= tail.start and tail.end <= e.end
                for e in entities)
+
+
+def _holder(tail: Entity, entities: list[Entity]) -> Optional[Entity]:
+    """The therapy whose name holds the antigen ("anti-CD38 antibodies", "BCMA-directed therapies")."""
+    return next((e for e in entities if e.label == "THERAPY" and e.start <= tail.start and tail.end <= e.end
+                 and (e.start, e.end) != (tail.start, tail.end)), None)
+
+
+def _apposed_product(description: Entity, sentence: Sentence) -> Optional[str]:
+    """The product a class is put beside as its description: "the PD-1 inhibitor
+    pembrolizumab", "zolbetuximab, a claudin 18.2 antibody", "rituximab (anti-CD20)"."""
+    for product in sentence.entities:
+        if product.label != "THERAPY" or generic(key(product)) or product is description:
+            continue
+        if description.end <= product.start:
+            between = sentence.text[description.end - sentence.start:product.start - sentence.start]
+            if NAMED_AS.match(between):
+                return key(product)
+        elif product.end <= description.start:
+            between = sentence.text[product.end - sentence.start:description.start - sentence.start]
+            if APPOSITION.match(between) or re.fullmatch(r"\s*\(\s*", between):
+                return key(product)
+    return None
