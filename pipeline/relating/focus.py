@@ -54,7 +54,7 @@ COMPARATOR_ARM = re.compile(r"(?:placebo (?:plus|and|with|\+)|versus|vs\.?|compa
 #: an antigen's symbol: "CD19", "GPRC5D", "HER2", "IL13Rα2", "CLDN18.2"
 SYMBOL = re.compile(r"(?<![\w-])(?!(?:CAR|TCR|NK|CAR-T|CAR-NK)\b)(?=\w*[A-Z]\w*[A-Z0-9])[A-Z][\w.]*[A-Z0-9α-ω]\w*")
 #: what stands between a product and its description: ", an autologous", " is a"
-APPOSITION = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|was|,? which is)\s+)(?:a|an)\s+"
+APPOSITION = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|was|,? which is)\s+)(?:a|an|the)\s+"
                         r"(?:[\w-]+\s+){0,3}$", re.I)
 NAMED_AS = re.compile(r"^\s*(?:,?\s*(?:called|named|known as|dubbed)\s+)?$", re.I)
 #: a therapy placed as the other arm in the title, or this often and in this share of its

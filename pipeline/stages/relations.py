@@ -15,12 +15,14 @@ import re
 from collections import Counter
 from typing import Callable, Optional
 
-from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
+from ..relating.effector_cells import effector_lineage, uses_cells
+from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from ..relating.comparator import comparator_arm
 from ..relating.prior_lines import prior_therapies
+from ..relating.same_therapy import head_mentions, merged
 from ..relating.supportive import managed_event
 from . import per_record
 
@@ -77,13 +79,19 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     steps = steps or Steps(STAGE)
     sentences = steps.run("sentences", sentences_of, text, entities, default=[])
     focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
-    focus_set = set(focus)
-    studied = steps.run("studied names", studied_names, focus, sentences, default=set())
-    heads = {key(e): e for e in reversed(entities) if e.label == "THERAPY"}  # first mention of each therapy
+    therapies = [e for e in entities if e.label == "THERAPY"]
+    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), default={})
+    focus_set = set(focus) | set(alias)
+    studied = steps.run("studied names", studied_names, focus, sentences, default=set()) | set(alias)
+    heads = {key(e): e for e in reversed(therapies)}  # first mention of each therapy
+    for name in focus:  # "CD19 CAR T cells" and "CD19 CAR-T cell therapy": one head for both
+        heads[name] = next(iter(head_mentions(name, therapies, alias)), heads.get(name))
     main_diseases = steps.run("main diseases", _main_diseases, text, entities, default=set())
     found: dict[tuple[str, str, str], Relation] = {}
 
     def add(kind: str, head: Entity, tail: Entity, sentence: Sentence) -> None:
+        if alias.get(key(head)) in heads:
+            head = heads[alias[key(head)]]
         triple = (kind, key(head), key(tail))
         if triple not in found and key(head) != key(tail):
             found[triple] = Relation(type=kind, head=head.id, tail=tail.id,
@@ -91,7 +99,7 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
 
     for name in focus:
         with steps.step("studied therapy's relations"):
-            if name in heads:  # a studied name no mention carries (a regimen's drug named only inside it) has none
+            if heads.get(name) is not None:  # a studied name no mention carries (a regimen's drug named only inside it) has none
                 _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
     primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
     for sentence in sentences:
@@ -128,7 +136,9 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
 def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
                     studied: set[str], main_diseases: set[str], add: Callable) -> None:
     """A studied therapy takes the article's results, diseases, targets and cells."""
-    cell_therapy = bool(CELL_THERAPY.search(name) or CELL_THERAPY.search(head.text))
+    described = [name, head.text, *(alias for alias, product in appositions(sentences).items() if product == name)]
+    cell_therapy = any(CELL_THERAPY.search(n) for n in described)
+    lineage = effector_lineage(described)  # a CAR-T product uses T cells, whatever else the article names
     for sentence in sentences:
         other = about_other_therapy(sentence, studied)
         names_focus = name in sentence.therapies()
@@ -149,6 +159,7 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
                 add("TARGETS", head, tail, sentence)
             elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
                     and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
+                    and uses_cells(lineage, tail.text) is not False \
                     and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                 add("USES_CELL_TYPE", head, tail, sentence)
 
