@@ -50,3 +50,14 @@ def test_a_coordinated_cell_mention_is_split_with_its_shared_head():
     assert (first.text, first.normalized.name, first.id) == ("CD4+", "CD4+ CAR T cells", "e1")
     assert (second.text, second.id) == ("CD8+ CAR T cells", "e2")
     assert text[second.start:second.end] == second.text and text[first.start:first.end] == first.text
+
+
+def test_a_stem_cell_product_uses_its_progenitors_not_the_blood_cells_that_engraft():
+    from pipeline.relating.effector_cells import effector_lineage, uses_cells
+    lineage = effector_lineage(["lovotibeglogene autotemcel"])
+    assert lineage == "stem"
+    assert uses_cells(lineage, "CD34+ hematopoietic stem and progenitor cells")
+    assert not uses_cells(lineage, "neutrophils") and not uses_cells(lineage, "platelets")
+    assert effector_lineage(["allogeneic hematopoietic stem cell transplantation"]) is None  # a graft holds T cells too
+    stromal = effector_lineage(["remestemcel-L", "mesenchymal stromal cell therapy"])
+    assert uses_cells(stromal, "mesenchymal stromal cells") and not uses_cells(stromal, "T cells")
