@@ -45,3 +45,15 @@ def test_a_placebo_group_s_events_go_to_no_therapy_and_placebo_treats_nothing():
 def test_a_result_compared_with_the_control_group_is_the_studied_drug_s():
     found = triples(article(CONTROLLED))
     assert any(kind == "HAS_OUTCOME" and head == "inebilizumab" for kind, head, _ in found)
+
+STANDARD_CARE = """Pembrolizumab after surgery lowers recurrence in kidney cancer
+A total of 994 patients with renal cell carcinoma were assigned to pembrolizumab or standard care
+Disease-free survival at 24 months was 77% with pembrolizumab, whereas in the standard care group it was 68%
+Hypothyroidism occurred in 21% of patients given pembrolizumab, while fatigue was most common in the standard care group"""
+
+
+def test_a_clause_about_the_standard_care_group_keeps_its_result_from_the_studied_drug():
+    found = triples(article(STANDARD_CARE))
+    assert ("CAUSES_ADVERSE_EVENT", "pembrolizumab", "hypothyroidism") in found
+    assert ("CAUSES_ADVERSE_EVENT", "pembrolizumab", "fatigue") not in found
+    assert any(kind == "HAS_OUTCOME" and head == "pembrolizumab" for kind, head, _ in found)
