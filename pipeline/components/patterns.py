@@ -39,6 +39,18 @@ DRUG_STEMS = ("mab", "cel", "leucel", "parvovec", "vec", "tinib", "ciclib", "lis
 _DRUG_WORD = re.compile(r"[A-Za-z][a-z]{2,}[a-z]*")
 _AMINO = "ACDEFGHIKLMNPQRSTVWY"
 
+#: words a clinical score's name is made of besides its acronym ("MG Activities of Daily Living score")
+_SCORE_WORD = (r"(?:[A-Z][\w+-]*|[\w-]*[A-Z][\w+-]*|part|of|activity|activities|skin|motor|daily|living|disease|"
+               r"symptom|functional|function|severity|clinical|global|quality|life|physician|patient|impression|"
+               r"assessment|rating|[IVX]+)")
+#: capitalized words that begin a sentence, not a score's name
+_NOT_ENDPOINT_START = r"(?:The|A|An|In|At|All|Its|Their|This|These|After|Before|Mean|Median|And|Of|On|By|With|For|From)"
+#: a short noun phrase after "freedom from", "time to": up to four words, stopping at a preposition or a verb
+_PHRASE = (r"[a-z][a-z-]*(?: (?!(?:for|at|in|and|with|during|after|up|through|over|was|were|is|are|of|by|to|than|"
+           r"from|on|or|compared|versus|vs|which|that|as|while|the|decreased|increased|fell|improved|reached|declined|"
+           r"dropped|rose|remained|stayed|had|has|have)\b)[a-z][a-z-]*){0,3}")
+
+
 class Pattern(NamedTuple):
     label: str
     regex: re.Pattern[str]
@@ -108,8 +120,6 @@ PATTERNS: list[Pattern] = [
             "distant|metastasis|progression|event|disease|relapse|recurrence|leukemia|leukaemia|lymphoma|failure|"
             "treatment|gvhd|graft|ventilation|transfusion|hospitalization|hospitalisation|invasive|symptom|death|"
             "infection|dialysis|steroid|overall"),
-    Pattern("OUTCOME", re.compile(r"\bfreedom from (?:[a-z-]+ ){0,2}(?:crises|events|hospitali[sz]ations?|progression|relapse|"
-                           r"transfusions?|dialysis|ventilation)\b", re.I), "freedom"),
     Pattern("OUTCOME", re.compile(r"\b(?:disease control|clinical benefit|objective response|complete response|overall response|"
                            r"response|remission|cure)\s+rates?\b", re.I),
             "disease|clinical|objective|complete|overall|response|remission|cure"),
@@ -128,6 +138,40 @@ PATTERNS: list[Pattern] = [
             "total|endogenous"),
     Pattern("OUTCOME", re.compile(r"\b(?:MRD|minimal residual disease|measurable residual disease)[- ]negativ(?:e|ity)\b",
                                   re.I), "mrd|minimal|measurable"),
+    # endpoints by shape rather than by name: a clinical score or index named by its acronym
+    # ("SLEDAI-2K score", "EUSTAR activity index", "MG Activities of Daily Living score")
+    Pattern("OUTCOME", re.compile(
+        rf"\b(?!{_NOT_ENDPOINT_START}\b)(?=(?:[\w+-]+ ){{0,6}}?[A-Z][\w+-]*[A-Z0-9])(?:modified |total )?"
+        rf"(?:[A-Z][\w+-]*|[\w-]*[A-Z][\w+-]*)(?: {_SCORE_WORD}){{0,5}}? (?:score|index|scale|measure)\b"), anchor=r"\b(?:score|index|scale|measure)\b"),
+    Pattern("OUTCOME", re.compile(
+        r"\b(?:lung|pulmonary) function\b|\bforced (?:vital capacity|expiratory "
+        r"volume(?: in (?:1|one) second)?)|\bdiffusing capacity(?: of the lung)?(?: for carbon monoxide)?", re.I),
+        "lung|pulmonary|forced|diffusing"),
+    Pattern("OUTCOME", re.compile(r"\b(?:FEV1|FVC|DLCO|6MWD)\b")),
+    Pattern("OUTCOME", re.compile(rf"\bfreedom from {_PHRASE}", re.I), "freedom"),
+    Pattern("OUTCOME", re.compile(rf"\b(?:survival|survived|alive) (?:and )?(?:without|free (?:of|from)) {_PHRASE}", re.I),
+            "survival|survived|alive"),
+    Pattern("OUTCOME", re.compile(
+        rf"(?:(?<=the )|(?<=median )|(?<=mean )|(?<=longer )|(?<=shorter )|(?<=delayed )|(?<=prolonged ))"
+        rf"time to (?:the )?(?:first )?(?!the\b|a\b|an\b|onset\b){_PHRASE}", re.I), "time"),
+    Pattern("OUTCOME", re.compile(r"\bduration of (?:the )?(?:complete |overall |objective |major )?(?:response|remission|"
+                                  r"disease control|clinical benefit|benefit)s?\b", re.I), "duration"),
+    Pattern("OUTCOME", re.compile(
+        r"\bcomplete (?:response|remission) with (?:incomplete|partial) (?:ha?ematologic(?:al)? |blood |platelet )?"
+        r"(?:count |marrow )?recovery\b", re.I), "complete"),
+    Pattern("OUTCOME", re.compile(
+        r"\b(?:(?:MRD|minimal residual disease|measurable residual disease)(?: \(MRD\))?[- ]negative (?:complete )?"
+        r"(?:remission|response|status)s?|(?:minimal|measurable) residual disease (?:\(MRD\) )?negativity|"
+        r"undetectable (?:MRD|minimal residual disease|measurable residual disease)|negative for (?:minimal|measurable) "
+        r"residual disease)\b", re.I), "mrd|minimal|measurable|undetectable|negative"),
+    Pattern("OUTCOME", re.compile(
+        r"\b(?:(?:functional |independent |unassisted )+(?:sitting|walking|standing|ambulation)|(?:sitting|sat|walking|"
+        r"walked|standing|stood) (?:without support|independently|unaided|unassisted))\b", re.I),
+        "functional|independent|unassisted|sitting|sat|walking|walked|standing|stood"),
+    Pattern("OUTCOME", re.compile(
+        r"\b(?:tumou?r (?:shrinkage|size reduction|volume reduction|burden reduction)|(?:shrinkage|reduction|decrease) "
+        r"(?:in|of) (?:the )?tumou?r (?:size|burden|volume)s?)\b", re.I), "tumor|tumour|shrinkage|reduction|decrease"),
+    Pattern("OUTCOME", re.compile(rf"\bannuali[sz]ed (?:[a-z-]+ )?rates?(?: of {_PHRASE})?", re.I), "annualized|annualised"),
     Pattern("ADVERSE_EVENT", re.compile(
         r"\b(?:decreased|reduced|low)\s+(?:appetite|neutrophil count|platelet count|white blood cell count|"
         r"lymphocyte count|ejection fraction)\b", re.I), "decreased|reduced|low"),

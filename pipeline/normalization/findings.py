@@ -16,7 +16,8 @@ from collections import Counter
 from typing import Optional, Sequence
 
 from ..isolation import Steps
-from ..relating.focus import focus_therapies, key, sentences_of
+from ..relating.focus import appositions, focus_therapies, key, sentences_of
+from ..relating.same_therapy import head_mentions, merged
 from ..schema import Citation, Evidence, Finding, LinkedEntity, Relation
 from .results import adverse_event_result, outcome_result
 from .study_design import patient_age, trial_name, trial_phase
@@ -47,11 +48,13 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                   trial=steps.run("trial name", trial_name, text, entities, on_focus, default=None),
                   citation=next((c.doi for c in citations if c.doi), None))
     findings = []
+    therapies = [e for e in entities if e.label == "THERAPY"]
+    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), default={})
     for name in focus:
         with steps.step("finding"):
-            related = [(r.type, by_id[r.tail]) for r in relations
-                       if r.head in by_id and r.tail in by_id and key(by_id[r.head]) == name]
-            therapy = [e for e in entities if e.label == "THERAPY" and key(e) == name]
+            related = [(r.type, by_id[r.tail]) for r in relations if r.head in by_id and r.tail in by_id
+                       and alias.get(key(by_id[r.head]), key(by_id[r.head])) == name]
+            therapy = head_mentions(name, therapies, alias)
             diseases = steps.run("study diseases", _study_diseases, text, entities,
                                  [t for kind, t in related if kind == "TREATS"], default=[]) or [None]
             targets = _distinct([t for kind, t in related if kind == "TARGETS"])

@@ -349,13 +349,22 @@ def _arm(sentence: Sentence, start: int, end: int, focus: set[str], therapy: Opt
         if TREATED_ARM.search(first_clause):
             return "own"
     therapies = sorted((e.start - sentence.start, key(e)) for e in sentence.entities if e.label == "THERAPY")
-    after = [name for at, name in therapies if end <= at < end + len(after_clause)]
-    arm = after[:1] or [name for at, name in therapies if 0 <= anchor - at <= ARM_DISTANCE]
+    after = [(at, name) for at, name in therapies if end <= at < end + len(after_clause)]
+    before = [(at, name) for at, name in therapies if 0 <= anchor - at <= ARM_DISTANCE]
+    nearest_before = before[-1:]  # "X was given to 128 patients and Y to 97": 97 is Y's, not X's
+    if after and nearest_before and _NEXT_ARM.search(text[end:after[0][0]]) \
+            and not _NEXT_ARM.search(text[nearest_before[0][0]:anchor]):
+        after = []  # the therapy after the count heads the next arm of a parallel list
+    arm = [name for _, name in after[:1]] or [name for _, name in nearest_before]
     if any(_studied(name, {therapy} if therapy else focus) for name in arm):
         return "own"
     if any(_studied(name, focus) for name in arm):
         return "studied"
     return "unstudied" if arm else None
+
+
+#: what separates one arm of a parallel list from the next
+_NEXT_ARM = re.compile(r"\b(?:and|while|whereas|but)\b|[,;]")
 
 
 def _studied(name: str, focus: set[str]) -> bool:

@@ -54,7 +54,7 @@ COMPARATOR_ARM = re.compile(r"(?:placebo (?:plus|and|with|\+)|versus|vs\.?|compa
 #: an antigen's symbol: "CD19", "GPRC5D", "HER2", "IL13Rα2", "CLDN18.2"
 SYMBOL = re.compile(r"(?<![\w-])(?!(?:CAR|TCR|NK|CAR-T|CAR-NK)\b)(?=\w*[A-Z]\w*[A-Z0-9])[A-Z][\w.]*[A-Z0-9α-ω]\w*")
 #: what stands between a product and its description: ", an autologous", " is a"
-APPOSITION = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|was|,? which is)\s+)(?:a|an)\s+"
+APPOSITION = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|was|,? which is)\s+)(?:a|an|the)\s+"
                         r"(?:[\w-]+\s+){0,3}$", re.I)
 NAMED_AS = re.compile(r"^\s*(?:,?\s*(?:called|named|known as|dubbed)\s+)?$", re.I)
 #: a therapy placed as the other arm in the title, or this often and in this share of its
@@ -275,9 +275,10 @@ def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
     """A sentence that names therapies, none of them studied (``studied_names``). A CAR
     or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
     part of a product, not another therapy; nor is a drug the sentence says managed a
-    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study)."""
+    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study), nor
+    a placebo (which arm a placebo sentence's results belong to is ``comparator``'s question)."""
     named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)
-             and managed_event(e, sentence) is None}
+             and managed_event(e, sentence) is None and key(e) not in NOT_STUDIED}  # "compared with placebo"
     return bool(named) and not named & focus
 
 

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from ..components.line_sentencizer import doc_text, token_starts, token_texts
 from ..components.mention_resolver import MENTIONS
+from ..components.coordinated_cells import split_coordinated
 from ..knowledge.kb import KnowledgeBase
 from ..nlp import build_nlp
 from ..isolation import PageRejected
@@ -46,6 +47,7 @@ def recognize(record: CleanDocument) -> EntityDocument:
     entities: list[Entity] = []
     for offset, piece in text_pieces(record.text, PIECE_CHARS):
         entities += entities_of(nlp(spaced_lines(piece)), kb, piece, offset, first_number=len(entities) + 1)
+    entities = split_coordinated(entities)  # "CD4+ and CD8+ CAR T cells": two cell types
     # the record was validated when read; only the new field is built here
     return EntityDocument.model_construct(**dict(record), entities=entities)
 

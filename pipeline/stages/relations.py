@@ -15,10 +15,14 @@ import re
 from collections import Counter
 from typing import Callable, Optional
 
-from ..relating.focus import (Sentence, about_other_therapy, focus_therapies, generic, key, sentences_of,
+from ..relating.effector_cells import effector_lineage, uses_cells
+from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
+from ..relating.comparator import comparator_arm
+from ..relating.prior_lines import prior_therapies
+from ..relating.same_therapy import head_mentions, merged
 from ..relating.supportive import managed_event
 from ..relating.induced import Mention, induced_pairs
 from . import per_record
@@ -38,7 +42,7 @@ BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\
                           r"response|remission|improvement))", re.I)
 #: "… were mainly attributed to the lymphodepleting chemotherapy"
 BLAMED_LATER = re.compile(r"^[^.;]{0,40}\b(?:attributed|related|due|linked|ascribed) to\s+(?:the\s+)?$", re.I)
-BLAMED_BEFORE = re.compile(r"\b(?:side effects?|adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|complications?|"
+BLAMED_BEFORE = re.compile(r"\b(?:(?:side|off-target|toxic|unwanted) effects?|adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|complications?|"
                            r"events?)\s+(?:of|from|caused by|due to|related to|associated with|attributed to|induced by)"
                            r"(?:\s+(?:the|long-term|high-dose|prolonged))?\s*$|\b(?:related|due|attributed) to\s+(?:the\s+)?$"
                            r"|\bcaused by\s+(?:the\s+)?$", re.I)
@@ -76,13 +80,19 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     steps = steps or Steps(STAGE)
     sentences = steps.run("sentences", sentences_of, text, entities, default=[])
     focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
-    focus_set = set(focus)
-    studied = steps.run("studied names", studied_names, focus, sentences, default=set())
-    heads = {key(e): e for e in reversed(entities) if e.label == "THERAPY"}  # first mention of each therapy
+    therapies = [e for e in entities if e.label == "THERAPY"]
+    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), default={})
+    focus_set = set(focus) | set(alias)
+    studied = steps.run("studied names", studied_names, focus, sentences, default=set()) | set(alias)
+    heads = {key(e): e for e in reversed(therapies)}  # first mention of each therapy
+    for name in focus:  # "CD19 CAR T cells" and "CD19 CAR-T cell therapy": one head for both
+        heads[name] = next(iter(head_mentions(name, therapies, alias)), heads.get(name))
     main_diseases = steps.run("main diseases", _main_diseases, text, entities, default=set())
     found: dict[tuple[str, str, str], Relation] = {}
 
     def add(kind: str, head: Entity, tail: Entity, sentence: Sentence) -> None:
+        if alias.get(key(head)) in heads:
+            head = heads[alias[key(head)]]
         triple = (kind, key(head), key(tail))
         if triple not in found and key(head) != key(tail):
             found[triple] = Relation(type=kind, head=head.id, tail=tail.id,
@@ -90,7 +100,7 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
 
     for name in focus:
         with steps.step("studied therapy's relations"):
-            if name in heads:  # a studied name no mention carries (a regimen's drug named only inside it) has none
+            if heads.get(name) is not None:  # a studied name no mention carries (a regimen's drug named only inside it) has none
                 _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
     primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
     for sentence in sentences:
@@ -112,6 +122,16 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 managed = managed_event(head, sentence)
                 if managed is not None:  # "CRS was managed with tocilizumab": the drug treats the toxicity
                     add("TREATS", heads.get(key(head), head), managed, sentence)
+        with steps.step("comparator arm's results"):
+            for tail in (e for e in sentence.entities if e.label in ("OUTCOME", "ADVERSE_EVENT")):
+                arm = comparator_arm(tail, sentence, studied, key)
+                if arm is not None and arm.therapy is not None and key(arm.therapy) not in NOT_STUDIED:
+                    kind = "HAS_OUTCOME" if tail.label == "OUTCOME" else "CAUSES_ADVERSE_EVENT"
+                    add(kind, heads.get(key(arm.therapy), arm.therapy), tail, sentence)
+        with steps.step("earlier lines"):
+            for head in prior_therapies(sentence):
+                if primary is not None and key(head) not in focus_set and key(head) not in NOT_STUDIED:
+                    add("TREATS", heads.get(key(head), head), primary, sentence)  # "had received a proteasome inhibitor"
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
@@ -128,11 +148,16 @@ def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
 def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
                     studied: set[str], main_diseases: set[str], add: Callable) -> None:
     """A studied therapy takes the article's results, diseases, targets and cells."""
-    cell_therapy = bool(CELL_THERAPY.search(name) or CELL_THERAPY.search(head.text))
+    described = [name, head.text, *(alias for alias, product in appositions(sentences).items() if product == name)]
+    cell_therapy = any(CELL_THERAPY.search(n) for n in described)
+    lineage = effector_lineage(described)  # a CAR-T product uses T cells, whatever else the article names
     for sentence in sentences:
         other = about_other_therapy(sentence, studied)
         names_focus = name in sentence.therapies()
         for tail in sentence.entities:
+            if tail.label in ("OUTCOME", "ADVERSE_EVENT") and not other \
+                    and comparator_arm(tail, sentence, studied, key) is not None:
+                continue  # "nausea in 12% of the placebo group": the comparator's result
             if tail.label == "OUTCOME" and not other:
                 add("HAS_OUTCOME", head, tail, sentence)
             elif tail.label == "ADVERSE_EVENT" and not other and not _blamed_on_other(tail, sentence, studied):
@@ -146,6 +171,7 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
                 add("TARGETS", head, tail, sentence)
             elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
                     and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
+                    and uses_cells(lineage, tail.text) is not False \
                     and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                 add("USES_CELL_TYPE", head, tail, sentence)
 
@@ -155,6 +181,8 @@ def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[s
     """Other therapies take only what their own sentence states."""
     names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
     for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
+        if key(head) in NOT_STUDIED:
+            continue  # a placebo or an observation arm treats nothing
         if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
             add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
         for tail in sentence.entities:
@@ -189,6 +217,9 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
 def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
     """The product the sentence says targets the antigen: a target cue stands between them,
     close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
+    holder = _holder(tail, sentence.entities)
+    if holder is not None:  # "the PD-1 inhibitor pembrolizumab" gives PD-1 to pembrolizumab; "proteasome
+        return _apposed_product(holder, sentence)  # inhibitors and anti-CD38 antibodies" to neither neighbour
     stated = [(distance, key(head)) for head in sentence.entities
               if head.label == "THERAPY" and not generic(key(head))
               for distance in [_target_distance(head, tail, sentence)] if distance is not None]
@@ -255,3 +286,26 @@ def _nearest_therapy(tail: Entity, sentence: Sentence) -> Optional[str]:
 def _inside_any(tail: Entity, entities: list[Entity], name: str) -> bool:
     return any(e.label == "THERAPY" and key(e) == name and e.start <= tail.start and tail.end <= e.end
                for e in entities)
+
+
+def _holder(tail: Entity, entities: list[Entity]) -> Optional[Entity]:
+    """The therapy whose name holds the antigen ("anti-CD38 antibodies", "BCMA-directed therapies")."""
+    return next((e for e in entities if e.label == "THERAPY" and e.start <= tail.start and tail.end <= e.end
+                 and (e.start, e.end) != (tail.start, tail.end)), None)
+
+
+def _apposed_product(description: Entity, sentence: Sentence) -> Optional[str]:
+    """The product a class is put beside as its description: "the PD-1 inhibitor
+    pembrolizumab", "zolbetuximab, a claudin 18.2 antibody", "rituximab (anti-CD20)"."""
+    for product in sentence.entities:
+        if product.label != "THERAPY" or generic(key(product)) or product is description:
+            continue
+        if description.end <= product.start:
+            between = sentence.text[description.end - sentence.start:product.start - sentence.start]
+            if NAMED_AS.match(between):
+                return key(product)
+        elif product.end <= description.start:
+            between = sentence.text[product.end - sentence.start:description.start - sentence.start]
+            if APPOSITION.match(between) or re.fullmatch(r"\s*\(\s*", between):
+                return key(product)
+    return None

@@ -1,0 +1,63 @@
+"""A cell therapy uses its effector cells, not the cells it depletes, and one product
+named in several ways is one therapy."""
+from __future__ import annotations
+
+from test_relations import article, triples
+
+CAR_T = """Lupus patients stay in remission after CD19 CAR T cells
+Researchers reported the results of CD19 CAR-T cell therapy in 12 patients with systemic lupus erythematosus
+The T cells of each patient were collected and engineered into anti-CD19 CAR T cells
+After the infusion the CAR T cells expanded and the B cells disappeared from the blood within a week
+The B cells came back after about four months and the plasma cells fell as well
+All patients reached DORIS remission and cytokine release syndrome was mild"""
+
+TWO_TYPES = """Liso-cel gives durable responses in relapsed lymphoma
+Lisocabtagene maraleucel is a CD19-directed CAR T-cell product made of CD4+ and CD8+ CAR T cells given in equal doses
+In the study, 60 patients with large B-cell lymphoma received lisocabtagene maraleucel
+The complete response rate was 53%"""
+
+
+def test_a_car_t_product_uses_t_cells_and_not_the_b_cells_it_depletes():
+    found = triples(article(CAR_T))
+    cells = {tail for kind, _, tail in found if kind == "USES_CELL_TYPE"}
+    assert cells & {"T cell", "CAR T cell", "T cells", "CAR T cells"}, found
+    assert not cells & {"B cell", "B cells", "plasma cell", "plasma cells"}, cells
+
+
+def test_the_wordings_of_one_construct_are_one_therapy():
+    record = article(CAR_T)
+    by_id = {e.id: e for e in record.entities}
+    heads = {by_id[r.head].text for r in record.relations if r.type in ("HAS_OUTCOME", "TREATS", "CAUSES_ADVERSE_EVENT")}
+    assert len(heads) == 1, heads
+    [finding] = [f for f in record.findings if f.disease]
+    assert finding.outcomes and finding.adverse_events
+
+
+def test_cd4_and_cd8_car_t_cells_are_two_cell_types_of_the_product():
+    record = article(TWO_TYPES)
+    by_id = {e.id: e for e in record.entities}
+    used = {by_id[r.tail].text for r in record.relations if r.type == "USES_CELL_TYPE"}
+    assert any("CD4" in cell for cell in used) and any("CD8" in cell for cell in used), used
+
+
+def test_a_coordinated_cell_mention_is_split_with_its_shared_head():
+    from pipeline.components.coordinated_cells import split_coordinated
+    from pipeline.schema import Entity
+    text = "made of CD4+ and CD8+ CAR T cells"
+    start = text.index("CD4+")
+    [first, second] = split_coordinated([Entity(id="e1", label="CELL_TYPE", text=text[start:], start=start,
+                                                 end=len(text))])
+    assert (first.text, first.normalized.name, first.id) == ("CD4+", "CD4+ CAR T cells", "e1")
+    assert (second.text, second.id) == ("CD8+ CAR T cells", "e2")
+    assert text[second.start:second.end] == second.text and text[first.start:first.end] == first.text
+
+
+def test_a_stem_cell_product_uses_its_progenitors_not_the_blood_cells_that_engraft():
+    from pipeline.relating.effector_cells import effector_lineage, uses_cells
+    lineage = effector_lineage(["lovotibeglogene autotemcel"])
+    assert lineage == "stem"
+    assert uses_cells(lineage, "CD34+ hematopoietic stem and progenitor cells")
+    assert not uses_cells(lineage, "neutrophils") and not uses_cells(lineage, "platelets")
+    assert effector_lineage(["allogeneic hematopoietic stem cell transplantation"]) is None  # a graft holds T cells too
+    stromal = effector_lineage(["remestemcel-L", "mesenchymal stromal cell therapy"])
+    assert uses_cells(stromal, "mesenchymal stromal cells") and not uses_cells(stromal, "T cells")
