@@ -56,11 +56,11 @@ def test_two_worker_processes_write_the_bytes_one_process_writes(one_worker: Pat
                           PIPELINE_PROGRESS_SECONDS="0.2")
     assert result.returncode == 0, result.stderr
     assert_same_outputs(one_worker, tmp_path)
-    assert len((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == 78
+    assert len((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == 90
     # stderr is a pipe: plain progress lines, periodic ones with the rate and ETA, and a summary per stage
     lines = result.stderr.splitlines()
     for stage in ("clean:extract", "clean", "ner", "relations", "normalize", "export"):
-        assert any(line.split(" ", 1)[-1].startswith(f"{stage}: 78 pages in ") and "pages/s" in line
+        assert any(line.split(" ", 1)[-1].startswith(f"{stage}: 90 pages in ") and "pages/s" in line
                    for line in lines), stage
     assert any("ETA" in line and "pages/s" in line for line in lines)
 
@@ -144,7 +144,7 @@ def test_a_run_killed_mid_way_resumes_from_its_last_completed_shard(one_worker: 
     assert third_shard.exists() and not (tmp_path / "articles.jsonl").exists()
     result = pipeline_cli("run", str(CORPUS / "dump"), "--out", str(tmp_path), "--workers", "1", **shards)
     assert result.returncode == 0, result.stderr
-    assert "ner: 78 pages reused" in result.stderr and "relations: 78 pages reused" in result.stderr
+    assert "ner: 90 pages reused" in result.stderr and "relations: 90 pages reused" in result.stderr
     [normalized] = re.findall(r"normalize: (\d+) pages reused", result.stderr)
-    assert 24 <= int(normalized) < 78  # the three shards done before the kill, at least
+    assert 24 <= int(normalized) < 90  # the three shards done before the kill, at least
     assert_same_outputs(one_worker, tmp_path)
