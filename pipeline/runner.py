@@ -31,7 +31,8 @@ from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, Pa
 from .knowledge.kb import kb_sha256
 from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
 from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
-from .executors import Executor, tracked
+from .executors import Executor, stage_progress
+from .executors.progress import step
 from .executors.learning import SHARD_PAGES
 from .executors.shards import Tally
 from .executors.staging import PER_RECORD_STAGES, count_lines, stage_stream
@@ -66,7 +67,9 @@ def _per_page(stage: str, function_name: str) -> StageFunction:
         prepare: Optional[Callable[[], None]] = getattr(module, "prepare", None)
         for number, record in enumerate(records):
             if number == 0 and prepare is not None:
+                step("loading models")
                 prepare()
+                step(None)
             yield guarded(record)
     return run
 
@@ -119,15 +122,22 @@ def run_export(out_dir: Path) -> RunReport:
         stats = StageStats(stage="export", engine="serial", workers=1)  # export runs in this process
         invalid: list[Reject] = []
         records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
-        for record in tracked("export", export(records, staging.folder, file_sha256(source)), count_lines(source)):
-            stats.written += 1
-        stats.rejected = len(invalid)
-        stats.read = stats.processed = stats.written + stats.rejected
-        _write_all(work / "export.rejects.jsonl", invalid)
-        stats.seconds = round(time.perf_counter() - started, 3)
-        write_text_atomic(work / "export.stats.json", stats.model_dump_json(indent=2))
-        report = _report(out_dir, staging.folder)
-        staging.commit(OUTPUTS, REPORT)
+        with stage_progress("export", count_lines(source)) as progress:
+            step("hashing the normalized records")
+            digest = file_sha256(source)
+            step(None)
+            for record in export(records, staging.folder, digest):
+                stats.written += 1
+                progress.advance()
+            stats.rejected = len(invalid)
+            stats.read = stats.processed = stats.written + stats.rejected
+            _write_all(work / "export.rejects.jsonl", invalid)
+            stats.seconds = round(time.perf_counter() - started, 3)
+            write_text_atomic(work / "export.stats.json", stats.model_dump_json(indent=2))
+            step("gathering rejects and duplicates")  # a long step that counts no page: named in the progress lines
+            report = _report(out_dir, staging.folder)
+            step("committing the outputs")
+            staging.commit(OUTPUTS, REPORT)
     return report
 
 
@@ -153,6 +163,7 @@ def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_p
         raise ValueError(f"near_duplicates must be one of {POLICIES}, not {near_duplicates!r}")
     clusters = NearDuplicateIndex()
     extracted = work / "extracted.jsonl"
+    step("extracting pages")
     with atomic_writer(extracted) as handle:
         for page in map(isolate(extract_page, "clean", seconds), records):
             page, line = _writable(page, "clean")
@@ -161,7 +172,9 @@ def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_p
                 continue
             handle.write(line)
             clusters.add(page.lines)
+    step("learning templates")
     templates = _learn_templates(extracted, work, clusters, shard_pages)
+    step(None)
     yield from _clean_extracted(extracted, templates, clusters, near_duplicates, seconds)
 
 
