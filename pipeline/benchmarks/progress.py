@@ -89,12 +89,16 @@ def _sample(pid: int, watch: Watch, done: threading.Event) -> None:
             watch.worker_peak_kib = max(watch.worker_peak_kib, max(sizes[1:]))
 
 
-def watch_run(dump: Path, out: Path, workers: int, extra: Optional[list[str]] = None) -> tuple[Watch, float, int]:
+def watch_run(dump: Path, out: Path, workers: int, extra: Optional[list[str]] = None,
+              interval: Optional[float] = None) -> tuple[Watch, float, int]:
     """Run the pipeline over ``dump``; what was seen, the wall seconds and the run
-    process's own peak RSS (KiB)."""
+    process's own peak RSS (KiB). ``interval``: seconds between progress lines (None:
+    the pipeline's default)."""
     command = [sys.executable, "-m", "pipeline", "run", str(dump), "--out", str(out), "--workers", str(workers),
                *(extra or [])]
-    environment = {k: v for k, v in os.environ.items() if k != "PIPELINE_PROGRESS_SECONDS"}  # the default interval
+    environment = {k: v for k, v in os.environ.items() if k != "PIPELINE_PROGRESS_SECONDS"}
+    if interval is not None:
+        environment["PIPELINE_PROGRESS_SECONDS"] = str(interval)
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                              env=environment)
     watch = Watch(time.monotonic())
