@@ -120,9 +120,12 @@ def watch_run(dump: Path, out: Path, workers: int, extra: Optional[list[str]] = 
     return watch, ended - watch.started, usage.ru_maxrss
 
 
-def largest_gap(watch: Watch) -> tuple[float, str]:
-    """The longest silence on stderr and the line it followed."""
+def largest_gap(watch: Watch, start_up: bool = True) -> tuple[float, str]:
+    """The longest silence on stderr and the line it followed; ``start_up=False`` leaves
+    out the time before the first line (starting Python and importing the packages)."""
     previous, before, gap, after = watch.started, "(start)", 0.0, "(start)"
+    if not start_up and watch.lines:
+        previous, before = watch.lines[0]
     for moment, line in watch.lines:
         if moment - previous > gap:
             gap, after = moment - previous, before

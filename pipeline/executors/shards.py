@@ -103,24 +103,21 @@ class OutputStore:
                 items[key] = _KINDS[kind].model_validate_json(line) if kind in _KINDS else Written(line)
         return items
 
-    def commit(self, used: list[bytes], new: list[tuple[bytes, Any]]) -> list[Any]:
+    def commit(self, used: list[bytes], new: list[tuple[bytes, Any]]) -> None:
         """In one transaction: mark the reused keys as used by this run and store the new
-        items; give back the new items as written (a record that cannot be written is the
-        reject the runner writes for it)."""
+        items, as the runner writes them (a record that cannot be written as its reject)."""
         from ..runner import _writable
 
-        written, rows = [], []
+        rows = []
         for key, item in new:
             item, line = _writable(item, self.stage)
             kind = "reject" if isinstance(item, Reject) else "duplicate" if isinstance(item, Duplicate) else "record"
             rows.append((self.stage, key, self.generation, kind, line.removesuffix("\n")))
-            written.append(item)
         self.db.execute("BEGIN")
         self.db.executemany("UPDATE outputs SET generation = ? WHERE stage = ? AND key = ?",
                             [(self.generation, self.stage, key) for key in used])
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)", rows)
         self.db.execute("COMMIT")
-        return written
 
     def forget_unused(self) -> None:
         """The stage is complete: drop the items no record of this run used."""
@@ -142,16 +139,23 @@ def resumable(stage: str, run_shard: Callable[[list], Iterable[Any]], records: I
         for shard in batched(records, shard_records):
             keys = [record_key(stage, seconds, record, fingerprint) for record in shard]
             found = store.found(keys)
-            missing = [(key, record) for key, record in zip(keys, shard) if key not in found]
-            results = list(run_shard([record for _, record in missing])) if missing else []
-            if len(results) != len(missing):
-                raise RuntimeError(f"{stage} gave {len(results)} items for {len(missing)} records")
-            new = dict(zip((key for key, _ in missing), store.commit(
-                [key for key in keys if key in found], list(zip((key for key, _ in missing), results)))))
+            missing = [record for key, record in zip(keys, shard) if key not in found]
+            results = iter(run_shard(missing) if missing else ())
+            new: list[tuple[bytes, Any]] = []
+            for key in keys:  # in input order; new items as the stage gives them, so progress counts them
+                if key in found:
+                    yield found[key]
+                    continue
+                item = next(results, None)
+                if item is None:
+                    raise RuntimeError(f"{stage} gave fewer items than the {len(missing)} records it was given")
+                new.append((key, item))
+                yield item
+            if next(results, None) is not None:
+                raise RuntimeError(f"{stage} gave more items than the {len(missing)} records it was given")
+            store.commit([key for key in keys if key in found], new)  # the shard is done: one transaction
             tally.processed += len(missing)
             tally.reused += len(shard) - len(missing)
-            for key in keys:
-                yield found[key] if key in found else new[key]
         store.forget_unused()
     finally:
         store.close()
