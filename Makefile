@@ -19,7 +19,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 #: seconds of fuzzing per target (ingest, clean, ner)
 FUZZ_SECONDS ?= 600
 
-.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale bench-ner-public bench-cid
+.PHONY: train help setup ingest clean ner relations normalize export run test eval schema distclean bench-clean bench load convert bench-load fuzz bench-scale bench-ner-public bench-cid bench-progress
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ bench-clean: $(STAMP)  ## HTML extraction vs trafilatura (F1, pages/s); clean-st
 
 bench-scale: $(STAMP)  ## every stage's pages and words per second, one worker, on 5,000 distinct generated pages
 	$(PY) -m pipeline bench scale --pages 5000 --json out/bench-scale/report.json
+
+bench-progress: $(STAMP)  ## 5,000 and 20,000 generated pages, stderr not a terminal: largest gap between log lines, peak memory by stage
+	nice $(PY) -m pipeline bench progress --pages 5000 --pages 20000 --json out/bench-progress/report.json
 
 #: corpora `make train` trains, one model each, one after the other (about 25 minutes each on 2 cores)
 NER_CORPORA ?= bc5cdr ncbi-disease jnlpba bionlp13cg

@@ -409,6 +409,20 @@ def bench_scale(pages: int = typer.Option(5000, "--pages", help="distinct pages 
         report_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
+@bench.command("progress")
+def bench_progress(pages: List[int] = typer.Option([5000, 20000], "--pages", help="dump sizes"),
+                   workers: int = typer.Option(1, "--workers", help="workers of the runs"),
+                   work: Path = typer.Option(Path("out/bench-progress"), "--work", help="scratch folder"),
+                   report_json: Path = typer.Option(None, "--json", help="write the figures here")) -> None:
+    """A long run with stderr not a terminal: the largest gap between its log lines and the
+    peak memory of its processes, by stage, at each dump size."""
+    from .benchmarks.progress import run as run_progress
+    root = Path(__file__).resolve().parent.parent
+    rows = run_progress(root / "corpus" / "dump", root / "corpus" / "gold", pages, workers, work)
+    if report_json:
+        report_json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
 def main() -> None:
     """The command line, with failures as one line and an exit status (see
     ``pipeline.errors``); click's own usage errors exit 2 as they do."""

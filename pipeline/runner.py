@@ -31,9 +31,11 @@ from .schema import (ArticleRecord, CleanDocument, Duplicate, EntityDocument, Pa
 from .knowledge.kb import kb_sha256
 from .cleaning.near_duplicates import POLICIES, NearDuplicateIndex, NearDuplicatePolicy
 from .cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_shards
-from .executors import Executor, tracked
+from .executors import Executor, stage_progress
+from .executors.progress import step
 from .executors.learning import SHARD_PAGES
-from .executors.staging import count_lines, stage_stream
+from .executors.shards import Tally
+from .executors.staging import PER_RECORD_STAGES, count_lines, stage_stream
 from .stages.clean import clean_page, extract_page
 from .stages.export import export
 from .stages.ingest import ingest
@@ -65,7 +67,9 @@ def _per_page(stage: str, function_name: str) -> StageFunction:
         prepare: Optional[Callable[[], None]] = getattr(module, "prepare", None)
         for number, record in enumerate(records):
             if number == 0 and prepare is not None:
+                step("loading models")
                 prepare()
+                step(None)
             yield guarded(record)
     return run
 
@@ -115,18 +119,25 @@ def run_export(out_dir: Path) -> RunReport:
         raise Refused(f"{source} is missing: run 'normalize' first")
     with Staging(out_dir) as staging:
         started = time.perf_counter()
-        stats = StageStats(stage="export")
+        stats = StageStats(stage="export", engine="serial", workers=1)  # export runs in this process
         invalid: list[Reject] = []
         records = _split_rejects(read_records(source, ArticleRecord, "export"), invalid)
-        for record in tracked("export", export(records, staging.folder, file_sha256(source)), count_lines(source)):
-            stats.written += 1
-        stats.rejected = len(invalid)
-        stats.read = stats.written + stats.rejected
-        _write_all(work / "export.rejects.jsonl", invalid)
-        stats.seconds = round(time.perf_counter() - started, 3)
-        write_text_atomic(work / "export.stats.json", stats.model_dump_json(indent=2))
-        report = _report(out_dir, staging.folder)
-        staging.commit(OUTPUTS, REPORT)
+        with stage_progress("export", count_lines(source)) as progress:
+            step("hashing the normalized records")
+            digest = file_sha256(source)
+            step(None)
+            for record in export(records, staging.folder, digest):
+                stats.written += 1
+                progress.advance()
+            stats.rejected = len(invalid)
+            stats.read = stats.processed = stats.written + stats.rejected
+            _write_all(work / "export.rejects.jsonl", invalid)
+            stats.seconds = round(time.perf_counter() - started, 3)
+            write_text_atomic(work / "export.stats.json", stats.model_dump_json(indent=2))
+            step("gathering rejects and duplicates")  # a long step that counts no page: named in the progress lines
+            report = _report(out_dir, staging.folder)
+            step("committing the outputs")
+            staging.commit(OUTPUTS, REPORT)
     return report
 
 
@@ -152,6 +163,7 @@ def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_p
         raise ValueError(f"near_duplicates must be one of {POLICIES}, not {near_duplicates!r}")
     clusters = NearDuplicateIndex()
     extracted = work / "extracted.jsonl"
+    step("extracting pages")
     with atomic_writer(extracted) as handle:
         for page in map(isolate(extract_page, "clean", seconds), records):
             page, line = _writable(page, "clean")
@@ -160,7 +172,9 @@ def clean_learning_templates(records: Iterable[RawDocument], work: Path, shard_p
                 continue
             handle.write(line)
             clusters.add(page.lines)
+    step("learning templates")
     templates = _learn_templates(extracted, work, clusters, shard_pages)
+    step(None)
     yield from _clean_extracted(extracted, templates, clusters, near_duplicates, seconds)
 
 
@@ -239,11 +253,14 @@ def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_C
                  options: Optional[dict] = None) -> StageStats:
     work = out_dir / WORK
     started = time.perf_counter()
-    stats = StageStats(stage=stage.name)
+    stats = StageStats(stage=stage.name, engine=executor.name if executor else "serial",
+                       workers=executor.workers if executor else 1)
+    tally = Tally()
     rejects_path, duplicates_path = work / f"{stage.name}.rejects.jsonl", work / f"{stage.name}.duplicates.jsonl"
     with atomic_writer(work / stage.writes) as out, atomic_writer(rejects_path) as rejected, \
             atomic_writer(duplicates_path) as duplicated:
-        for item in stage_stream(stage.name, stage.function, items, work, seconds, executor, total, **(options or {})):
+        for item in stage_stream(stage.name, stage.function, items, work, seconds, executor, total, tally,
+                                 **(options or {})):
             item, line = _writable(item, stage.name)
             if isinstance(item, Reject):
                 rejected.write(line)
@@ -260,6 +277,9 @@ def _write_stage(stage: Stage, items: Iterable, out_dir: Path, read: Optional[_C
     if stats.duplicates == 0:
         duplicates_path.unlink(missing_ok=True)
     stats.read = read.n if read is not None else stats.written + stats.rejected + stats.duplicates
+    # a per-record stage counts what it ran and reused; the others run on every record they read
+    stats.processed, stats.reused = (tally.processed, tally.reused) if stage.name in PER_RECORD_STAGES \
+        else (stats.read, 0)
     stats.seconds = round(time.perf_counter() - started, 3)
     write_text_atomic(work / f"{stage.name}.stats.json", stats.model_dump_json(indent=2))
     return stats
@@ -327,12 +347,18 @@ def _report(out_dir: Path, staged: Path) -> RunReport:
     chained = all(by_name[b].read == by_name[a].written for a, b in zip(ORDER, ORDER[1:])
                   if a in by_name and b in by_name)
     inputs_file = work / "inputs.json"
+    spread = [s for s in stats if s.stage in ("clean", *PER_RECORD_STAGES) and s.engine]  # stages an executor ran
+    engines = {s.engine for s in spread}
     report = RunReport(
         inputs=json.loads(inputs_file.read_text(encoding="utf-8")) if inputs_file.exists() else [],
         stages=stats, inputs_read=inputs_read, articles_written=articles, rejects=rejects,
         duplicates=duplicates, reconciled=chained and inputs_read == articles + rejects + duplicates,
         near_duplicates=near, reject_reasons=dict(sorted(reasons.items())), complete=True,
         pipeline_version=__version__, kb_sha256=kb_sha256(),
+        engine=(engines.pop() if len(engines) == 1 else "mixed") if engines else None,
+        workers=max((s.workers or 1 for s in spread), default=None),
+        pages_processed=by_name["ner"].processed if "ner" in by_name else None,
+        pages_reused=by_name["ner"].reused if "ner" in by_name else 0,
         started=_utc(inputs_file.stat().st_mtime) if inputs_file.exists() else None, finished=_utc(time.time()))
     write_text_atomic(staged / REPORT, report.model_dump_json(indent=2))
     return report

@@ -292,6 +292,11 @@ class StageStats(Record):
     rejected: int = 0
     duplicates: int = 0
     seconds: float = 0.0
+    processed: Optional[int] = Field(None, description="records the stage ran on in this run (the others were reused)")
+    reused: int = Field(0, description="records whose output an earlier run of the same version, code and models "
+                                       "had made for the same input, taken as it was")
+    engine: Optional[str] = Field(None, description="where the stage ran: serial, processes or dask")
+    workers: Optional[int] = Field(None, description="processes (or Dask threads) the stage ran on")
 
 
 class RunReport(Record):
@@ -311,6 +316,12 @@ class RunReport(Record):
                                               "the files beside it are the run it describes")
     pipeline_version: Optional[str] = Field(None, description="the package version that wrote the report")
     kb_sha256: Optional[str] = Field(None, description="SHA-256 of the knowledge base (models/kb/kb.msgpack.gz)")
+    engine: Optional[str] = Field(None, description="the stages' engine (serial, processes, dask), 'mixed' if they "
+                                                   "differ")
+    workers: Optional[int] = Field(None, description="the stages' workers (the largest, if they differ)")
+    pages_processed: Optional[int] = Field(None, description="pages ner (the first stage that reuses) ran on in this "
+                                                           "run: new pages and pages whose cleaned text changed")
+    pages_reused: int = Field(0, description="pages whose ner output an earlier run had made, reused")
     started: Optional[str] = Field(None, description="when ingest began, ISO 8601 UTC")
     finished: Optional[str] = Field(None, description="when the report was written, ISO 8601 UTC")
 

@@ -4,14 +4,16 @@ when stderr is not a terminal, and ``--quiet`` silences it; a run killed mid-way
 from its last completed shard."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -129,22 +131,43 @@ def test_one_worker_starts_no_process():
     assert not multiprocessing.active_children()
 
 
+def stored_items(out: Path, stage: str) -> int:
+    """Items of ``stage`` committed to the run's store of outputs (0 before it exists)."""
+    path = out / "work" / "reuse.sqlite"
+    if not path.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)) as db:
+            return db.execute("SELECT COUNT(*) FROM outputs WHERE stage = ?", (stage,)).fetchone()[0]
+    except sqlite3.OperationalError:  # the table is being created
+        return 0
+
+
 def test_a_run_killed_mid_way_resumes_from_its_last_completed_shard(one_worker: Path, tmp_path: Path):
     shards = {"PIPELINE_SHARD_RECORDS": "8"}
     command = [sys.executable, "-m", "pipeline", "--quiet", "run", str(CORPUS / "dump"), "--out", str(tmp_path),
                "--workers", "2"]
     killed = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **shards}, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    third_shard = tmp_path / "work" / "normalize" / "shard-00002.jsonl"
     deadline = time.monotonic() + 600
-    while not third_shard.exists() and killed.poll() is None and time.monotonic() < deadline:
+    while stored_items(tmp_path, "normalize") < 24 and killed.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(killed.pid, signal.SIGKILL)  # the run and its worker processes, mid-way through normalize
     killed.wait()
-    assert third_shard.exists() and not (tmp_path / "articles.jsonl").exists()
+    done_before_kill = stored_items(tmp_path, "normalize")
+    assert 24 <= done_before_kill < 90 and not (tmp_path / "articles.jsonl").exists()
     result = pipeline_cli("run", str(CORPUS / "dump"), "--out", str(tmp_path), "--workers", "1", **shards)
     assert result.returncode == 0, result.stderr
     assert "ner: 90 pages reused" in result.stderr and "relations: 90 pages reused" in result.stderr
-    [normalized] = re.findall(r"normalize: (\d+) pages reused", result.stderr)
-    assert 24 <= int(normalized) < 90  # the three shards done before the kill, at least
-    assert_same_outputs(one_worker, tmp_path)
+    report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    stages = {stage["stage"]: stage for stage in report["stages"]}
+    assert (stages["ner"]["processed"], stages["ner"]["reused"]) == (0, 90)
+    assert stages["normalize"]["reused"] >= done_before_kill  # every shard committed before the kill
+    assert stages["normalize"]["processed"] + stages["normalize"]["reused"] == 90
+    assert_same_outputs(one_worker, tmp_path)  # nothing lost, nothing twice, same order
+    keys = [json.loads(line)["article_key"] for line in (tmp_path / "articles.jsonl").read_text().splitlines()]
+    assert len(keys) == len(set(keys)) == 90
+    assert report["reconciled"] and report["inputs_read"] == report["articles_written"] == 90
+    assert (report["engine"], report["workers"]) == ("serial", 1)  # the run that completed
+    assert report["started"] <= report["finished"] and all(stage["seconds"] >= 0 for stage in stages.values())
+    assert stored_items(tmp_path, "normalize") == 90  # the store holds this run's outputs, once each

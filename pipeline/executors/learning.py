@@ -29,7 +29,7 @@ from ..cleaning.templates import LineCounter, ShardCounts, TemplateModel, merge_
 from ..jsonl import atomic_writer, read_records
 from ..schema import CleanDocument, Duplicate, PageLines, RawDocument, Reject, Source
 from .base import Executor, batch_size, batched
-from .progress import stage_progress
+from .progress import stage_progress, step
 from .tasks import clean_batch, count_batch, extract_and_sign, received, sum_counts
 
 #: pages per shard of line counts
@@ -96,8 +96,10 @@ def learn_templates_and_clean(records: Iterable[RawDocument], work: Path, execut
                     handle.write(line)
                     clusters.add_signature(signature)
             progress.advance(len(entries))
+    step("learning templates")
     templates = _learn_templates(extracted, work, clusters, executor, shard_pages, size)
     templates.save(work / "templates.npz")
+    step(None)
     yield from _clean_extracted(extracted, templates, clusters, near_duplicates, seconds, executor, size)
 
 

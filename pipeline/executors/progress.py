@@ -1,8 +1,11 @@
 """Progress of each stage and the pipeline's log output.
 
 On a terminal a stage shows a bar (pages, pages/s, ETA; rich); when stderr is not a
-terminal (a batch job, a log file) a plain line is logged at least every
-``PIPELINE_PROGRESS_SECONDS`` seconds (default 10) and once when the stage ends.
+terminal (a batch job, a log file) a plain line is logged every
+``PIPELINE_PROGRESS_SECONDS`` seconds (default 5, so that no 10 s pass without a line)
+and once when the stage ends. A line names the step a stage is in when the stage has
+several (``clean: learning templates, ...``), so a long step that counts no page —
+template learning, loading models, committing the outputs — still says what it does.
 ``configure_output`` is called by the command line (``--quiet``, ``--verbose``); used as
 a library the pipeline stays silent unless the ``pipeline`` logger is configured."""
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Iterable, Iterator, Optional, TypeVar
 T = TypeVar("T")
 log = logging.getLogger("pipeline.progress")
 #: seconds between two plain progress lines
-DEFAULT_INTERVAL = 10.0
+DEFAULT_INTERVAL = 5.0
+_active: list["Progress"] = []   # the stages showing progress, innermost last
 
 
 def configure_output(quiet: bool = False, verbose: bool = False) -> None:
@@ -49,12 +53,16 @@ class Progress:
     def __init__(self, name: str, total: Optional[int]) -> None:
         self.name, self.total, self.done = name, total, 0
         self.started = time.monotonic()
+        self.step: Optional[str] = None
 
     def advance(self, pages: int = 1) -> None:
         self.done += pages
 
     def start(self) -> None:
         """Begin showing progress."""
+
+    def set_step(self, description: Optional[str]) -> None:
+        self.step = description
 
     def stop(self, completed: bool = True) -> None:
         """Stop showing progress; a stage that failed gets no summary (its error says it)."""
@@ -66,11 +74,12 @@ class Progress:
     def line(self) -> str:
         """``ner: 1,234/5,000 pages (24.7%), 41.2 pages/s, ETA 0:01:31``"""
         rate = self.rate()
+        name = f"{self.name}: {self.step}," if self.step else f"{self.name}:"
         if self.total:
             eta = timedelta(seconds=round((self.total - self.done) / rate)) if rate > 0 else "?"
-            return (f"{self.name}: {self.done:,}/{self.total:,} pages ({100 * self.done / self.total:.1f}%), "
+            return (f"{name} {self.done:,}/{self.total:,} pages ({100 * self.done / self.total:.1f}%), "
                     f"{rate:.1f} pages/s, ETA {eta}")
-        return f"{self.name}: {self.done:,} pages, {rate:.1f} pages/s"
+        return f"{name} {self.done:,} pages, {rate:.1f} pages/s"
 
 
 class LoggedProgress(Progress):
@@ -116,6 +125,10 @@ class BarProgress(Progress):
     def start(self) -> None:
         self.bar.start()
 
+    def set_step(self, description: Optional[str]) -> None:
+        super().set_step(description)
+        self.bar.update(self.task, description=f"{self.name}: {description}" if description else self.name)
+
     def advance(self, pages: int = 1) -> None:
         super().advance(pages)
         self.bar.update(self.task, advance=pages, rate=self.rate())
@@ -145,12 +158,22 @@ def stage_progress(name: str, total: Optional[int] = None) -> Iterator[Progress]
     """Progress of one stage (or pass) over ``total`` pages (None: unknown, no ETA)."""
     progress = make_progress(name, total)
     progress.start()
+    _active.append(progress)
     try:
         yield progress
     except BaseException:
         progress.stop(completed=False)
         raise
+    finally:
+        _active.remove(progress)
     progress.stop()
+
+
+def step(description: Optional[str]) -> None:
+    """Name the step the innermost stage is in (None: back to counting pages); its next
+    progress line says it. Outside any stage, nothing."""
+    if _active:
+        _active[-1].set_step(description)
 
 
 def tracked(name: str, items: Iterable[T], total: Optional[int] = None) -> Iterator[T]:

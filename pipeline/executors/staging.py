@@ -5,8 +5,9 @@ this process. A parallel one sends batches of records to its workers — the per
 stages (ner, relations, normalize) as ``STAGES[name].function`` over each batch, clean as
 the map-reduce of ``pipeline.executors.learning`` — and yields the results in input
 order, so the stage's output is the same bytes as the serial run's. The per-record stages
-keep their output shard by shard (``pipeline.executors.shards``): a run killed and run
-again resumes from its last completed shard."""
+keep each record's output under its key (``pipeline.executors.shards``): a run killed and
+run again resumes from its last completed shard, and a run over a dump it has seen
+processes only the records it has no output for."""
 from __future__ import annotations
 
 from functools import partial
@@ -16,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from .base import Executor, SerialExecutor, batch_size, batched
 from .learning import learn_templates_and_clean
 from .progress import stage_progress
-from .shards import resumable
+from .shards import Tally, resumable
 from .tasks import prepare_stage, received, run_stage_batch, send
 
 PER_RECORD_STAGES = frozenset({"ner", "relations", "normalize"})
@@ -26,14 +27,16 @@ StageFunction = Callable[..., Iterator]  # (records, work folder, seconds per pa
 
 
 def stage_stream(name: str, function: StageFunction, items: Iterable, work: Path, seconds: Optional[float] = None,
-                 executor: Optional[Executor] = None, total: Optional[int] = None, **options: Any) -> Iterator[Any]:
+                 executor: Optional[Executor] = None, total: Optional[int] = None, tally: Optional[Tally] = None,
+                 **options: Any) -> Iterator[Any]:
     """The stage's output records, in input order, with the stage's progress shown;
-    ``seconds`` is each page's time budget, ``options`` go to the stage's function
-    (clean: ``near_duplicates``)."""
+    ``seconds`` is each page's time budget, ``tally`` counts the records a per-record
+    stage processed and reused, ``options`` go to the stage's function (clean:
+    ``near_duplicates``)."""
     executor = executor or SerialExecutor()
     if name in PER_RECORD_STAGES:
         stream = resumable(name, lambda shard: _run(name, function, shard, work, seconds, executor, len(shard),
-                                                    options), items, work, seconds)
+                                                    options), items, work, seconds, tally=tally)
     else:
         stream = _run(name, function, items, work, seconds, executor, total, options)
     with stage_progress(name, total) as progress:
