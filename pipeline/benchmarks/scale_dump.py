@@ -274,7 +274,8 @@ StageCommand = Callable[[str, Path, Path], list[str]]
 def single_process(stage: str, dump: Path, out: Path) -> list[str]:
     """The command of one stage with the project's CLI in one process (one worker)."""
     inputs = [str(dump)] if stage == "ingest" else []
-    return [sys.executable, "-m", "pipeline", stage, *inputs, "--out", str(out), "--workers", "1"]
+    workers = [] if stage == "export" else ["--workers", "1"]  # export always runs in one process
+    return [sys.executable, "-m", "pipeline", stage, *inputs, "--out", str(out), *workers]
 
 
 @dataclass

@@ -17,6 +17,14 @@ from .base import BATCHES_PER_WORKER, B, Executor, Prepare, R, T, Task
 
 log = logging.getLogger("pipeline.executors")
 
+#: batches in flight per worker: twice the process pool's, since a result reaches the
+#: client through the scheduler and a fetch from the worker, not a pipe
+DASK_BATCHES_PER_WORKER = 2 * BATCHES_PER_WORKER
+#: settings of the workers of a local cluster (the nanny hands them to each worker): no
+#: statistical profiler, which wakes every 10 ms in every worker to walk its stacks, CPU
+#: the stages' tasks need on a machine whose cores they fill
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+
 
 class DaskExecutor(Executor):
     """A ``dask.distributed`` client; its own ``LocalCluster`` when no address is given."""
@@ -30,8 +38,11 @@ class DaskExecutor(Executor):
         if scheduler:
             self.client = Client(scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.WARNING)
+            import dask
+
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.WARNING)
             self.client = Client(self.cluster)
         self.workers = max(1, self._cluster_workers() or workers)
         log.debug("dask: %s with %d workers", self.client.scheduler.address, self.workers)
@@ -44,7 +55,7 @@ class DaskExecutor(Executor):
         if prepare is not None:
             self.client.run(prepare)  # workers that join later load on their first task
         shared_data = self.client.scatter([shared], broadcast=True)[0] if shared is not None else None
-        window = self.workers * BATCHES_PER_WORKER
+        window = self.workers * DASK_BATCHES_PER_WORKER
         pending: deque = deque()
         try:
             for batch in batches:

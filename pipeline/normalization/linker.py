@@ -178,6 +178,7 @@ def label_concepts(kb: KnowledgeBase, label: str) -> list[KbConcept]:
     return sorted({c for c in kb.concepts if c.label == label}, key=lambda c: (c.name, c.id or ""))
 
 
+@lru_cache(maxsize=65536)  # asked twice per mention, and wordings recur across articles
 def canonical_surface(text: str) -> str:
     """A mention's own wording as a canonical name: white space folded, and lower-cased
     unless it holds an acronym or symbol."""

@@ -31,6 +31,7 @@ follow-up. Durations are read within a sentence, a line broken after a dangling 
 """
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -40,7 +41,7 @@ from typing import Iterator, NamedTuple, Optional
 from ..relating.focus import OTHER_ARM, Sentence, key
 from ..schema import FollowUp
 from ..text import sentence_spans
-from .quantities import DURATION, NUMBER, PATIENT_COUNT, UNITS, longest, to_number
+from .quantities import DURATION, NUMBER, PATIENT_COUNT, UNITS, WORD_NUMBERS, longest, to_number
 
 # --- patients ------------------------------------------------------------------------
 
@@ -224,13 +225,42 @@ def _matches(sentence: Sentence) -> list[tuple[int, int, int]]:
     """(start, end, value) in the sentence of each count of people, left to right."""
     text = sentence.text
     spans: dict[int, tuple[int, int, int]] = {}
-    for pattern in (PATIENT_COUNT, N_EQUALS, BARE_COUNT):
+    for pattern in _patterns_that_may_match(text):
         for match in pattern.finditer(text):
             value = to_number(match.group("n"))
             if not value or match.start() in spans or RATIO.search(_before(text, match.start())):
                 continue
             spans[match.start()] = (match.start(), match.end(), int(value))
     return sorted(spans.values())
+
+
+#: words one of which each count pattern needs (``PATIENT_COUNT`` its people, ``BARE_COUNT``
+#: its verb, both a number); most sentences hold none, and a set of the sentence's words
+#: is far cheaper to test than the patterns are to run
+_COUNT_PEOPLE = frozenset(("patients participants subjects children adults people women men infants boys girls "
+                           "cases individuals volunteers recipients").split())
+_BARE_VERBS = ("received", "underwent", "were ")
+#: a number in words ends on one of these ("a dozen": "dozen")
+_NUMBER_WORDS = frozenset(phrase.split()[-1] for phrase in WORD_NUMBERS)
+_LETTERS = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
+_DIGIT_TO = re.compile(r"\d\s+to ")
+
+
+def _patterns_that_may_match(text: str) -> list[re.Pattern[str]]:
+    """Of ``PATIENT_COUNT``, ``N_EQUALS`` and ``BARE_COUNT``, in that order, those whose
+    required words the sentence holds (a necessary condition only: the patterns decide)."""
+    lowered = text.lower()
+    words = set(_LETTERS.findall(lowered))
+    has_number = bool(_DIGIT.search(text)) or not words.isdisjoint(_NUMBER_WORDS)
+    patterns = []
+    if has_number and not words.isdisjoint(_COUNT_PEOPLE):
+        patterns.append(PATIENT_COUNT)
+    if "=" in text:
+        patterns.append(N_EQUALS)
+    if has_number and (any(verb in lowered for verb in _BARE_VERBS) or _DIGIT_TO.search(lowered)):
+        patterns.append(BARE_COUNT)
+    return patterns
 
 
 def _before(text: str, start: int) -> str:
@@ -289,7 +319,9 @@ def _clause_after(sentence: Sentence, start: int, end: int) -> str:
     """The text after a count that can belong to it: up to the next count, a semicolon,
     the parenthesis the count stands in, or ``CLAUSE_REACH`` characters."""
     rest = sentence.text[end:end + CLAUSE_REACH]
-    following = [m.start() for p in (PATIENT_COUNT, BARE_COUNT) for m in p.finditer(rest)]
+    # the leftmost match of each pattern is its first: no need to find the others
+    following = [m.start() for pattern in _patterns_that_may_match(rest) if pattern is not N_EQUALS
+                 for m in [pattern.search(rest)] if m]
     rest = rest[:min(following, default=len(rest))].split(";", 1)[0]
     if _parenthesis(sentence.text, start) is not None:
         rest = rest.split(")", 1)[0]
@@ -369,8 +401,14 @@ _NEXT_ARM = re.compile(r"\b(?:and|while|whereas|but)\b|[,;]")
 
 def _studied(name: str, focus: set[str]) -> bool:
     """Whether a therapy's name is one of the focus, however the article words it."""
-    stem = GENERIC_WORDS.sub("", name)
-    return name in focus or any(stem and GENERIC_WORDS.sub("", f) == stem for f in focus)
+    stem = _stem(name)
+    return name in focus or any(stem and _stem(f) == stem for f in focus)
+
+
+@lru_cache(maxsize=16384)
+def _stem(name: str) -> str:
+    """A therapy's name without the words that vary between namings of it."""
+    return GENERIC_WORDS.sub("", name)
 
 
 def _beside_comparator(in_sentence: list[Count]) -> list[Count]:
@@ -500,7 +538,9 @@ def follow_up_evidence(text: str, found: Optional[FollowUp]) -> Optional[tuple[i
     and unit."""
     if found is None:
         return None
-    for match in sorted([*DURATION.finditer(text), *TIME_POINT.finditer(text)], key=lambda m: m.start()):
+    # both streams are in text order: merged lazily, the scan stops at the first that fits
+    # (a tie goes to DURATION, as in a stable sort of both lists)
+    for match in heapq.merge(DURATION.finditer(text), TIME_POINT.finditer(text), key=lambda m: m.start()):
         value = to_number(match.group("n"))
         if value is not None and float(value) == float(found.value) and UNITS[match.group("unit").lower()] == found.unit:
             return match.start(), match.end()

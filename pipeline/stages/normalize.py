@@ -28,7 +28,8 @@ def normalize_document(record: RelationDocument) -> ArticleRecord:
     linker = default_linker()
     steps = Steps(STAGE)
     names: dict[tuple[str, str], Normalized] = {}
-    entities = [steps.run("linking", link, e, linker, names, default=unlinked(e)) for e in record.entities]
+    # the fallback is built only for an entity whose linking failed (link never returns None)
+    entities = [steps.run("linking", link, e, linker, names, default=None) or unlinked(e) for e in record.entities]
     findings = build_findings(record.text, entities, record.relations, record.citations, steps)
     # the record was validated when read and every new part is built validated: its
     # fields are carried over as they are, not dumped and validated again
