@@ -42,7 +42,7 @@ import psycopg
 from psycopg import sql
 
 from .relational import DatabaseWriter
-from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, create_statements, dangling_reference, shared_references
+from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, article_key_bounds, create_statements, dangling_reference, shared_references
 
 #: the advisory lock key every loader takes for its merge step ("biomed" in ASCII)
 MERGE_LOCK = 0x62696F6D6564
@@ -112,16 +112,17 @@ class PostgresWriter(DatabaseWriter):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (MERGE_LOCK,))
             self._merge_shared(cursor, "sources", "source_key")
             self._merge_shared(cursor, "concepts", "concept_id")
-            cursor.execute("SELECT s.article_key FROM stage_versions s LEFT JOIN articles a USING (article_key) "
-                           "WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
-            changed = sorted(key for (key,) in cursor.fetchall())
+            cursor.execute("SELECT s.article_key, a.article_key IS NOT NULL FROM stage_versions s "
+                           "LEFT JOIN articles a USING (article_key) WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
+            found = sorted(cursor.fetchall())
+            changed = [key for key, _ in found]
             if changed:
                 keep = set(changed)
                 if self.checks_references:
                     _check_references(cursor, [rows for rows in batch if rows.article_key in keep])
-                for table in (*ARTICLE_CHILDREN, BY_NAME["articles"]):
-                    cursor.execute(sql.SQL("DELETE FROM {} WHERE article_key = ANY(%s)").format(
-                        sql.Identifier(table.name)), (changed,))
+                replaced = [key for key, stored in found if stored]
+                if replaced:
+                    _delete_articles(cursor, replaced)
                 for table in OWNED:
                     self._copy(cursor, table.name, table.column_names,
                                (row for rows in batch if rows.article_key in keep for row in rows.tables[table.name]))
@@ -153,6 +154,18 @@ class PostgresWriter(DatabaseWriter):
             self.connection.close()
             self.connection = None
 
+
+
+def _delete_articles(cursor: psycopg.Cursor, keys: list[str]) -> None:
+    """Delete the articles' rows, children first; a child table is searched by its primary
+    key's range for each article (``article_key_bounds``)."""
+    lows, highs = zip(*(article_key_bounds(key) for key in keys))
+    for table in ARTICLE_CHILDREN:
+        cursor.execute(sql.SQL(
+            "DELETE FROM {table} x USING unnest(%s::text[], %s::text[], %s::text[]) AS k(key, low, high) "
+            "WHERE x.{pk} >= k.low AND x.{pk} < k.high AND x.article_key = k.key").format(
+            table=sql.Identifier(table.name), pk=sql.Identifier(table.primary_key[0])), (keys, list(lows), list(highs)))
+    cursor.execute("DELETE FROM articles WHERE article_key = ANY(%s)", (keys,))
 
 
 def _check_references(cursor: psycopg.Cursor, batch: list[ArticleRows]) -> None:

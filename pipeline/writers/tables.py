@@ -86,28 +86,36 @@ ARTICLES = Table("articles", (
     foreign_keys=(("source_key", "sources", "source_key"), ("run_id", "runs", "run_id")),
     indexes=(("published",), ("journal",), ("doc_id",)), article_column="article_key")
 
+def _under_article(key_column: str) -> str:
+    """The check that a child's key begins with its article's key and a colon, so that the
+    primary key's index finds an article's rows (``article_key_bounds``)."""
+    return f"substr({key_column}, 1, length(article_key) + 1) = article_key || ':'"
+
+
 ENTITIES = Table("entities", (
-    _c("entity_key", nullable=False), _c("article_key", nullable=False), _c("entity_id", nullable=False),
+    _c("entity_key", nullable=False, check="entity_key = article_key || ':' || entity_id"),
+    _c("article_key", nullable=False), _c("entity_id", nullable=False),
     _c("label", nullable=False, check=f"label IN {LABELS}"), _c("text", nullable=False),
     _c("start_offset", "int", False, "start_offset >= 0"), _c("end_offset", "int", False, "end_offset > start_offset"),
     _c("negated", "bool", False), _c("name", nullable=False, check="length(name) > 0"), _c("concept_id")),
     ("entity_key",),
     foreign_keys=(("article_key", "articles", "article_key"), ("concept_id", "concepts", "concept_id")),
-    unique=(("article_key", "entity_id"),), indexes=(("concept_id",),),
-    article_column="article_key")
+    # (article_key, entity_id) is unique through the primary key and its check
+    indexes=(("concept_id",),), article_column="article_key")
 
 RELATIONS = Table("relations", (
-    _c("relation_key", nullable=False), _c("article_key", nullable=False),
+    _c("relation_key", nullable=False, check=_under_article("relation_key")), _c("article_key", nullable=False),
     _c("type", nullable=False, check=f"type IN {RELATION_TYPES}"),
     _c("head_key", nullable=False), _c("tail_key", nullable=False),
     _c("evidence_start", "int", False, "evidence_start >= 0"), _c("evidence_end", "int", False)),
     ("relation_key",),
     # the article is the head's (the keys say so): no foreign key of its own, one check less a row
     foreign_keys=(("head_key", "entities", "entity_key"), ("tail_key", "entities", "entity_key")),
-    indexes=(("article_key",), ("head_key",), ("tail_key",)), article_column="article_key")
+    indexes=(("head_key",), ("tail_key",)), article_column="article_key")
 
 FINDINGS = Table("findings", (
-    _c("finding_key", nullable=False), _c("article_key", nullable=False), _c("position", "int", False),
+    _c("finding_key", nullable=False, check=_under_article("finding_key")), _c("article_key", nullable=False),
+    _c("position", "int", False),
     _c("therapy", nullable=False), _c("therapy_id"), _c("disease"), _c("disease_id"), _c("target"),
     _c("cell_types", "json"), _c("outcomes", "json"), _c("adverse_events", "json"),
     _c("patients", "int", check="patients >= 0"),
@@ -121,26 +129,28 @@ FINDINGS = Table("findings", (
     foreign_keys=(("article_key", "articles", "article_key"), ("therapy_id", "concepts", "concept_id"),
                   ("disease_id", "concepts", "concept_id"), ("therapy_entity_key", "entities", "entity_key"),
                   ("disease_entity_key", "entities", "entity_key")),
-    indexes=(("therapy_id", "disease_id"), ("disease_id",), ("therapy", "disease"), ("article_key",),
-             ("citation",), ("therapy_entity_key",), ("disease_entity_key",)),
+    indexes=(("therapy_id", "disease_id"), ("disease_id",), ("therapy", "disease"), ("citation",),
+             ("therapy_entity_key",), ("disease_entity_key",)),
     article_column="article_key")
 
 FINDING_RESULTS = Table("finding_results", (
-    _c("result_key", nullable=False), _c("finding_key", nullable=False), _c("article_key", nullable=False),
+    _c("result_key", nullable=False, check=_under_article("result_key")), _c("finding_key", nullable=False),
+    _c("article_key", nullable=False),
     _c("kind", nullable=False, check="kind IN ('outcome','adverse_event')"), _c("position", "int", False),
     _c("name", nullable=False), _c("entity_key", nullable=False), _c("negated", "bool", False), _c("grade"),
     _c("value", "real"), _c("unit"), _c("evidence_start", "int"), _c("evidence_end", "int")),
     ("result_key",),
     foreign_keys=(("finding_key", "findings", "finding_key"), ("entity_key", "entities", "entity_key")),
-    indexes=(("finding_key",), ("kind", "name"), ("article_key",), ("entity_key",)),
+    indexes=(("finding_key",), ("kind", "name"), ("entity_key",)),
     article_column="article_key")
 
 CITATIONS = Table("citations", (
-    _c("citation_key", nullable=False), _c("article_key", nullable=False), _c("position", "int", False),
+    _c("citation_key", nullable=False, check=_under_article("citation_key")), _c("article_key", nullable=False),
+    _c("position", "int", False),
     _c("doi"), _c("journal"), _c("year", "int"), _c("title"), _c("authors", "json")),
     ("citation_key",),
     foreign_keys=(("article_key", "articles", "article_key"),),
-    indexes=(("doi",), ("article_key",)), article_column="article_key")
+    indexes=(("doi",),), article_column="article_key")
 
 #: every table, parents before children (the order rows are inserted in)
 TABLES: tuple[Table, ...] = (RUNS, SOURCES, CONCEPTS, ARTICLES, ENTITIES, CITATIONS, RELATIONS, FINDINGS,
@@ -178,6 +188,12 @@ def create_statements(dialect: str) -> list[str]:
             name = f"{table.name}_{'_'.join(columns)}"
             statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
     return statements
+
+
+def article_key_bounds(key: str) -> tuple[str, str]:
+    """Every key of an article's child rows lies in [low, high) (byte order): it begins with
+    the article key and a colon (checked by the schema), and ';' follows ':'."""
+    return key + ":", key + ";"
 
 
 @dataclass
