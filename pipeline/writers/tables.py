@@ -159,6 +159,19 @@ BY_NAME = {t.name: t for t in TABLES}
 #: tables whose rows belong to one article, children first (the order they are deleted in)
 ARTICLE_CHILDREN: tuple[Table, ...] = (FINDING_RESULTS, FINDINGS, RELATIONS, CITATIONS, ENTITIES)
 
+#: views over the tables, the same SQL in both dialects. ``findings_named``: each finding
+#: with the canonical names of its therapy and disease — the names of the entities it is
+#: linked to (the concepts' names where linked), beside ``therapy_id``/``disease_id`` —
+#: while ``findings.therapy``/``disease`` keep the words of the article. New columns of
+#: ``findings`` come last (``f.*``), so that ``CREATE OR REPLACE VIEW`` accepts them.
+VIEWS = {
+    "findings_named": (
+        "SELECT coalesce(t.name, f.therapy) AS therapy_name, "
+        "coalesce(d.name, f.disease) AS disease_name, f.* FROM findings f "
+        "LEFT JOIN entities t ON t.entity_key = f.therapy_entity_key "
+        "LEFT JOIN entities d ON d.entity_key = f.disease_entity_key"),
+}
+
 #: ``key`` columns are ``COLLATE "C"`` in PostgreSQL: keys are ASCII, so byte order is their
 #: order, and index upkeep skips the locale's string comparison (about a tenth of a load)
 SQL_TYPES = {
@@ -169,8 +182,8 @@ SQL_TYPES = {
 
 
 def create_statements(dialect: str) -> list[str]:
-    """``CREATE TABLE`` and ``CREATE INDEX`` statements (idempotent) for ``sqlite`` or
-    ``postgresql``."""
+    """``CREATE TABLE``, ``CREATE INDEX`` and ``CREATE VIEW`` statements (idempotent) for
+    ``sqlite`` or ``postgresql``."""
     types = SQL_TYPES[dialect]
     statements = []
     for table in TABLES:
@@ -187,6 +200,8 @@ def create_statements(dialect: str) -> list[str]:
         for columns in table.indexes:
             name = f"{table.name}_{'_'.join(columns)}"
             statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
+    create_view = "CREATE VIEW IF NOT EXISTS" if dialect == "sqlite" else "CREATE OR REPLACE VIEW"
+    statements += [f"{create_view} {name} AS {query}" for name, query in VIEWS.items()]
     return statements
 
 
