@@ -7,8 +7,8 @@ output twice changes nothing); one stored with another hash — a newer run of i
 same article re-crawled through other boilerplate — has its row updated and its child
 rows replaced in the same transaction.
 
-Records are parsed and turned into rows in a thread of their own, one batch ahead of the
-database: while the server stores batch *n* (the client waits on its socket, the GIL
+For a database server (PostgreSQL), records are parsed and turned into rows in a thread
+of their own, one batch ahead of the database: while the server stores batch *n* (the client waits on its socket, the GIL
 free), batch *n + 1* is being built, so the two cores both work.
 """
 from __future__ import annotations
@@ -40,6 +40,9 @@ class DatabaseWriter(Writer):
     """A writer into a relational database; subclasses connect and merge a batch."""
 
     stage = "load"
+    #: whether the database works in a process of its own, so that building the next batch
+    #: in a thread overlaps with it (an embedded one would only contend for the GIL)
+    server_process = True
     #: exceptions that mean "this data breaks a constraint", not "the database is gone"
     constraint_errors: tuple[type[BaseException], ...] = ()
 
@@ -82,7 +85,8 @@ class DatabaseWriter(Writer):
         return self
 
     def write(self, records: Iterable[Any]) -> None:
-        for chunk in prefetched(_chunks(self._rows(records), self.batch_size)):
+        chunks = _chunks(self._rows(records), self.batch_size)
+        for chunk in (prefetched(chunks) if self.server_process else chunks):
             self._batch.extend(chunk)
             if len(self._batch) >= self.batch_size:
                 self.flush()

@@ -29,6 +29,7 @@ class SqliteWriter(DatabaseWriter):
     """Writes records into an SQLite file (created if missing)."""
 
     name = "sqlite"
+    server_process = False
     constraint_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: Path, **options) -> None:
