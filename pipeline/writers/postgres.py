@@ -42,7 +42,8 @@ import psycopg
 from psycopg import sql
 
 from .relational import DatabaseWriter
-from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, article_key_bounds, create_statements, dangling_reference, shared_references
+from .tables import (ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, article_key_bounds, create_statements,
+                     dangling_reference, shared_references)
 
 #: the advisory lock key every loader takes for its merge step ("biomed" in ASCII)
 MERGE_LOCK = 0x62696F6D6564
@@ -113,7 +114,8 @@ class PostgresWriter(DatabaseWriter):
             self._merge_shared(cursor, "sources", "source_key")
             self._merge_shared(cursor, "concepts", "concept_id")
             cursor.execute("SELECT s.article_key, a.article_key IS NOT NULL FROM stage_versions s "
-                           "LEFT JOIN articles a USING (article_key) WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
+                           "LEFT JOIN articles a USING (article_key) "
+                           "WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
             found = sorted(cursor.fetchall())
             changed = [key for key, _ in found]
             if changed:

@@ -8,8 +8,9 @@ same article re-crawled through other boilerplate — has its row updated and it
 rows replaced in the same transaction.
 
 For a database server (PostgreSQL), records are parsed and turned into rows in a thread
-of their own, one batch ahead of the database: while the server stores batch *n* (the client waits on its socket, the GIL
-free), batch *n + 1* is being built, so the two cores both work.
+of their own, one batch ahead of the database: while the server stores batch *n* (the
+client waits on its socket, the GIL free), batch *n + 1* is being built, so that two
+cores both work.
 """
 from __future__ import annotations
 
