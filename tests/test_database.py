@@ -300,3 +300,24 @@ def test_a_page_recrawled_through_other_boilerplate_is_one_article(database: str
     assert first_doc != again_doc and key == again_key
     with psycopg.connect(database) as db:
         assert db.execute("SELECT doc_id FROM articles WHERE article_key = %s", (key,)).fetchall() == [(again_doc,)]
+
+
+def test_findings_named_gives_the_canonical_names_of_the_linked_entities(loaded: str, records: list[dict],
+                                                                          corpus_out: Path):
+    expected = {}
+    for r in records:
+        names = {e["id"]: e["normalized"]["name"] for e in r["entities"]}
+        for i, f in enumerate(r["findings"]):
+            therapy = names[f["therapy_entity"]] if f["therapy_entity"] else f["therapy"]
+            disease = names[f["disease_entity"]] if f["disease_entity"] else f["disease"]
+            expected[(r["article_key"], i)] = (therapy, disease, f["therapy_id"], f["disease_id"])
+    query = "SELECT article_key, position, therapy_name, disease_name, therapy_id, disease_id FROM findings_named"
+    with psycopg.connect(loaded) as db:
+        found = {(row[0], row[1]): row[2:] for row in db.execute(query).fetchall()}
+    keys = {r["article_key"] for r in records}   # other tests add articles of their own
+    assert {k: v for k, v in found.items() if k[0] in keys} == expected
+    # the point of the view: names that differ from the article's words
+    assert any(name != f["disease"] for r in records for i, f in enumerate(r["findings"])
+               for name in [expected[(r["article_key"], i)][1]])
+    with sqlite3.connect(corpus_out / "articles.sqlite") as db:   # the export's SQLite has it too
+        assert {(row[0], row[1]): row[2:] for row in db.execute(query).fetchall()} == expected

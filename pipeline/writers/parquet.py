@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from .base import Writer, new_run_id, utc_now
 from .tables import TABLES, Table, article_rows, records_of, run_row
 
-ARROW_TYPES = {"text": pa.string(), "int": pa.int64(), "real": pa.float64(), "bool": pa.bool_(),
+ARROW_TYPES = {"key": pa.string(), "text": pa.string(), "int": pa.int64(), "real": pa.float64(), "bool": pa.bool_(),
                "date": pa.string(), "json": pa.string()}
 
 

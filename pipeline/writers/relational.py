@@ -6,14 +6,23 @@ An article already stored with the same record hash is left as it is (loading th
 output twice changes nothing); one stored with another hash — a newer run of it, or the
 same article re-crawled through other boilerplate — has its row updated and its child
 rows replaced in the same transaction.
+
+For a database server (PostgreSQL), records are parsed and turned into rows in a thread
+of their own, one batch ahead of the database: while the server stores batch *n* (the
+client waits on its socket, the GIL free), batch *n + 1* is being built, so that two
+cores both work.
 """
 from __future__ import annotations
 
 import hashlib
-import json
+import queue
+import threading
 from abc import abstractmethod
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Iterable, Iterator, Optional
+
+import orjson
 
 from .base import Writer, new_run_id, reject, utc_now
 from .tables import ArticleRows, article_rows, records_of, run_row
@@ -32,6 +41,9 @@ class DatabaseWriter(Writer):
     """A writer into a relational database; subclasses connect and merge a batch."""
 
     stage = "load"
+    #: whether the database works in a process of its own, so that building the next batch
+    #: in a thread overlaps with it (an embedded one would only contend for the GIL)
+    server_process = True
     #: exceptions that mean "this data breaks a constraint", not "the database is gone"
     constraint_errors: tuple[type[BaseException], ...] = ()
 
@@ -74,8 +86,9 @@ class DatabaseWriter(Writer):
         return self
 
     def write(self, records: Iterable[Any]) -> None:
-        for record, rows in self._rows(records):
-            self._batch.append((record, rows))
+        chunks = _chunks(self._rows(records), self.batch_size)
+        for chunk in (prefetched(chunks) if self.server_process else chunks):
+            self._batch.extend(chunk)
             if len(self._batch) >= self.batch_size:
                 self.flush()
 
@@ -108,7 +121,7 @@ class DatabaseWriter(Writer):
             record: Any = item
             try:
                 if isinstance(item, RecordLine):
-                    record = json.loads(item.line)
+                    record = orjson.loads(item.line)
                     sha = hashlib.sha256(item.line.encode("utf-8")).hexdigest()
                     yield record, article_rows(record, self.run_id, sha)
                 else:
@@ -127,6 +140,51 @@ class DatabaseWriter(Writer):
         return run_row(self.run_id, self.output, self.records_sha256, self.name, self.started_at,
                        utc_now() if finished else None, self.stats.read, self.stats.written,
                        self.stats.unchanged, len(self.stats.rejects))
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
+    """``items`` in order, produced by a thread that keeps up to ``depth`` of them ready;
+    an exception in the producer is raised here."""
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                ready.put((item, None))
+            ready.put((_DONE, None))
+        except BaseException as error:  # handed to the consumer
+            ready.put((_DONE, error))
+
+    producer = threading.Thread(target=produce, name="rows", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item, error = ready.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        while producer.is_alive():   # unblock a producer waiting on a full queue
+            try:
+                ready.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        producer.join()
 
 
 def _latest_per_article(batch: list[tuple[Any, ArticleRows]]) -> list[tuple[Any, ArticleRows]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from .relational import DatabaseWriter
-from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, create_statements
+from .tables import ARTICLE_CHILDREN, BY_NAME, TABLES, ArticleRows, article_key_bounds, create_statements
 
 MERGED = ("sources", "concepts")   # shared by articles: kept as first stored
 
@@ -29,6 +29,7 @@ class SqliteWriter(DatabaseWriter):
     """Writes records into an SQLite file (created if missing)."""
 
     name = "sqlite"
+    server_process = False
     constraint_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: Path, **options) -> None:
@@ -61,8 +62,11 @@ class SqliteWriter(DatabaseWriter):
                 if stored and stored[0] == rows.record_sha256:
                     unchanged += 1
                     continue
-                for table in ARTICLE_CHILDREN:
-                    db.execute(f"DELETE FROM {table.name} WHERE article_key = ?", (rows.article_key,))
+                low, high = article_key_bounds(rows.article_key)
+                for table in ARTICLE_CHILDREN:   # found by their primary key's range
+                    key = table.primary_key[0]
+                    db.execute(f"DELETE FROM {table.name} WHERE {key} >= ? AND {key} < ? AND article_key = ?",
+                               (low, high, rows.article_key))
                 for name in MERGED:
                     db.executemany(_insert(name, "INSERT OR IGNORE"), rows.tables[name])
                 db.executemany(_upsert_article(), rows.tables["articles"])
