@@ -3,6 +3,7 @@ line by line, their spans mapped back onto the stage's doc by character offset."
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +35,9 @@ def test_the_default_models_are_committed():
 
 
 def test_models_load_once_from_models_ner_in_a_fresh_process():
-    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS], cwd=ROOT, capture_output=True, text=True,
+    # the stage runs no model unless PIPELINE_NER_MODELS names it
+    environment = {**os.environ, "PIPELINE_NER_MODELS": ",".join(DEFAULT_MODELS)}
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS], cwd=ROOT, env=environment, capture_output=True, text=True,
                             timeout=300, check=True)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["models"] == len(DEFAULT_MODELS) and report["loads"] == len(DEFAULT_MODELS)

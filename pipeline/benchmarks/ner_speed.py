@@ -17,7 +17,7 @@ from pathlib import Path
 
 import spacy
 
-from ..components.model_ner import available_models
+from ..components.model_ner import DEFAULT_MODELS, available_models
 from ..nlp import MODELS_VARIABLE, configured_models
 from ..schema import CleanDocument, RawDocument
 from ..stages.clean import clean
@@ -73,7 +73,7 @@ def _stage_seconds(documents: list[CleanDocument], models: str) -> tuple[float, 
 def run(corpus_dump: Path, words: int) -> dict:
     documents = generated_documents(corpus_dump, words)
     total = sum(len(d.text.split()) for d in documents)
-    models = available_models(configured_models())
+    models = available_models(configured_models() or DEFAULT_MODELS)
     with_models, entities = _stage_seconds(documents, ",".join(models))
     without_models, entities_without = _stage_seconds(documents, "")
     tokenizer = spacy.blank("en")
