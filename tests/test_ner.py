@@ -216,3 +216,12 @@ def test_text_within_the_limit_is_tagged_though_spaced_lines_exceed_spacys_defau
     assert len(text) <= stage.MAX_TEXT_CHARS and len(stage.spaced_lines(text)) > 1_000_000  # spaCy's default limit
     [record] = list(ner([_document("big", text)]))
     assert {e.text for e in record.entities} >= {"rituximab", "blinatumomab"}
+
+
+def test_a_drug_joined_to_a_state_is_no_therapy_given():
+    nlp = build_nlp(models=())
+    doc = nlp("Ruxolitinib was tested in steroid-refractory acute graft-versus-host disease; "
+              "patients then received steroids")
+    therapies = [(s.text, s.start_char) for s in doc.spans["mentions"] if s.label_ == "THERAPY"]
+    assert ("steroid", doc.text.index("steroid-")) not in therapies
+    assert ("steroids", doc.text.index("steroids")) in therapies and ("Ruxolitinib", 0) in therapies

@@ -66,6 +66,7 @@ class MentionResolver:
         sentences = SentenceIndex(doc)
         spans = self._abbreviations(doc, spans)
         spans = _drop_organization_acronyms(doc, spans)
+        spans = _drop_therapies_naming_a_state(doc, spans)
         spans = self._context_labels(doc, spans, sentences)
         spans = _drop_inside_other_labels(spans)
         kept: list[Span] = []
@@ -180,6 +181,22 @@ def _drop_organization_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
         if not covered and _ORGANIZATION_HEAD.search(before.text + " "):
             dropped.add(span.text)
     return [s for s in spans if not (s.end - s.start == 1 and s.text in dropped and s.label_ in ("ANTIGEN", "DISEASE"))]
+
+
+#: "steroid-refractory", "steroid-sparing", "TKI-naive": the drug names the patients' or
+#: the disease's state, and nothing is given
+_STATE_AFTER_HYPHEN = frozenset({"refractory", "resistant", "dependent", "naive", "naïve", "sparing",
+                                 "intolerant", "free", "exposed"})
+
+
+def _drop_therapies_naming_a_state(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A therapy joined by a hyphen to a word of state is a modifier, not a therapy given."""
+    def names_a_state(span: Span) -> bool:
+        end = span.end
+        return (span.label_ == "THERAPY" and end + 1 < len(doc) and not doc[end - 1].whitespace_
+                and doc[end].text == "-" and not doc[end].whitespace_
+                and doc[end + 1].lower_ in _STATE_AFTER_HYPHEN)
+    return [s for s in spans if not names_a_state(s)]
 
 
 def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
