@@ -19,9 +19,9 @@ def test_every_stage_logs_progress_while_it_works(tmp_path: Path):
     watch, _, _ = watch_run(CORPUS / "dump", tmp_path / "out", workers=1, interval=0.1)
     lines = [line for _, line in watch.lines]
     periodic = {match["stage"] for match in map(_PERIODIC.match, lines) if match}
-    assert periodic >= set(STAGES) - {"ingest"}, lines  # ingest of 78 pages may end before its first tick
+    assert periodic >= set(STAGES) - {"ingest"}, lines  # ingest of 90 pages may end before its first tick
     for stage in STAGES:
-        assert any(re.match(rf"^\S+ {stage}: 78 pages in ", line) for line in lines), stage
+        assert any(re.match(rf"^\S+ {stage}: 90 pages in ", line) for line in lines), stage
     gap, after = largest_gap(watch, start_up=False)
     # lines every 0.1 s: a gap of seconds is a step outside any progress (start-up, imports, aside)
     assert gap < 5, (gap, after)
