@@ -1,5 +1,6 @@
 """Chemical-induced disease statements: each shape on hand-written sentences, the label a
-disease takes from what the text says of it (not from where it stands), and the relation."""
+disease mention takes from what its sentence says of it (not from where it stands), and
+the relation."""
 from __future__ import annotations
 
 import re
@@ -56,11 +57,15 @@ def test_coordinated_drugs_share_the_effect_and_the_nearest_drug_is_meant():
     assert {(c, d) for c, d, _ in found} == {("sertraline", "hyponatremia"), ("fluoxetine", "hyponatremia")}
 
 
-def test_a_disease_in_the_title_said_to_be_drug_induced_is_an_adverse_event():
+def test_a_drug_induced_disease_is_an_adverse_event_where_a_sentence_says_so():
+    """Title included; a sentence about the disease in general keeps it a disease (the
+    mention's label follows what its own sentence says)."""
     found = labelled("Amiodarone-induced hypothyroidism in an elderly man\n"
+                     "Hypothyroidism is common in old age. "
                      "An 80-year-old man developed hypothyroidism six months after starting amiodarone.")
     assert ("ADVERSE_EVENT", "hypothyroidism") in found
     assert ("DISEASE", "hypothyroidism") not in found
+    assert ("DISEASE", "Hypothyroidism") in found
 
 
 def test_a_disease_named_as_treated_stays_a_disease_beside_a_loose_statement():

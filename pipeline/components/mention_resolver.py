@@ -7,9 +7,10 @@
 2. Signs and symptoms (MeSH C23 and the like) are adverse events in a sentence that
    reports toxicity ("grade 3", "adverse events", "side effects such as …"), diseases
    elsewhere; so is a disease other than the article's main one in such a sentence.
-   A disease a sentence says a drug caused ("phenobarbital-induced dyskinesia",
-   ``pipeline.relating.induced``) is an adverse event wherever it stands, title included:
-   the label follows what the text says of the disease, not where it says it.
+   A disease mention whose sentence says a drug caused it ("phenobarbital-induced
+   dyskinesia", ``pipeline.relating.induced``) is an adverse event wherever it stands,
+   title included; the same disease's other mentions keep their own label ("dyskinesia is
+   common in the elderly" stays a disease): the label follows what each sentence says.
 3. A mention inside a longer mention of another label is dropped ("leukemia" in
    "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
    targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
@@ -111,7 +112,8 @@ class MentionResolver:
     def _context_labels(self, doc: Doc, spans: list[Span], sentences: SentenceIndex) -> list[Span]:
         """A disease mentioned where the text reports toxicity is an adverse event in the
         whole article — unless it is what the article is about (in its title, or its most
-        mentioned disease) and no sentence says a drug induced it."""
+        mentioned disease). Apart from that, a mention a sentence says a drug induced is an
+        adverse event."""
         diseases = [s for s in spans if s.label_ == "DISEASE"]
         text = doc_text(doc)
         title_end = text.find("\n") if "\n" in text else len(text)
@@ -119,7 +121,8 @@ class MentionResolver:
         counts = Counter(self._concept_key(s) for s in diseases)
         if counts:
             subject.add(counts.most_common(1)[0][0])
-        adverse = self._induced(doc, spans, sentences, subject)
+        stated = self._induced(doc, spans, sentences, subject)
+        adverse: set[str] = set()
         reports_toxicity: dict[tuple[int, int], bool] = {}
         for span in diseases:
             key = self._concept_key(span)
@@ -131,12 +134,14 @@ class MentionResolver:
             if reports_toxicity[bounds]:
                 adverse.add(key)
         return [Span(doc, s.start, s.end, label="ADVERSE_EVENT", kb_id=s.kb_id_)
-                if s.label_ == "DISEASE" and self._concept_key(s) in adverse else s for s in spans]
+                if s.label_ == "DISEASE" and (self._concept_key(s) in adverse or (s.start, s.end) in stated) else s
+                for s in spans]
 
-    def _induced(self, doc: Doc, spans: list[Span], sentences: SentenceIndex, subject: set[str]) -> set[str]:
-        """The diseases some sentence says a drug caused: strongly ("X-induced Y") for any
-        disease; loosely ("Y after X") for one the article never names as treated, or that
-        is neither its subject nor a neoplasm."""
+    def _induced(self, doc: Doc, spans: list[Span], sentences: SentenceIndex,
+                 subject: set[str]) -> set[tuple[int, int]]:
+        """The disease mentions (token bounds) whose sentence says a drug caused them:
+        strongly ("X-induced Y") for any disease; loosely ("Y after X") for one the article
+        never names as treated, or that is neither its subject nor a neoplasm."""
         by_sentence: dict[tuple[int, int], list[Span]] = {}
         for span in filter_spans([s for s in spans if s.label_ == "THERAPY"]) + \
                 filter_spans([s for s in spans if s.label_ == "DISEASE"]):
@@ -152,7 +157,8 @@ class MentionResolver:
             for statement in induced_statements(sentences.text(first), mentions):
                 key = self._concept_key(members[statement.effect])
                 if statement.strong or key not in treated or not (key in subject or NEOPLASM.search(key)):
-                    induced.add(key)
+                    effect = members[statement.effect]
+                    induced.add((effect.start, effect.end))
         return induced
 
     def _concept(self, span: Span):

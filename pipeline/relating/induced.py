@@ -35,7 +35,8 @@ _CAUSE_VERB = re.compile(r"\b(?:caus(?:e|es|ed|ing)|induc(?:e|es|ed|ing)|produc(
                          r"experienc(?:e|es|ed|ing)|(?:was|were|is|are) (?:associated|complicated) with|gave rise to|"
                          r"responsible for)\b(?!\s+by\b)", re.I)
 _FILLER = (r"(?:(?:the|a|an|its|their|this|chronic|acute|long-term|high-dose|high|low|doses? of|intravenous|oral|"
-           r"intraperitoneal|subcutaneous|systemic|topical|repeated|single|prolonged|preoperative|restarting(?: of)?|"
+           r"intraperitoneal|subcutaneous|systemic|topical|repeated|single|prolonged|preoperative|(?:re)?starting(?: of)?|"
+           r"initiat(?:ing|ion of)|beginning|"
            r"administration of|treatment with|therapy with|injections? of|infusions? of|exposure to|use of|"
            r"ingestion of|overdose of|abuse of|intake of|of|[\d.,]+\s*(?:mg|g|µg|ug|mcg|mmol|u|iu|%)\S*)\s+){0,6}")
 #: "Y induced by X", "Y due to X": strong
