@@ -206,15 +206,18 @@ def _drop_therapies_naming_a_state(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
-    """The candidate that is the long form, or the longest one inside it."""
+    """The candidate that is the long form, or the longest one inside it that ends where
+    it ends: a name's head is its last word, so "B-cell" in "B-cell maturation antigen",
+    "microsatellite instability" in "microsatellite instability-high" or "B-cell lymphoma"
+    in "B-cell lymphoma 2" does not say what the short form names."""
     inside = [s for s in spans if s.start >= target.start and s.end <= target.end and s.label_ != "ANTIGEN"]
     exact = [s for s in inside if s.start == target.start and s.end == target.end]
     if exact:
         return exact[0]
-    if inside:
-        best = max(inside, key=lambda s: s.end - s.start)
-        numbered = best.end < target.end and target.doc[target.end - 1].like_num  # "B-cell lymphoma 2"
-        if (best.end - best.start) * 2 >= target.end - target.start and not numbered:
+    headed = [s for s in inside if s.end == target.end]
+    if headed:
+        best = max(headed, key=lambda s: s.end - s.start)
+        if (best.end - best.start) * 2 >= target.end - target.start:
             return best
     return None
 
