@@ -81,3 +81,10 @@ def test_the_induced_disease_is_caused_by_its_drug():
                             "An 80-year-old man developed hypothyroidism six months after starting amiodarone."))
     assert any(kind == "CAUSES_ADVERSE_EVENT" and head.lower() == "amiodarone" and "hypothyroidism" in tail.lower()
                for kind, head, tail in found)
+
+
+def test_a_cancer_after_a_drug_is_history_not_an_adverse_event():
+    found = labelled("Radioligand therapy prolongs survival in prostate cancer\n"
+                     "Castration-resistant disease is the lethal stage of prostate cancer, after abiraterone and "
+                     "enzalutamide fail the choices are few.")
+    assert ("ADVERSE_EVENT", "prostate cancer") not in found

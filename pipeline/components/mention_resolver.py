@@ -140,8 +140,9 @@ class MentionResolver:
     def _induced(self, doc: Doc, spans: list[Span], sentences: SentenceIndex,
                  subject: set[str]) -> set[tuple[int, int]]:
         """The disease mentions (token bounds) whose sentence says a drug caused them:
-        strongly ("X-induced Y") for any disease; loosely ("Y after X") for one the article
-        never names as treated, or that is neither its subject nor a neoplasm."""
+        strongly ("X-induced Y") for any disease; loosely ("Y after X") for one that is no
+        neoplasm (a cancer "after" a drug is its history: "prostate cancer, after
+        abiraterone … fail") and is not both the article's subject and named as treated."""
         by_sentence: dict[tuple[int, int], list[Span]] = {}
         for span in filter_spans([s for s in spans if s.label_ == "THERAPY"]) + \
                 filter_spans([s for s in spans if s.label_ == "DISEASE"]):
@@ -156,7 +157,7 @@ class MentionResolver:
             mentions = [Mention(s.start_char - offset, s.end_char - offset, s.label_) for s in members]
             for statement in induced_statements(sentences.text(first), mentions):
                 key = self._concept_key(members[statement.effect])
-                if statement.strong or key not in treated or not (key in subject or NEOPLASM.search(key)):
+                if statement.strong or not (NEOPLASM.search(key) or (key in treated and key in subject)):
                     effect = members[statement.effect]
                     induced.add((effect.start, effect.end))
         return induced
