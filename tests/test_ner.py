@@ -225,3 +225,11 @@ def test_a_drug_joined_to_a_state_is_no_therapy_given():
     therapies = [(s.text, s.start_char) for s in doc.spans["mentions"] if s.label_ == "THERAPY"]
     assert ("steroid", doc.text.index("steroid-")) not in therapies
     assert ("steroids", doc.text.index("steroids")) in therapies and ("Ruxolitinib", 0) in therapies
+
+
+def test_a_radioligand_is_named_with_its_isotope():
+    found = labelled("177Lu-PSMA-617 plus standard care prolonged survival; [177Lu]Lu-DOTATATE and 131I-MIBG are "
+                     "other radioligands, and 225Ac-J591 is in trials.")
+    for name in ("177Lu-PSMA-617", "[177Lu]Lu-DOTATATE", "131I-MIBG", "225Ac-J591"):
+        assert ("THERAPY", name) in found
+    assert ("THERAPY", "PSMA-617") not in found

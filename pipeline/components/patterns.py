@@ -65,6 +65,11 @@ PATTERNS: list[Pattern] = [
         rf"[- ]?{_CAR}(?:[- ]?cells?)?(?:[- ](?:cell[- ])?(?:therapy|therapies|treatment|immunotherapy|product))?"
         r"(?![\w-])"), anchor=r"CAR"),
     Pattern("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
+    # a radioligand named with its isotope: "177Lu-PSMA-617", "[177Lu]Lu-DOTATATE", "225Ac-J591", "131I-MIBG"
+    Pattern("THERAPY", re.compile(r"(?<![\w-])(?:\[\d{2,3}(?:Lu|Ac|Y|I|Ra|Pb|Sm|Sr|Tc|Ga|In|Cu|Th|Bi|At|Ho|Re|Zr)\]"
+                                  r"(?:Lu|Ac|Y|I|Ra|Pb|Sm|Sr|Tc|Ga|In|Cu|Th|Bi|At|Ho|Re|Zr)?|"
+                                  r"\d{2,3}(?:Lu|Ac|Y|I|Ra|Pb|Sm|Sr|Tc|Ga|In|Cu|Th|Bi|At|Ho|Re|Zr))-"
+                                  r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")),
     # cell products named by how they were made ("iPSC-derived dopaminergic progenitors", "memory-like NK cells")
     Pattern("THERAPY", re.compile(r"\b(?:(?:cytokine-induced )?memory-like|CAR[- ]NK|TCR-T|TCR-engineered|gene-modified|"
                                   r"gene-edited)\s+(?:[\w-]+\s+){0,2}?(?:cells?|progenitors?|lymphocytes?)\b")),
