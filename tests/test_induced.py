@@ -35,6 +35,11 @@ def statements(sentence: str, therapies: list[str], diseases: list[str]) -> set[
      "pulmonary fibrosis", False),
     ("Catalepsy was induced in rats by haloperidol given intraperitoneally", "haloperidol", "Catalepsy", True),
     ("In mice, high doses of cisplatin produced hearing loss within a week", "cisplatin", "hearing loss", False),
+    ("Peripheral neuropathy is a well-known side effect of vincristine", "vincristine", "Peripheral neuropathy", True),
+    ("Palsy of the peroneal nerve due to vincristine was reported in two boys", "vincristine", "Palsy", True),
+    ("Chest pain in young cocaine users is often cardiac", "cocaine", "Chest pain", False),
+    ("Myocarditis after commencement of clozapine is rare but serious", "clozapine", "Myocarditis", False),
+    ("In the trial, opioids increased the risk of respiratory depression", "opioids", "respiratory depression", False),
 ])
 def test_each_shape_relates_the_drug_to_the_disease(sentence, therapy, disease, strong):
     assert statements(sentence, [therapy], [disease]) == {(therapy, disease, strong)}
@@ -49,6 +54,13 @@ def test_each_shape_relates_the_drug_to_the_disease(sentence, therapy, disease, 
 ])
 def test_prevention_negation_and_treatment_are_no_statement(sentence, therapy, disease):
     assert statements(sentence, [therapy], [disease]) == set()
+
+
+def test_listed_effects_share_the_statement():
+    found = statements("A boy on valproate presented with hyperammonemia, lethargy and thrombocytopenia",
+                       ["valproate"], ["hyperammonemia", "lethargy", "thrombocytopenia"])
+    assert {(c, d) for c, d, _ in found} == {("valproate", "hyperammonemia"), ("valproate", "lethargy"),
+                                             ("valproate", "thrombocytopenia")}
 
 
 def test_coordinated_drugs_share_the_effect_and_the_nearest_drug_is_meant():

@@ -8,6 +8,13 @@ relation extractors of the BioCreative V CDR task did, e.g. Lowe et al. 2016):
   lithium developed cyanosis", "the drug produced seizures in rats";
 * effect, then cause: "rigidity produced in rats by alfentanil", "hepatitis due to
   isoniazid", "seizures following bupivacaine administration", "toxicity of cisplatin".
+* the effect named a side effect or complication of the drug ("neuropathy is a well-known
+  side effect of vincristine"), or found in the drug's users ("chest pain in cocaine
+  users", loose).
+
+Effects listed together ("presented with hyperammonemia, lethargy and thrombocytopenia")
+share the statement one of them has; a regimen ("A plus B") takes an effect as a whole,
+not through its own drugs.
 
 A word of prevention, treatment or negation between them ("attenuated", "did not
 cause", "for") breaks the statement; so does another therapy standing between them (the
@@ -33,7 +40,9 @@ _ADJECTIVE = re.compile(rf"^\s*-?\s*(?:induced|associated|related|evoked|provoke
 _CAUSE_VERB = re.compile(r"\b(?:caus(?:e|es|ed|ing)|induc(?:e|es|ed|ing)|produc(?:e|es|ed|ing)|provok\w*|precipitat\w*|"
                          r"elicit\w*|evok\w*|trigger\w*|result(?:ed|ing)? in|le(?:d|ads?|ading) to|develop(?:s|ed|ing)?|"
                          r"experienc(?:e|es|ed|ing)|(?:was|were|is|are) (?:associated|complicated) with|gave rise to|"
-                         r"responsible for)\b(?!\s+by\b)", re.I)
+                         r"responsible for|increas(?:e|es|ed|ing)(?: the)? (?:risk|incidence|frequency|rate|severity) of|"
+                         r"enhanc\w*|worsen\w*|aggravat\w*|exacerbat\w*|potentiat\w*|predispos\w*|"
+                         r"present(?:s|ed|ing)? with)\b(?!\s+by\b)", re.I)
 _FILLER = (r"(?:(?:the|a|an|its|their|this|chronic|acute|long-term|high-dose|high|low|doses? of|intravenous|oral|"
            r"intraperitoneal|subcutaneous|systemic|topical|repeated|single|prolonged|preoperative|(?:re)?starting(?: of)?|"
            r"initiat(?:ing|ion of)|beginning|"
@@ -41,16 +50,28 @@ _FILLER = (r"(?:(?:the|a|an|its|their|this|chronic|acute|long-term|high-dose|hig
            r"ingestion of|overdose of|abuse of|intake of|of|[\d.,]+\s*(?:mg|g|µg|ug|mcg|mmol|u|iu|%)\S*)\s+){0,6}")
 #: "Y induced by X", "Y due to X": strong
 _EFFECT_BY = re.compile(
-    r"^[\s,]*(?:\([^()]{0,40}\)\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
+    r"^[\s,]*(?:\([^()]{0,40}\)\s*)?(?:(?:of|in|at|on)\s+(?:[\w-]+\s+){1,4}?)?(?:(?:which|that)\s+)?"
+    r"(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
     r"(?:(?:[\w-]+\s+){0,4}?(?:induced|caused|produced|provoked|elicited|evoked|precipitated|triggered)"
     r"\b[^.;]{0,50}?\bby|due to|secondary to|attributed to|attributable to|caused by|resulting from|because of)"
     rf"\s+{_FILLER}$", re.I)
+#: "Y is a well-known side effect of X", "Y, a rare complication of X": strong
+_EFFECT_OF = re.compile(
+    r"^[\s,]*(?:(?:is|are|was|were|has been|have been|represents?|remains?)\s+)?(?:(?:a|an|the|one of the)\s+)?"
+    r"(?:[\w-]+,?\s+){0,3}?(?:side[- ]effects?|adverse (?:effects?|reactions?|events?)|complications?|"
+    r"toxicit(?:y|ies)|sequelae?)\s+(?:of|from|with|after|to)\s+" + _FILLER + "$", re.I)
+#: "myocardial injury in cocaine abusers": the effect in the drug's users (loose; the cause
+#: must be followed by a word of use, ``_USERS``)
+_EFFECT_IN = re.compile(r"^\s*(?:in|among)\s+(?:[\w-]+\s+){0,3}?$", re.I)
+_USERS = re.compile(r"^\s*-?\s*(?:users?|abusers?|addicts?|abusing|using|dependent|dependence|treated|exposed)\b", re.I)
 #: "Y after X", "Y associated with X", "Y while taking X": loose
 _EFFECT_AFTER = re.compile(
     r"^[\s,]*(?:\([^()]{0,40}\)\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
     r"(?:(?:observed|seen|reported|noted|found|occurring|occurred|developed|developing|appeared|appearing)\s+)?"
     r"(?:(?:[\w-]+\s+){0,3}?(?:after|following|during|associated with|related to|linked to|with the use of|"
-    r"while (?:taking|using|receiving|on)|in (?:\w+\s+){0,2}?(?:receiving|taking|given|exposed to)))"
+    r"while (?:taking|using|receiving|on)|in (?:\w+\s+){0,2}?(?:receiving|taking|given|exposed to|on)|"
+    r"(?:after|following) (?:the )?(?:start(?:ing)?|commencement|initiation|introduction) of|"
+    r"(?:who|which) (?:was|were) (?:receiving|taking|given|on)))"
     rf"\s+{_FILLER}$", re.I)
 #: "toxicity of X", "nephrotoxicity from X": the effect word names the harm itself
 _HARM = re.compile(r"(?:toxicity|toxic\w*|poisoning|intoxication|overdose|injury|damage)$", re.I)
@@ -71,6 +92,9 @@ _HISTORY = re.compile(r"^\s*-?\s*(?:failure|resistan\w*|refractor\w*|progression
                       re.I)
 #: therapies coordinated with the cause: "Aventyl (nortriptyline) and Elavil"
 _COORDINATED = re.compile(r"^\s*(?:\(|\)|,|/|and|or|\)\s*(?:,|and|or))?\s*(?:\(|and|or)?\s*$", re.I)
+#: effects listed together: "rash, fever, and hypotension", "hypotension or shock"
+_LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|and/or\s+)(?:(?:a|an|the|severe|mild|acute|"
+                     r"transient|marked|significant)\s+){0,2}$", re.I)
 #: how far apart a cause and its effect may stand when a verb joins them
 MAX_GAP = 120
 
@@ -94,16 +118,34 @@ def induced_pairs(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int
 
 
 def induced_statements(text: str, mentions: Sequence[Mention]) -> list[Statement]:
-    """Every cause-effect statement of the sentence, with its strength."""
+    """Every cause-effect statement of the sentence, with its strength. Effects listed
+    together ("X caused rash, fever and hypotension") share the statement one of them has."""
     order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
     therapies = [i for i in order if mentions[i].label == CAUSES]
-    found = []
-    for effect in (i for i in order if mentions[i].label in EFFECTS):
-        stated = _cause_of(text, mentions, therapies, effect)
-        if stated is not None:
-            cause, strong = stated
-            found += [Statement(c, effect, strong) for c in _coordinated(text, mentions, therapies, cause)]
-    return found
+    effects = [i for i in order if mentions[i].label in EFFECTS]
+    stated: dict[int, tuple[int, bool]] = {}
+    for effect in effects:
+        found = _cause_of(text, mentions, therapies, effect)
+        if found is not None:
+            stated[effect] = found
+    for run in _listed(text, mentions, effects):
+        causes = [stated[e] for e in run if e in stated]
+        for effect in run:
+            if effect not in stated and causes:
+                stated[effect] = causes[0]
+    return [Statement(c, effect, strong) for effect, (cause, strong) in sorted(stated.items())
+            for c in _coordinated(text, mentions, therapies, cause)]
+
+
+def _listed(text: str, mentions: Sequence[Mention], effects: list[int]) -> list[list[int]]:
+    """Runs of effects listed next to each other (commas, "and", "or")."""
+    runs: list[list[int]] = []
+    for effect in effects:
+        if runs and _LISTED.match(text[mentions[runs[-1][-1]].end:mentions[effect].start]):
+            runs[-1].append(effect)
+        else:
+            runs.append([effect])
+    return runs
 
 
 def _cause_of(text: str, mentions: Sequence[Mention], therapies: list[int], effect: int) -> tuple[int, bool] | None:
@@ -113,22 +155,25 @@ def _cause_of(text: str, mentions: Sequence[Mention], therapies: list[int], effe
     after = [i for i in therapies if mentions[i].start >= e.end]
     treated = named_as_treated(text, e.start)
     if before:
-        c = before[-1]  # the nearest therapy before the effect
+        # the nearest therapy before the effect; of those ending there, the longest ("A plus B")
+        c = max(before, key=lambda i: (mentions[i].end, -mentions[i].start))
         between = text[mentions[c].end:e.start]
         if _ADJECTIVE.match(between):
             return c, True
         if not treated and len(between) <= MAX_GAP and _CAUSE_VERB.search(between) and not _BREAK.search(between):
             return c, False
     if after and not treated:
-        c = after[0]
+        c = min(after, key=lambda i: (mentions[i].start, -mentions[i].end))  # the nearest, the longest
         between = text[e.end:mentions[c].start]
         if _BREAK.search(between) or _HISTORY.match(text[mentions[c].end:]):
             return None
-        if _EFFECT_BY.match(between):
+        if _EFFECT_BY.match(between) or _EFFECT_OF.match(between):
             return c, True
         if _HARM.search(text[e.start:e.end]) and _HARM_OF.match(between):
             return c, True
         if _EFFECT_AFTER.match(between):
+            return c, False
+        if _EFFECT_IN.match(between) and _USERS.match(text[mentions[c].end:]):
             return c, False
     return None
 
@@ -147,6 +192,8 @@ def _coordinated(text: str, mentions: Sequence[Mention], therapies: list[int], c
         edge = position
         while 0 <= edge + step < len(therapies):
             left, right = sorted((therapies[edge], therapies[edge + step]), key=lambda i: mentions[i].start)
+            if mentions[right].start < mentions[left].end:  # a regimen and its own drug: not a list
+                break
             if not _COORDINATED.match(text[mentions[left].end:mentions[right].start]):
                 break
             edge += step
