@@ -15,7 +15,8 @@
    "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
    targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
 4. Within a label the longest mention wins; mentions of different labels may overlap.
-   Combinations ("nivolumab plus ipilimumab") are kept beside their parts.
+   Combinations ("nivolumab plus ipilimumab") are kept beside their parts, and so are
+   composite diseases ("breast and ovarian cancer", ``composite_diseases``).
 The result is the span group ``mentions``; ``doc.ents`` holds the same mentions made
 non-overlapping (longest first, ``spacy.util.filter_spans``) with the concept's CURIE as
 ``kb_id_``, so that displaCy's entity view and other spaCy tools can show them.
@@ -33,6 +34,7 @@ from spacy.util import filter_spans
 from ..knowledge.kb import KB_FILE, KnowledgeBase, load_kb
 from ..relating.induced import Mention, induced_statements, named_as_treated
 from ..text import INN_ENDINGS
+from .composite_diseases import composite_spans
 from .kb_matcher import candidates
 from .line_sentencizer import SentenceIndex, doc_text
 
@@ -74,6 +76,7 @@ class MentionResolver:
         for label in sorted({s.label_ for s in spans}):
             kept += filter_spans([s for s in spans if s.label_ == label])
         kept += _combinations(doc, [s for s in kept if s.label_ == "THERAPY"], sentences)
+        kept += composite_spans(doc, [s for s in kept if s.label_ == "DISEASE"], self.kb)
         kept.sort(key=lambda s: (s.start, -s.end, s.label_))
         doc.spans[MENTIONS] = kept
         doc.ents = self._entity_view(doc, kept)
