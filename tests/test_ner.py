@@ -233,3 +233,12 @@ def test_a_radioligand_is_named_with_its_isotope():
     for name in ("177Lu-PSMA-617", "[177Lu]Lu-DOTATATE", "131I-MIBG", "225Ac-J591"):
         assert ("THERAPY", name) in found
     assert ("THERAPY", "PSMA-617") not in found
+
+
+def test_a_word_of_inheritance_is_part_of_the_disease_mention_not_of_its_concept():
+    found = mentions("Children with X-linked adrenoleukodystrophy and adults with familial hypercholesterolemia or "
+                     "hereditary breast cancer were enrolled.")
+    texts = {mention: name for label, mention, _, name in found if label == "DISEASE"}
+    assert texts["hereditary breast cancer"] == "breast cancer"
+    assert "X-linked adrenoleukodystrophy" in texts
+    assert "familial hypercholesterolemia" in texts

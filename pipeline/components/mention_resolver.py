@@ -57,6 +57,9 @@ _DRUG_NAME = re.compile(rf"[A-Za-z][a-z]{{2,}}(?:{INN_ENDINGS})")
 #: a long form that names a molecule: "programmed death 1", "Delta-like ligand 3"
 MOLECULE = re.compile(r"\b(?:ligand|receptor|protein|antigen|factor|kinase|gene|molecule|enzyme|peptide|domain|"
                       r"transporter|channel)s?\b|\s\d{1,2}[a-z]?$", re.I)
+#: a word of inheritance right before a disease ("familial", "X-linked", "autosomal recessive")
+_INHERITANCE = re.compile(r"(?<![\w-])(?:hereditary|familial|inherited|congenital|X-linked|"
+                          r"autosomal[- ](?:dominant|recessive))\s+$", re.I)
 _AND = re.compile(r"^\s*(?:,|and|, and)\s*$", re.I)
 
 
@@ -72,6 +75,7 @@ class MentionResolver:
         spans = _drop_therapies_naming_a_state(doc, spans)
         spans = self._context_labels(doc, spans, sentences)
         spans = _drop_inside_other_labels(spans)
+        spans = _with_inheritance(doc, spans)
         kept: list[Span] = []
         for label in sorted({s.label_ for s in spans}):
             kept += filter_spans([s for s in spans if s.label_ == label])
@@ -241,6 +245,22 @@ def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
             continue
         kept.append(span)
     return kept
+
+
+def _with_inheritance(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A disease mention takes in the word of inheritance before it ("familial
+    hypercholesterolemia", "X-linked adrenoleukodystrophy"): it is part of the disease's
+    name, not its course; the concept stays the head's."""
+    text = doc_text(doc)
+    extended = []
+    for span in spans:
+        if span.label_ == "DISEASE":
+            before = _INHERITANCE.search(text, max(0, span.start_char - 40), span.start_char)
+            wider = doc.char_span(before.start(), span.end_char) if before else None
+            if wider is not None:
+                span = Span(doc, wider.start, wider.end, label=span.label_, kb_id=span.kb_id_)
+        extended.append(span)
+    return extended
 
 
 def _combinations(doc: Doc, therapies: list[Span], sentences: SentenceIndex) -> list[Span]:
