@@ -242,3 +242,11 @@ def test_a_word_of_inheritance_is_part_of_the_disease_mention_not_of_its_concept
     assert texts["hereditary breast cancer"] == "breast cancer"
     assert "X-linked adrenoleukodystrophy" in texts
     assert "familial hypercholesterolemia" in texts
+
+
+def test_a_disease_named_by_its_missing_enzyme_or_factor():
+    found = labelled("Complement C7 deficiency was found in two sisters; children with ADA deficiency received gene "
+                     "therapy. Iron deficiency was corrected.")
+    assert ("DISEASE", "Complement C7 deficiency") in found
+    assert ("DISEASE", "ADA deficiency") in found
+    assert not any(text == "Iron deficiency" for _, text in found)

@@ -218,6 +218,10 @@ PATTERNS: list[Pattern] = [
                            r"(?:fibrosis|inflammation|damage|injury|involvement|disease|lesions?|metastas[ie]s)\b", re.I),
             "heart|cardiac|myocardial|lung|pulmonary|liver|hepatic|kidney|renal|skin|bone|joint|muscle|skeletal|"
             "nerve|intestinal|gastrointestinal|cns|brain"),
+    # a disease named by the enzyme or factor that is missing: "ADA deficiency", "AADC deficiency",
+    # "complement C7 deficiency", "type II C2 deficiency" (not "iron deficiency": a symbol only)
+    Pattern("DISEASE", re.compile(r"\b(?:[Tt]ype (?:I{1,3}|[12]) )?(?:(?:[Hh]uman )?[Cc]omplement (?:(?:component|protein) )?)?"
+                                  r"(?!(?:HER2|MMR|DNA|RNA)\b)[A-Z][A-Z0-9]{1,7}(?:-\d{1,2})? deficiency\b")),
 ]
 _NOT_DRUG = frozenset({"stat", "ecstat", "thermostat", "tinib", "vec", "cel"})
 
