@@ -54,3 +54,8 @@ def test_a_short_form_names_the_head_of_its_long_form_not_a_word_before_it():
     assert ("ANTIGEN", "BCMA") in found
     assert ("CELL_TYPE", "BCMA") not in found
     assert ("DISEASE", "MSI-H") not in found
+
+
+def test_a_short_form_of_a_disease_named_by_its_cause_names_the_disease():
+    found = labelled("Heparin-induced thrombocytopenia (HIT) is rare. HIT was confirmed in two patients.")
+    assert any(label in ("DISEASE", "ADVERSE_EVENT") and text == "HIT" for label, text in found)

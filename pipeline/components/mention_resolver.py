@@ -57,6 +57,8 @@ _DRUG_NAME = re.compile(rf"[A-Za-z][a-z]{{2,}}(?:{INN_ENDINGS})")
 #: a long form that names a molecule: "programmed death 1", "Delta-like ligand 3"
 MOLECULE = re.compile(r"\b(?:ligand|receptor|protein|antigen|factor|kinase|gene|molecule|enzyme|peptide|domain|"
                       r"transporter|channel)s?\b|\s\d{1,2}[a-z]?$", re.I)
+#: a long form that names a disease by its cause: "heparin-induced thrombocytopenia (HIT)"
+_CAUSE_BEFORE = re.compile(r"-?\s*(?:induced|associated|related|mediated)\s*$", re.I)
 #: a word of inheritance right before a disease ("familial", "X-linked", "autosomal recessive")
 _INHERITANCE = re.compile(r"(?<![\w-])(?:hereditary|familial|inherited|congenital|X-linked|"
                           r"autosomal[- ](?:dominant|recessive))\s+$", re.I)
@@ -225,8 +227,8 @@ def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
     headed = [s for s in inside if s.end == target.end]
     if headed:
         best = max(headed, key=lambda s: s.end - s.start)
-        if (best.end - best.start) * 2 >= target.end - target.start:
-            return best
+        if (best.end - best.start) * 2 >= target.end - target.start or _CAUSE_BEFORE.search(target.doc[target.start:best.start].text):
+            return best  # "levodopa-induced dyskinesia (LID)": the short form names the disease
     return None
 
 
