@@ -15,6 +15,8 @@ CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 SEED_GOLD = SHARED / "eval" / "seeds" / "gold"
+#: pages in corpus/dump: one gold file for each
+CORPUS_PAGES = len(list((CORPUS / "gold").glob("*.json")))
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, CORPUS_PAGES, ROOT
 from test_near_duplicates import repost_dump
 from test_templates import new_site_pages
 
@@ -58,11 +58,11 @@ def test_two_worker_processes_write_the_bytes_one_process_writes(one_worker: Pat
                           PIPELINE_PROGRESS_SECONDS="0.2")
     assert result.returncode == 0, result.stderr
     assert_same_outputs(one_worker, tmp_path)
-    assert len((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == 90
+    assert len((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == CORPUS_PAGES
     # stderr is a pipe: plain progress lines, periodic ones with the rate and ETA, and a summary per stage
     lines = result.stderr.splitlines()
     for stage in ("clean:extract", "clean", "ner", "relations", "normalize", "export"):
-        assert any(line.split(" ", 1)[-1].startswith(f"{stage}: 90 pages in ") and "pages/s" in line
+        assert any(line.split(" ", 1)[-1].startswith(f"{stage}: {CORPUS_PAGES} pages in ") and "pages/s" in line
                    for line in lines), stage
     assert any("ETA" in line and "pages/s" in line for line in lines)
 
@@ -155,19 +155,20 @@ def test_a_run_killed_mid_way_resumes_from_its_last_completed_shard(one_worker: 
     os.killpg(killed.pid, signal.SIGKILL)  # the run and its worker processes, mid-way through normalize
     killed.wait()
     done_before_kill = stored_items(tmp_path, "normalize")
-    assert 24 <= done_before_kill < 90 and not (tmp_path / "articles.jsonl").exists()
+    assert 24 <= done_before_kill < CORPUS_PAGES and not (tmp_path / "articles.jsonl").exists()
     result = pipeline_cli("run", str(CORPUS / "dump"), "--out", str(tmp_path), "--workers", "1", **shards)
     assert result.returncode == 0, result.stderr
-    assert "ner: 90 pages reused" in result.stderr and "relations: 90 pages reused" in result.stderr
+    assert f"ner: {CORPUS_PAGES} pages reused" in result.stderr
+    assert f"relations: {CORPUS_PAGES} pages reused" in result.stderr
     report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     stages = {stage["stage"]: stage for stage in report["stages"]}
-    assert (stages["ner"]["processed"], stages["ner"]["reused"]) == (0, 90)
+    assert (stages["ner"]["processed"], stages["ner"]["reused"]) == (0, CORPUS_PAGES)
     assert stages["normalize"]["reused"] >= done_before_kill  # every shard committed before the kill
-    assert stages["normalize"]["processed"] + stages["normalize"]["reused"] == 90
+    assert stages["normalize"]["processed"] + stages["normalize"]["reused"] == CORPUS_PAGES
     assert_same_outputs(one_worker, tmp_path)  # nothing lost, nothing twice, same order
     keys = [json.loads(line)["article_key"] for line in (tmp_path / "articles.jsonl").read_text().splitlines()]
-    assert len(keys) == len(set(keys)) == 90
-    assert report["reconciled"] and report["inputs_read"] == report["articles_written"] == 90
+    assert len(keys) == len(set(keys)) == CORPUS_PAGES
+    assert report["reconciled"] and report["inputs_read"] == report["articles_written"] == CORPUS_PAGES
     assert (report["engine"], report["workers"]) == ("serial", 1)  # the run that completed
     assert report["started"] <= report["finished"] and all(stage["seconds"] >= 0 for stage in stages.values())
-    assert stored_items(tmp_path, "normalize") == 90  # the store holds this run's outputs, once each
+    assert stored_items(tmp_path, "normalize") == CORPUS_PAGES  # the store holds this run's outputs, once each

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import CORPUS
+from conftest import CORPUS, CORPUS_PAGES
 
 from pipeline.benchmarks.progress import largest_gap, watch_run
 from pipeline.executors.progress import LoggedProgress, stage_progress, step
@@ -19,9 +19,9 @@ def test_every_stage_logs_progress_while_it_works(tmp_path: Path):
     watch, _, _ = watch_run(CORPUS / "dump", tmp_path / "out", workers=1, interval=0.1)
     lines = [line for _, line in watch.lines]
     periodic = {match["stage"] for match in map(_PERIODIC.match, lines) if match}
-    assert periodic >= set(STAGES) - {"ingest"}, lines  # ingest of 90 pages may end before its first tick
+    assert periodic >= set(STAGES) - {"ingest"}, lines  # ingest of the corpus may end before its first tick
     for stage in STAGES:
-        assert any(re.match(rf"^\S+ {stage}: 90 pages in ", line) for line in lines), stage
+        assert any(re.match(rf"^\S+ {stage}: {CORPUS_PAGES} pages in ", line) for line in lines), stage
     gap, after = largest_gap(watch, start_up=False)
     # lines every 0.1 s: a gap of seconds is a step outside any progress (start-up, imports, aside)
     assert gap < 5, (gap, after)
