@@ -128,6 +128,12 @@ def test_each_boilerplate_kind():
                     "Related: Why insertional oncogenesis is back"],
         "comment": ["Leave a comment", "3 comments", "Comments (12)"],
     }
+    examples["nav"] += ["(Swipe left to see the whole table)", "医讯 MEDNEWS DAILY · 医讯早报"]
+    examples["meta"] += ["Text | Li Na   Review | Dr. Wang   Typesetting | Xiaomei",
+                         "This post was last edited by onco_fan at 2023-5-2 10:11",
+                         "[This thread was highlighted by the moderator]"]
+    examples["promo"] += ["Yikang Health Mall: book a flu shot for your parents in three steps",
+                          "【Rare Disease Column】Every Friday, one rare disease explained"]
     for kind, lines in examples.items():
         for line in lines:
             assert boilerplate_kind(line) == kind, (kind, line)

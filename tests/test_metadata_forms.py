@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.cleaning.citations import find_dois, parse_reference_block
-from pipeline.cleaning.metadata import parse_date
+from pipeline.cleaning.metadata import date_from_header, parse_date
 from pipeline.cleaning.repair import join_broken_lines
 from pipeline.schema import ContentType, RawDocument, Source
 from pipeline.stages.clean import clean_page, extract_page
@@ -23,6 +23,13 @@ from pipeline.stages.clean import clean_page, extract_page
 ])
 def test_dates_in_other_forms(text: str, iso: str) -> None:
     assert parse_date(text) == iso
+
+
+def test_a_forum_post_is_dated_by_its_posting_not_by_its_author_s_registration() -> None:
+    header = ["Oncology forum › Lymphoma › View topic",
+              "dr_chen  |  Level: Member  |  Posts: 310  |  Registered: 2015-3-9",
+              "Posted on 21/04/2022 08:15  |  Only see this author"]
+    assert date_from_header(header) == "2022-04-21"
 
 
 @pytest.mark.parametrize("lines", [

@@ -20,8 +20,11 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                         r"responsible editor|proofread(?:ing)?|copy editor|tags?|keywords?|category)\s*[:：]", re.I)),
     ("meta", re.compile(r"^(?:by|author)\s+[A-Z][\w.\- ]{1,40}$")),
     ("meta", re.compile(r"^(?:compiled|edited|written|translated|reported|reviewed) by\b.{0,60}$", re.I)),
-    ("meta", re.compile(r"^(?:text|words|written|reviewed|edited|photo|image|picture|proofread|translated)\s*[/／]\s*\S",
-                        re.I)),
+    ("meta", re.compile(r"^(?:text|words|written|reviewed?|edited|editor|photo|image|picture|proofread(?:ing)?|translated|"
+                        r"typesetting|layout|planning|producer)\s*[/／|｜]\s*\S", re.I)),
+    # a forum post's own lines: "This post was last edited by …", "[This post was added to … by the moderator]"
+    ("meta", re.compile(r"^\[?this (?:post|thread|topic) (?:was|has been) (?:last )?(?:edited|added|moved|"
+                        r"highlighted|pinned|recommended)\b.{0,120}$", re.I)),
     ("meta", re.compile(r"^(?:column|channel|section|tags?|keywords?|label)\s*[:：]", re.I)),
     ("meta", re.compile(r"^(?:[\w-]+\s+){0,3}(?:editor|correspondent|reporter|writer|journalist|contributor)s?$", re.I)),
     ("meta", re.compile(r"^(?:published|updated|posted|last updated|first published)(?: on)?\b.{0,30}\d{4}.{0,80}$", re.I)),
@@ -79,6 +82,11 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("promo", re.compile(r"^click here (?:for|to)\b.{0,80}$", re.I)),
     ("nav", re.compile(r"^(?:\[[^\]]{1,30}\]\s*){2,}$")),
     ("nav", re.compile(r"^search\b.{0,40}(?:\.\.\.|…)$", re.I)),
+    ("nav", re.compile(r"^\(?(?:swipe|slide|scroll)(?: (?:left|right|up|down))? to (?:view|see|read)\b.{0,60}$", re.I)),
+    # a masthead in two scripts: "康知健康 KANGZHI HEALTH DAILY · 康知早报"
+    ("nav", re.compile(r"^[\u4e00-\u9fff]{2,10}\s+[A-Z][A-Z0-9&' ]{3,50}(?:\s*[·|•]\s*[\u4e00-\u9fff]{2,10})?\s*$")),
+    ("promo", re.compile(r"^[^:：.]{2,30}\b(?:mall|shop|store)\s*[:：]", re.I)),
+    ("promo", re.compile(r"^【[^】]{1,30}(?:column|album|series)】", re.I)),
     ("nav", re.compile(r"^[^\w]+$")),
     ("nav", re.compile(r"^[-—–=~*\s]*(?:the )?end[-—–=~*\s]*$", re.I)),
     ("nav", re.compile(r"^(?:hot(?: search| topics| tags)?|trending|popular searches|quick links)\s*[:：]", re.I)),

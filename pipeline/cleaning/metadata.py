@@ -20,8 +20,12 @@ _DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b")
 _NUMERIC_DMY = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "／": "/", "－": "-", "．": ".", "：": ":"})
 _DATE_CUE = re.compile(r"(?:update|publish|release|posted|date|time|issued|source|author|editor)", re.I)
-_DATE_LABEL = re.compile(r"\b(?:date|time|published|updated|released?|posted|issued)(?: on)?\s*[:：]\s*(?P<rest>.{6,40})",
+_DATE_LABEL = re.compile(r"\b(?:(?:published|updated|released?|posted|issued) on\s+|"
+                         r"(?:date|time|published|updated|released?|posted|issued)(?: on)?\s*[:：]\s*)(?P<rest>.{6,40})",
                          re.I)
+#: dates of a member profile or a visit in a forum post's header, not of the page
+_PROFILE_DATE = re.compile(r"(?:registered|joined|member since|last (?:login|visit|active|online))\s*(?:on)?\s*[:：]?\s*"
+                           r"[\d/.\-年月日 ]{6,12}", re.I)
 
 
 def parse_date(text: str) -> Optional[str]:
@@ -56,6 +60,7 @@ def _to_iso(parts: tuple[str, ...], order: str) -> Optional[str]:
 def date_from_header(lines: list[str]) -> Optional[str]:
     """The page's date: from a byline-like line ("Last Update: …", "2018-02-05 10:26
     Source: …") rather than from a body sentence that mentions a date."""
+    lines = [_PROFILE_DATE.sub(" ", line) for line in lines]
     for line in lines:
         labelled = _DATE_LABEL.search(line)
         if labelled and parse_date(labelled.group("rest")):
