@@ -250,3 +250,10 @@ def test_a_disease_named_by_its_missing_enzyme_or_factor():
     assert ("DISEASE", "Complement C7 deficiency") in found
     assert ("DISEASE", "ADA deficiency") in found
     assert not any(text == "Iron deficiency" for _, text in found)
+
+
+def test_vector_constructs_and_code_names_with_a_greek_letter_are_therapies():
+    found = labelled("The oncolytic herpes virus G47Δ was injected into the tumour; AAV1-hOTOF restored hearing and "
+                     "AAV5-hFVIII-SQ raised factor VIII activity.")
+    for name in ("G47Δ", "AAV1-hOTOF", "AAV5-hFVIII-SQ"):
+        assert ("THERAPY", name) in found

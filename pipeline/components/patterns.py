@@ -65,6 +65,10 @@ PATTERNS: list[Pattern] = [
         rf"[- ]?{_CAR}(?:[- ]?cells?)?(?:[- ](?:cell[- ])?(?:therapy|therapies|treatment|immunotherapy|product))?"
         r"(?![\w-])"), anchor=r"CAR"),
     Pattern("THERAPY", re.compile(r"\b[a-z]{2,6}-cel\b")),
+    # a vector construct named by its capsid and transgene ("AAV1-hOTOF", "AAV5-hFVIII-SQ", "AAV2-hRPE65v2") and a
+    # code name with a Greek letter ("G47Δ", an oncolytic herpes virus with a gene deleted)
+    Pattern("THERAPY", re.compile(r"\b(?:r?AAV\d{0,2}(?:\.\w+)?|LV|Ad\d{1,2})-[A-Za-z][\w.]*(?:-[\w.]+)*(?<![.-])")),
+    Pattern("THERAPY", re.compile(r"(?<![\w-])[A-Z]{1,4}\d{1,4}[ΔΔ](?!\w)")),
     # a radioligand named with its isotope: "177Lu-PSMA-617", "[177Lu]Lu-DOTATATE", "225Ac-J591", "131I-MIBG"
     Pattern("THERAPY", re.compile(r"(?<![\w-])(?:\[\d{2,3}(?:Lu|Ac|Y|I|Ra|Pb|Sm|Sr|Tc|Ga|In|Cu|Th|Bi|At|Ho|Re|Zr)\]"
                                   r"(?:Lu|Ac|Y|I|Ra|Pb|Sm|Sr|Tc|Ga|In|Cu|Th|Bi|At|Ho|Re|Zr)?|"
