@@ -257,3 +257,11 @@ def test_vector_constructs_and_code_names_with_a_greek_letter_are_therapies():
                      "AAV5-hFVIII-SQ raised factor VIII activity.")
     for name in ("G47Δ", "AAV1-hOTOF", "AAV5-hFVIII-SQ"):
         assert ("THERAPY", name) in found
+
+
+def test_pharmacological_classes_are_therapies_with_their_route():
+    found = labelled("Beta-blockers and anticoagulants were allowed; patients kept inhaled glucocorticoids and a "
+                     "long-acting muscarinic antagonist, and oral candidiasis was treated with antifungal therapy.")
+    for name in ("Beta-blockers", "anticoagulants", "inhaled glucocorticoids", "long-acting muscarinic antagonist",
+                 "antifungal therapy"):
+        assert ("THERAPY", name) in found

@@ -100,6 +100,19 @@ PATTERNS: list[Pattern] = [
         r"(?:inhibitors?|(?:monoclonal\s+)?antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|"
         r"antibody-drug conjugates?|ADCs?)\b"),
         anchor=r"\b(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|agents?|drugs?|chemotherapy|conjugates?|ADCs?)\b"),
+    # pharmacological classes named as such ("beta-blockers", "anticoagulants", "inhaled glucocorticoids",
+    # "long-acting muscarinic antagonists"), with the route or duration that is part of the name
+    Pattern("THERAPY", re.compile(
+        r"\b(?:(?:inhaled|topical|oral|systemic|intravenous|long-acting|short-acting)\s+)?"
+        r"(?:(?:antiplatelet|antifungal|antiviral|antibiotic|antiretroviral|antiemetic)\s+"
+        r"(?:agents?|drugs?|therapy|treatment|prophylaxis)|anti-?inflammator(?:y|ies) drugs?|"
+        r"anticoagulants?|antihistamines?|antibiotics?|antifungals?|antivirals?|antiemetics?|antipsychotics?|"
+        r"antidepressants?|anticonvulsants?|antiepileptics?|antipyretics?|antihypertensives?|antispasmodics?|"
+        r"bisphosphonates?|diuretics?|statins?|opioids?|"
+        r"(?:beta|β)[- ]?blockers?|(?:cholinesterase|acetylcholinesterase|proton[- ]pump|aromatase|calcineurin)\s+"
+        r"inhibitors?|(?:beta-?2?|β2?|muscarinic)[- ](?:agonists?|antagonists?)|"
+        r"(?:inhaled|topical|oral|systemic)\s+(?:glucocorticoids?|corticosteroids?|steroids?))\b",
+        re.I)),
     Pattern("CELL_TYPE", re.compile(
         r"\b(?:CD\d{1,3}(?:[+−]|-positive|-negative|-)(?:\s*(?:/|and)?\s*CD\d{1,3}(?:[+−]|-positive|-negative|-))*)\s+"
         r"(?:[A-Za-z-]+\s+){0,5}?"
