@@ -271,13 +271,15 @@ def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
     return bool(OTHER_ARM.search(before))
 
 
-def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
+def about_other_therapy(sentence: Sentence, focus: set[str], distinct: frozenset[str] | set[str] = frozenset()) -> bool:
     """A sentence that names therapies, none of them studied (``studied_names``). A CAR
     or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
-    part of a product, not another therapy; nor is a drug the sentence says managed a
-    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study), nor
-    a placebo (which arm a placebo sentence's results belong to is ``comparator``'s question)."""
-    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)
+    part of a product, not another therapy, unless it is one of the ``distinct`` products
+    ("autologous CD19 CAR-T" beside an allogeneic one); nor is a drug the sentence says
+    managed a toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the
+    study), nor a placebo (which arm a placebo sentence's results belong to is
+    ``comparator``'s question)."""
+    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and (not _construct(e, sentence) or key(e) in distinct)
              and managed_event(e, sentence) is None and key(e) not in NOT_STUDIED}  # "compared with placebo"
     return bool(named) and not named & focus
 

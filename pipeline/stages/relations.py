@@ -22,7 +22,7 @@ from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from ..relating.comparator import comparator_arm
 from ..relating.prior_lines import prior_therapies
-from ..relating.same_therapy import head_mentions, merged
+from ..relating.same_therapy import head_mentions, merged, other_sourced
 from ..relating.supportive import managed_event
 from ..relating.induced import Mention, induced_pairs
 from . import per_record
@@ -81,9 +81,12 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     sentences = steps.run("sentences", sentences_of, text, entities, default=[])
     focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
     therapies = [e for e in entities if e.label == "THERAPY"]
-    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), default={})
+    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), text,
+                      default={})
     focus_set = set(focus) | set(alias)
-    studied = steps.run("studied names", studied_names, focus, sentences, default=set()) | set(alias)
+    # "autologous CD19 CAR-T" beside a studied allogeneic one is another product, not its description
+    distinct = steps.run("other products of the modality", other_sourced, focus, therapies, alias, text, default=set())
+    studied = (steps.run("studied names", studied_names, focus, sentences, default=set()) - distinct) | set(alias)
     heads = {key(e): e for e in reversed(therapies)}  # first mention of each therapy
     for name in focus:  # "CD19 CAR T cells" and "CD19 CAR-T cell therapy": one head for both
         heads[name] = next(iter(head_mentions(name, therapies, alias)), heads.get(name))
@@ -101,7 +104,7 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     for name in focus:
         with steps.step("studied therapy's relations"):
             if heads.get(name) is not None:  # a studied name no mention carries (a regimen's drug named only inside it) has none
-                _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
+                _relate_studied(name, heads[name], text, entities, sentences, studied, distinct, main_diseases, add)
     primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
     for sentence in sentences:
         with steps.step("adverse events blamed on a therapy"):
@@ -146,13 +149,14 @@ def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
 
 
 def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
-                    studied: set[str], main_diseases: set[str], add: Callable) -> None:
-    """A studied therapy takes the article's results, diseases, targets and cells."""
+                    studied: set[str], distinct: set[str], main_diseases: set[str], add: Callable) -> None:
+    """A studied therapy takes the article's results, diseases, targets and cells;
+    ``distinct`` are the constructs that are other products (``other_sourced``)."""
     described = [name, head.text, *(alias for alias, product in appositions(sentences).items() if product == name)]
     cell_therapy = any(CELL_THERAPY.search(n) for n in described)
     lineage = effector_lineage(described)  # a CAR-T product uses T cells, whatever else the article names
     for sentence in sentences:
-        other = about_other_therapy(sentence, studied)
+        other = about_other_therapy(sentence, studied, distinct)
         names_focus = name in sentence.therapies()
         for tail in sentence.entities:
             if tail.label in ("OUTCOME", "ADVERSE_EVENT") and not other \
