@@ -57,3 +57,44 @@ def test_a_clause_about_the_standard_care_group_keeps_its_result_from_the_studie
     assert ("CAUSES_ADVERSE_EVENT", "pembrolizumab", "hypothyroidism") in found
     assert ("CAUSES_ADVERSE_EVENT", "pembrolizumab", "fatigue") not in found
     assert any(kind == "HAS_OUTCOME" and head == "pembrolizumab" for kind, head, _ in found)
+
+
+STANDARD_CARE_ARM = """Zanidatamab beats chemotherapy in previously treated biliary tract cancer
+A total of 300 patients with biliary tract cancer were randomly assigned in a 1:1 ratio to zanidatamab or to the investigator's choice of standard care, zanidatamab was given every 2 weeks
+The median overall survival was 15.1 months with zanidatamab and 9.8 months in the standard care group
+In the standard care group, neutropenia and vomiting were the most frequent adverse events, and no pneumonitis was seen with zanidatamab
+Diarrhea occurred in 40% of the patients receiving zanidatamab"""
+
+DOCETAXEL_ARM = """Datroxumab extends survival over docetaxel in pretreated lung cancer
+In the phase 3 trial, 600 patients with non-small cell lung cancer that progressed after platinum chemotherapy were randomized to datroxumab or docetaxel
+The median progression-free survival was 5.4 months with datroxumab versus 3.7 months with docetaxel
+Stomatitis and nausea were the most common adverse events of datroxumab
+With docetaxel, the most common grade 3 or higher events were neutropenia and febrile neutropenia"""
+
+
+def test_standard_care_as_the_other_arm_takes_its_adverse_events_and_treats_the_disease():
+    found = triples(article(STANDARD_CARE_ARM))
+    assert ("CAUSES_ADVERSE_EVENT", "standard of care", "neutropenia") in found
+    assert ("CAUSES_ADVERSE_EVENT", "standard of care", "vomiting") in found
+    assert ("TREATS", "standard of care", "biliary tract cancer") in found
+    assert ("CAUSES_ADVERSE_EVENT", "zanidatamab", "neutropenia") not in found
+    # the clause after ", and no …" is the studied drug's again
+    assert ("CAUSES_ADVERSE_EVENT", "standard of care", "pneumonitis") not in found
+    assert ("CAUSES_ADVERSE_EVENT", "zanidatamab", "diarrhea") in found
+
+
+def test_a_randomized_comparator_treats_the_disease_and_a_clause_opened_by_its_name_is_its_own():
+    found = triples(article(DOCETAXEL_ARM))
+    assert ("TREATS", "docetaxel", "lung cancer") in found or ("TREATS", "docetaxel", "non-small cell lung cancer") in found
+    assert ("CAUSES_ADVERSE_EVENT", "docetaxel", "neutropenia") in found
+    assert ("CAUSES_ADVERSE_EVENT", "docetaxel", "febrile neutropenia") in found
+    assert not any(head == "datroxumab" and tail in ("neutropenia", "febrile neutropenia") for _, head, tail in found)
+    assert ("CAUSES_ADVERSE_EVENT", "datroxumab", "nausea") in found
+
+
+def test_the_other_arm_is_found_after_an_allocation_or_a_comparison_cue_only():
+    from pipeline.relating.control_arms import control_arms
+    from pipeline.relating.focus import key, sentences_of
+    record = article(DOCETAXEL_ARM)
+    arms = control_arms(sentences_of(record.text, record.entities), {"datroxumab"}, key)
+    assert set(arms) == {"docetaxel"}  # the platinum chemotherapy the disease progressed after is a prior line

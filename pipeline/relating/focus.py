@@ -38,6 +38,9 @@ DRUG_PAIR = re.compile(rf"\b({_STEMMED})[-/]({_STEMMED})\b")
 #: arms that are never the therapy under study
 NOT_STUDIED = frozenset({"placebo", "standard of care", "best supportive care", "observation", "lymphodepletion",
                          "conditioning regimen", "bridging therapy"})
+#: of those, the ones that treat no disease: a placebo or an observation arm, the preparation
+#: for a cell product; the standard of care given as the other arm does treat it
+TREATS_NOTHING = frozenset({"placebo", "observation", "lymphodepletion", "conditioning regimen"})
 #: a modality or class rather than a product: studied only when no product is
 GENERIC_WORDS = frozenset(
     "therapy therapie treatment cell antibody antibodie inhibitor conjugate vaccine transplant transplantation "

@@ -16,11 +16,12 @@ from collections import Counter
 from typing import Callable, Optional
 
 from ..relating.effector_cells import effector_lineage, uses_cells
-from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
+from ..relating.focus import (APPOSITION, NAMED_AS, TREATS_NOTHING, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from ..relating.comparator import comparator_arm
+from ..relating.control_arms import control_arms
 from ..relating.prior_lines import prior_therapies
 from ..relating.same_therapy import head_mentions, merged, other_sourced
 from ..relating.supportive import managed_event
@@ -101,11 +102,19 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
             found[triple] = Relation(type=kind, head=head.id, tail=tail.id,
                                      evidence=Evidence(start=sentence.start, end=sentence.end))
 
+    primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
+    arms = {name: arm for name, arm in steps.run("control arms", control_arms, sentences, studied, key, default={}).items()
+            if name not in focus_set and name not in TREATS_NOTHING}
+    controls = set(arms)
     for name in focus:
         with steps.step("studied therapy's relations"):
             if heads.get(name) is not None:  # a studied name no mention carries (a regimen's drug named only inside it) has none
-                _relate_studied(name, heads[name], text, entities, sentences, studied, distinct, main_diseases, add)
-    primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
+                _relate_studied(name, heads[name], text, entities, sentences, studied, distinct, controls, main_diseases,
+                                add)
+    for name, (mention, sentence) in arms.items():
+        with steps.step("control arms treat the disease"):
+            if primary is not None:  # "randomly assigned to tarlatamab or to standard chemotherapy": both arms treat it
+                add("TREATS", heads.get(name, mention), primary, sentence)
     for sentence in sentences:
         with steps.step("adverse events blamed on a therapy"):
             for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
@@ -127,13 +136,15 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                     add("TREATS", heads.get(key(head), head), managed, sentence)
         with steps.step("comparator arm's results"):
             for tail in (e for e in sentence.entities if e.label in ("OUTCOME", "ADVERSE_EVENT")):
-                arm = comparator_arm(tail, sentence, studied, key)
-                if arm is not None and arm.therapy is not None and key(arm.therapy) not in NOT_STUDIED:
+                arm = comparator_arm(tail, sentence, studied, key, controls)
+                if arm is not None and arm.therapy is not None and key(arm.therapy) not in TREATS_NOTHING:
                     kind = "HAS_OUTCOME" if tail.label == "OUTCOME" else "CAUSES_ADVERSE_EVENT"
                     add(kind, heads.get(key(arm.therapy), arm.therapy), tail, sentence)
+                    if primary is not None:  # the other arm was given for the trial's disease too
+                        add("TREATS", heads.get(key(arm.therapy), arm.therapy), primary, sentence)
         with steps.step("earlier lines"):
             for head in prior_therapies(sentence):
-                if primary is not None and key(head) not in focus_set and key(head) not in NOT_STUDIED:
+                if primary is not None and key(head) not in focus_set and key(head) not in TREATS_NOTHING:
                     add("TREATS", heads.get(key(head), head), primary, sentence)  # "had received a proteasome inhibitor"
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
@@ -149,9 +160,11 @@ def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
 
 
 def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
-                    studied: set[str], distinct: set[str], main_diseases: set[str], add: Callable) -> None:
+                    studied: set[str], distinct: set[str], controls: set[str], main_diseases: set[str],
+                    add: Callable) -> None:
     """A studied therapy takes the article's results, diseases, targets and cells;
-    ``distinct`` are the constructs that are other products (``other_sourced``)."""
+    ``distinct`` are the constructs that are other products (``other_sourced``), ``controls``
+    the trial's other arms (``control_arms``), whose results are theirs."""
     described = [name, head.text, *(alias for alias, product in appositions(sentences).items() if product == name)]
     cell_therapy = any(CELL_THERAPY.search(n) for n in described)
     lineage = effector_lineage(described)  # a CAR-T product uses T cells, whatever else the article names
@@ -160,7 +173,7 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
         names_focus = name in sentence.therapies()
         for tail in sentence.entities:
             if tail.label in ("OUTCOME", "ADVERSE_EVENT") and not other \
-                    and comparator_arm(tail, sentence, studied, key) is not None:
+                    and comparator_arm(tail, sentence, studied, key, controls) is not None:
                 continue  # "nausea in 12% of the placebo group": the comparator's result
             if tail.label == "OUTCOME" and not other:
                 add("HAS_OUTCOME", head, tail, sentence)
@@ -185,7 +198,7 @@ def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[s
     """Other therapies take only what their own sentence states."""
     names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
     for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
-        if key(head) in NOT_STUDIED:
+        if key(head) in TREATS_NOTHING:
             continue  # a placebo or an observation arm treats nothing
         if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
             add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
