@@ -96,5 +96,31 @@ def test_the_other_arm_is_found_after_an_allocation_or_a_comparison_cue_only():
     from pipeline.relating.control_arms import control_arms
     from pipeline.relating.focus import key, sentences_of
     record = article(DOCETAXEL_ARM)
-    arms = control_arms(sentences_of(record.text, record.entities), {"datroxumab"}, key)
+    arms = control_arms(sentences_of(record.text, record.entities), {"datroxumab"}, {"datroxumab"}, key)
     assert set(arms) == {"docetaxel"}  # the platinum chemotherapy the disease progressed after is a prior line
+
+
+VACCINE_ADDED = """Adding the vaccine autogene cevumeran to atezolizumab delays relapse of resected bladder cancer
+In resected bladder cancer, the anti-PD-1 antibody nivolumab is the standard therapy after surgery, but many patients still relapse
+For patients who relapse, the second-line treatment has been enfortumab vedotin or chemotherapy
+In the phase 2 trial, 150 patients with resected bladder cancer were randomly assigned to autogene cevumeran plus atezolizumab or to atezolizumab monotherapy
+Relapse-free survival at 18 months was 79% with the combination, and fatigue was the most common adverse event"""
+
+
+def test_a_studied_regimen_s_drug_given_alone_is_the_other_arm():
+    from pipeline.relating.control_arms import control_arms
+    from pipeline.relating.focus import key, sentences_of
+    record = article(VACCINE_ADDED)
+    regimen = {"autogene cevumeran plus atezolizumab", "autogene cevumeran"}
+    arms = control_arms(sentences_of(record.text, record.entities), regimen | {"atezolizumab"}, regimen, key)
+    assert set(arms) == {"atezolizumab"}
+    [(mention, sentence)] = arms.values()
+    assert sentence.text[mention.end - sentence.start:].startswith(" monotherapy")
+
+
+def test_the_drugs_of_today_s_standard_treatment_treat_the_disease_the_sentence_names():
+    found = triples(article(VACCINE_ADDED))
+    bladder = {tail for kind, head, tail in found if kind == "TREATS" and head == "nivolumab"}
+    assert bladder == {"urinary bladder cancer"}, found
+    assert ("TREATS", "enfortumab vedotin", "urinary bladder cancer") in found  # "the second-line treatment has been"
+    assert not any(kind == "TREATS" and head == "standard of care" for kind, head, _ in found)  # the words, not a drug

@@ -9,7 +9,9 @@ it treats that disease, and the results a clause states for it are its own
 therapy puts it after an allocation cue ("randomly assigned to", "randomized to") or right
 after a comparison cue ("versus", "compared with", "than", "superior to"). Therapies the
 same sentence lists as earlier lines ("patients who had received prior platinum were
-randomized to …") or as the management of a toxicity are not arms.
+randomized to …") or as the management of a toxicity are not arms, nor is the backbone
+joined to the studied drug or to a placebo ("placebo plus mFOLFOX6"); the backbone named
+alone is ("mRNA-4157 plus pembrolizumab or pembrolizumab monotherapy").
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ COMPARISON = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|against|than|su
 ALLOCATION_END = re.compile(r";|\b(?:was|were|is|are|had|has|have|received|receiving|given|got)\b", re.I)
 #: an arm drug joined to the studied drug or to a placebo is the backbone both arms received
 JOINED = re.compile(r"^\s*(?:plus|\+|with|combined with|in combination with)\s+$", re.I)
+#: a drug given without the rest of the regimen
+ALONE = re.compile(r"(?:\s+[\d.,]+\s*(?:mg|g|µg|mcg|mg/kg|mg/m2|mg/m²))?\s+(?:alone|monotherapy|only)\b", re.I)
 #: how far after an allocation cue an arm may be named
 ALLOCATION_REACH = 200
 
@@ -42,10 +46,12 @@ class SentenceLike(Protocol):
     entities: list[Entity]
 
 
-def control_arms(sentences: list[SentenceLike], studied: set[str],
+def control_arms(sentences: list[SentenceLike], studied: set[str], products: set[str],
                  key: Callable[[Entity], str]) -> dict[str, tuple[Entity, SentenceLike]]:
     """Each control arm's key, mapped to its mention in the first sentence that sets it
-    against a studied therapy, and that sentence."""
+    against a studied therapy, and that sentence. ``studied`` are the names a sentence
+    about the study names (``studied_names``), ``products`` the studied products
+    themselves, never an arm; a studied regimen's drug named alone may be one."""
     found: dict[str, tuple[Entity, SentenceLike]] = {}
     for sentence in sentences:
         therapies = [e for e in sentence.entities if e.label == "THERAPY"]
@@ -53,11 +59,12 @@ def control_arms(sentences: list[SentenceLike], studied: set[str],
             continue  # the comparison is about the study only when it names the studied therapy
         excluded = {id(e) for e in prior_therapies(sentence)}
         for therapy in therapies:
-            if key(therapy) in studied or id(therapy) in excluded or key(therapy) in found \
+            if key(therapy) in products or id(therapy) in excluded or key(therapy) in found \
                     or managed_event(therapy, sentence) is not None or _inside_studied(therapy, therapies, studied, key) \
                     or _backbone(therapy, therapies, studied, sentence, key) or _in_parentheses(therapy, sentence):
                 continue
-            if _allocated(therapy, sentence) or _compared(therapy, sentence):
+            part = key(therapy) in studied  # a studied regimen's drug is an arm only when given alone
+            if _compared(therapy, sentence) or _allocated(therapy, sentence) and (not part or _alone(therapy, sentence)):
                 found[key(therapy)] = (therapy, sentence)
     return found
 
@@ -68,6 +75,11 @@ def _allocated(therapy: Entity, sentence: SentenceLike) -> bool:
     at = therapy.start - sentence.start
     return any(at <= cue.end() + ALLOCATION_REACH and not ALLOCATION_END.search(sentence.text, cue.end(), at)
                for cue in ALLOCATION.finditer(sentence.text[:at]))
+
+
+def _alone(therapy: Entity, sentence: SentenceLike) -> bool:
+    """"pembrolizumab monotherapy", "nivolumab 480 mg alone"."""
+    return bool(ALONE.match(sentence.text, therapy.end - sentence.start))
 
 
 def _backbone(therapy: Entity, therapies: list[Entity], studied: set[str], sentence: SentenceLike,

@@ -35,7 +35,8 @@ TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|b
 #: a sentence on how the article's disease is treated today
 STANDARD_TREATMENT = re.compile(r"\b(?:standard (?:of care|treatment|therapy)|standard-of-care|mainstay|"
                                 r"current (?:drugs|treatments?|therap(?:y|ies)|options)|treatment options?|"
-                                r"first-line (?:treatment|therapy)|approved (?:drugs|treatments?|therap(?:y|ies)))\b", re.I)
+                                r"(?:first|second|third)-line (?:treatment|therapy)|"
+                                r"approved (?:drugs|treatments?|therap(?:y|ies)))\b", re.I)
 #: a therapy blamed for the adverse events named after it
 BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\s+\w+){0,3}\s+(?:brings?|caus\w+|"
                           r"leads? to|led to|induc\w+|results? in|has|had)\b[^.;]{0,30}\b(?:side effects?|toxicit\w+|"
@@ -103,8 +104,8 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                                      evidence=Evidence(start=sentence.start, end=sentence.end))
 
     primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
-    arms = {name: arm for name, arm in steps.run("control arms", control_arms, sentences, studied, key, default={}).items()
-            if name not in focus_set and name not in TREATS_NOTHING}
+    arms = {name: arm for name, arm in steps.run("control arms", control_arms, sentences, studied, focus_set, key,
+                                                 default={}).items() if name not in TREATS_NOTHING}
     controls = set(arms)
     for name in focus:
         with steps.step("studied therapy's relations"):
@@ -195,13 +196,17 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
 
 def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[str], primary: Optional[Entity],
                    add: Callable) -> None:
-    """Other therapies take only what their own sentence states."""
-    names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
+    """Other therapies take only what their own sentence states; in a sentence on how the
+    disease is treated today, the disease it names, else the article's."""
+    named_main = [e for e in sentence.entities if e.label == "DISEASE" and key(e) in main_diseases]
+    standard = [(m.start() + sentence.start, m.end() + sentence.start) for m in STANDARD_TREATMENT.finditer(sentence.text)]
     for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
         if key(head) in TREATS_NOTHING:
             continue  # a placebo or an observation arm treats nothing
-        if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
-            add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
+        # "at present corticosteroids are the standard of care"; the words "standard treatment" themselves name no drug
+        if standard and primary is not None and not any(a < head.end and head.start < b for a, b in standard):
+            for disease in named_main or [primary]:
+                add("TREATS", head, disease, sentence)
         for tail in sentence.entities:
             if tail.label == "ANTIGEN" and head.start <= tail.start and tail.end <= head.end:
                 add("TARGETS", head, tail, sentence)
