@@ -96,3 +96,15 @@ def test_the_source_of_a_cell_product_is_read_in_its_modifiers():
     # a source named before a comma or on the line above belongs to another clause
     assert source("Unlike autologous products, CD19 CAR T cells from a bank", "CD19 CAR T cells") == frozenset()
     assert source("made from the patient's own cells\nCD19 CAR-T cell therapy", "CD19 CAR-T cell therapy") == frozenset()
+
+
+CONDITIONED = """Gene-modified stem cells halt cerebral adrenoleukodystrophy in boys
+In the study, twelve boys with cerebral adrenoleukodystrophy were given the gene therapy after myeloablative conditioning with busulfan and fludarabine
+After two years, eleven boys were alive without major functional disability
+The adverse events were mostly mucositis and febrile neutropenia"""
+
+
+def test_the_drugs_of_a_conditioning_treat_no_disease():
+    found = triples(article(CONDITIONED))
+    assert ("TREATS", "gene therapy", "cerebral adrenoleukodystrophy") in found
+    assert not any(kind == "TREATS" and head in ("busulfan", "fludarabine") for kind, head, _ in found), found

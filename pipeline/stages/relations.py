@@ -48,6 +48,9 @@ BLAMED_BEFORE = re.compile(r"\b(?:(?:side|off-target|toxic|unwanted) effects?|ad
                            r"events?)\s+(?:of|from|caused by|due to|related to|associated with|attributed to|induced by)"
                            r"(?:\s+(?:the|long-term|high-dose|prolonged))?\s*$|\b(?:related|due|attributed) to\s+(?:the\s+)?$"
                            r"|\bcaused by\s+(?:the\s+)?$", re.I)
+#: what is left between a preparation step and a drug of its list once the other drugs are
+#: taken out: " with ", " with  and "
+PREPARATION_LIST = re.compile(r"\s*(?:with|using|of|consisting of)\b[\s,+/]*(?:(?:and|plus)\b[\s,+/]*)*", re.I)
 #: how far a target may stand from the therapy said to target it
 TARGET_DISTANCE = 60
 #: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
@@ -201,8 +204,8 @@ def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[s
     named_main = [e for e in sentence.entities if e.label == "DISEASE" and key(e) in main_diseases]
     standard = [(m.start() + sentence.start, m.end() + sentence.start) for m in STANDARD_TREATMENT.finditer(sentence.text)]
     for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
-        if key(head) in TREATS_NOTHING:
-            continue  # a placebo or an observation arm treats nothing
+        if key(head) in TREATS_NOTHING or _in_preparation(head, sentence):
+            continue  # a placebo or an observation arm treats nothing, nor the drugs of a conditioning
         # "at present corticosteroids are the standard of care"; the words "standard treatment" themselves name no drug
         if standard and primary is not None and not any(a < head.end and head.start < b for a, b in standard):
             for disease in named_main or [primary]:
@@ -213,6 +216,20 @@ def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[s
             elif tail.label == "DISEASE" and key(tail) in main_diseases and TREAT_CUE.search(
                     sentence.text[min(head.end, tail.end) - sentence.start:max(head.start, tail.start) - sentence.start]):
                 add("TREATS", head, tail, sentence)
+
+
+def _in_preparation(head: Entity, sentence: Sentence) -> bool:
+    """A drug listed as what a preparation step is made of: "conditioning with busulfan and
+    cyclophosphamide", "lymphodepletion with fludarabine, cyclophosphamide"."""
+    steps = [e for e in sentence.entities if e.label == "THERAPY" and key(e) in TREATS_NOTHING and e.end <= head.start]
+    for step in steps:
+        listed = sentence.text[step.end - sentence.start:head.start - sentence.start]
+        for other in sentence.entities:  # the drugs listed before this one
+            if other.label == "THERAPY" and step.end <= other.start and other.end <= head.start:
+                listed = listed.replace(other.text, "", 1)
+        if PREPARATION_LIST.fullmatch(listed):
+            return True
+    return False
 
 
 def _primary_disease(entities: list[Entity], main_diseases: set[str]) -> Optional[Entity]:
