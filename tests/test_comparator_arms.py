@@ -124,3 +124,17 @@ def test_the_drugs_of_today_s_standard_treatment_treat_the_disease_the_sentence_
     assert bladder == {"urinary bladder cancer"}, found
     assert ("TREATS", "enfortumab vedotin", "urinary bladder cancer") in found  # "the second-line treatment has been"
     assert not any(kind == "TREATS" and head == "standard of care" for kind, head, _ in found)  # the words, not a drug
+
+
+SIDE_BY_SIDE = """Luspatercept beats epoetin alfa in lower-risk myelodysplastic syndromes
+In the phase 3 trial, 350 patients with myelodysplastic syndromes were randomly assigned to luspatercept or epoetin alfa
+Transfusion independence was reached by 59% of patients with luspatercept versus 31% with epoetin alfa
+The most common adverse events with luspatercept were fatigue and diarrhea, while with epoetin alfa the hypertension and the headache were more frequent"""
+
+
+def test_a_clause_opened_by_the_other_arm_without_a_comma_is_that_arm_s():
+    found = triples(article(SIDE_BY_SIDE))
+    assert {("CAUSES_ADVERSE_EVENT", "luspatercept", "fatigue"), ("CAUSES_ADVERSE_EVENT", "luspatercept", "diarrhea"),
+            ("CAUSES_ADVERSE_EVENT", "erythropoietin", "hypertension"),
+            ("CAUSES_ADVERSE_EVENT", "erythropoietin", "headache")} <= found, found
+    assert not any(head == "luspatercept" and tail in ("hypertension", "headache") for _, head, tail in found)

@@ -31,8 +31,10 @@ ARM_GROUP = re.compile(r"\b(?:the|a|an|their)\s+(?P<arm>(?:[\w+/()-]+\s+){0,4}?[
 ARM_GIVEN = re.compile(r"(?<!had )(?<!have )(?<!previously )(?<!already )\b(?:receiving|received|given|treated with|assigned to|randomi[sz]ed to|on)\s+(?:the\s+|a\s+)?"
                        r"(?P<arm>(?:[\w+/()-]+\s+){0,3}?[\w+/()-]+)(?=\s*(?:[,.;)]|$|\s+(?:had|have|was|were|"
                        r"experienced|developed|reported|showed|achieved|group|arm|alone)\b))", re.I)
-#: "With chemotherapy, the most common events were …": a clause opened by the arm's name
-ARM_WITH = re.compile(r"^\s*(?:with|on|under)\s+(?:the\s+|a\s+)?(?P<arm>(?:[\w+/()-]+\s+){0,3}?[\w+/()-]+)\s*,", re.I)
+#: "With chemotherapy, the most common events were …", "while with bosutinib the diarrhea …":
+#: a clause opened by the arm's name
+ARM_WITH = re.compile(r"^\s*(?:with|on|under)\s+(?:the\s+|a\s+)?(?P<arm>(?:[\w+/()-]+\s+){0,3}?[\w+/()-]+)"
+                      r"(?=\s*,|\s+(?:the|a|an)\b)", re.I)
 #: an arm named right after a comparison word is the reference, not the clause's own arm
 _REFERENCE = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to)\s+(?:the\s+)?$", re.I)
 
