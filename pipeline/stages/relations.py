@@ -51,6 +51,8 @@ BLAMED_BEFORE = re.compile(r"\b(?:(?:side|off-target|toxic|unwanted) effects?|ad
 #: what is left between a preparation step and a drug of its list once the other drugs are
 #: taken out: " with ", " with  and "
 PREPARATION_LIST = re.compile(r"\s*(?:with|using|of|consisting of)\b[\s,+/]*(?:(?:and|plus)\b[\s,+/]*)*", re.I)
+#: what joins the products of a list: ", ", " and ", ", or "
+LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)", re.I)
 #: how far a target may stand from the therapy said to target it
 TARGET_DISTANCE = 60
 #: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
@@ -130,9 +132,9 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 add("CAUSES_ADVERSE_EVENT", heads.get(key(cause), cause), effect, sentence)
         with steps.step("targets stated"):
             for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
-                stated = _said_to_target(tail, sentence)
-                if stated and stated in heads:  # "daratumumab, an antibody that targets CD38"
-                    add("TARGETS", heads[stated], tail, sentence)
+                for stated in _said_to_target_all(tail, sentence):
+                    if stated in heads:  # "daratumumab, an antibody that targets CD38"
+                        add("TARGETS", heads[stated], tail, sentence)
         with steps.step("drugs given for a toxicity"):
             for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
                 managed = managed_event(head, sentence)
@@ -253,6 +255,17 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
     return in_title | {name for name, n in counts.items() if n >= max(2, 0.5 * top)}
 
 
+def _said_to_target_all(tail: Entity, sentence: Sentence) -> list[str]:
+    """The products the sentence says target the antigen: the one ``_said_to_target``
+    finds, and those listed with it after a class that names the antigen ("the anti-CD20
+    antibodies ocrelizumab and ofatumumab")."""
+    holder = _holder(tail, sentence.entities)
+    if holder is not None:
+        return _apposed_products(holder, sentence)
+    stated = _said_to_target(tail, sentence)
+    return [stated] if stated else []
+
+
 def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
     """The product the sentence says targets the antigen: a target cue stands between them,
     close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
@@ -331,6 +344,25 @@ def _holder(tail: Entity, entities: list[Entity]) -> Optional[Entity]:
     """The therapy whose name holds the antigen ("anti-CD38 antibodies", "BCMA-directed therapies")."""
     return next((e for e in entities if e.label == "THERAPY" and e.start <= tail.start and tail.end <= e.end
                  and (e.start, e.end) != (tail.start, tail.end)), None)
+
+
+def _apposed_products(description: Entity, sentence: Sentence) -> list[str]:
+    """``_apposed_product`` and the products listed right after it: "the anti-CD20
+    antibodies ocrelizumab and ofatumumab"."""
+    first = _apposed_product(description, sentence)
+    if first is None:
+        return []
+    found = [first]
+    products = sorted((e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))),
+                      key=lambda e: e.start)
+    listed = [e for e in products if key(e) == first and e.start >= description.end][:1]
+    for previous, product in zip(listed, [p for p in products if listed and p.start >= listed[0].end]):
+        between = sentence.text[previous.end - sentence.start:product.start - sentence.start]
+        if not LIST_JOIN.fullmatch(between):
+            break
+        found.append(key(product))
+        listed.append(product)
+    return found
 
 
 def _apposed_product(description: Entity, sentence: Sentence) -> Optional[str]:
