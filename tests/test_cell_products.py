@@ -61,3 +61,50 @@ def test_a_stem_cell_product_uses_its_progenitors_not_the_blood_cells_that_engra
     assert effector_lineage(["allogeneic hematopoietic stem cell transplantation"]) is None  # a graft holds T cells too
     stromal = effector_lineage(["remestemcel-L", "mesenchymal stromal cell therapy"])
     assert uses_cells(stromal, "mesenchymal stromal cells") and not uses_cells(stromal, "T cells")
+
+
+ALLOGENEIC = """Donor-derived BCMA CAR-T brings deep responses in relapsed multiple myeloma
+Autologous BCMA CAR-T cell therapy has changed the care of relapsed multiple myeloma, but making each batch from the patient's own cells takes a month
+The new study enrolled 14 patients who were given an allogeneic BCMA CAR-T product prepared from healthy donors before the trial began
+With autologous BCMA CAR-T cell therapy, median progression-free survival is close to three years
+After the infusion, the overall response rate was 71% and 5 patients reached a stringent complete response
+Cytokine release syndrome occurred in 6 patients and was grade 1 or 2 in all of them"""
+
+
+def test_an_allogeneic_and_an_autologous_product_of_one_target_are_two_therapies():
+    found = triples(article(ALLOGENEIC))
+    results = {(kind, head) for kind, head, _ in found if kind in ("HAS_OUTCOME", "CAUSES_ADVERSE_EVENT")}
+    assert results == {("HAS_OUTCOME", "BCMA CAR-T product"), ("CAUSES_ADVERSE_EVENT", "BCMA CAR-T product")}, found
+    assert ("HAS_OUTCOME", "BCMA CAR-T product", "overall response rate") in found
+    # the background product's survival is not the study's
+    assert ("HAS_OUTCOME", "BCMA CAR-T product", "progression-free survival") not in found
+    [finding] = article(ALLOGENEIC).findings
+    assert finding.therapy == "BCMA CAR-T product" and finding.patients == 14
+
+
+def test_the_source_of_a_cell_product_is_read_in_its_modifiers():
+    from pipeline.relating.cell_source import mention_sources
+    from pipeline.schema import Entity
+
+    def source(text: str, name: str) -> frozenset[str]:
+        start = text.index(name)
+        return mention_sources(text, Entity(id="e1", label="THERAPY", text=name, start=start, end=start + len(name)))
+
+    assert source("ZB-07, an off-the-shelf CD7 CAR-T product", "CD7 CAR-T product") == {"allogeneic"}
+    assert source("Patient-derived CD19 CAR T cells were infused", "CD19 CAR T cells") == {"autologous"}
+    assert source("allogeneic CD19 CAR T cells", "allogeneic CD19 CAR T cells") == {"allogeneic"}
+    # a source named before a comma or on the line above belongs to another clause
+    assert source("Unlike autologous products, CD19 CAR T cells from a bank", "CD19 CAR T cells") == frozenset()
+    assert source("made from the patient's own cells\nCD19 CAR-T cell therapy", "CD19 CAR-T cell therapy") == frozenset()
+
+
+CONDITIONED = """Gene-modified stem cells halt cerebral adrenoleukodystrophy in boys
+In the study, twelve boys with cerebral adrenoleukodystrophy were given the gene therapy after myeloablative conditioning with busulfan and fludarabine
+After two years, eleven boys were alive without major functional disability
+The adverse events were mostly mucositis and febrile neutropenia"""
+
+
+def test_the_drugs_of_a_conditioning_treat_no_disease():
+    found = triples(article(CONDITIONED))
+    assert ("TREATS", "gene therapy", "cerebral adrenoleukodystrophy") in found
+    assert not any(kind == "TREATS" and head in ("busulfan", "fludarabine") for kind, head, _ in found), found

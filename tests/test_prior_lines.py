@@ -34,3 +34,16 @@ def test_the_product_keeps_the_targets_its_description_names():
     found = triples(article(MYELOMA))
     assert ("TARGETS", "teclistamab", "BCMA") in found
     assert ("TARGETS", "teclistamab", "CD38") not in found
+
+
+BACKGROUND_THERAPY = """Inclisiran halves LDL cholesterol in familial hypercholesterolemia
+Even on maximally tolerated statins and ezetimibe, a third of the patients stay far above their LDL goal
+In the trial, 480 patients with heterozygous familial hypercholesterolemia received inclisiran twice a year
+LDL cholesterol fell by 48%"""
+
+
+def test_the_background_therapy_the_patients_stay_on_treats_the_disease():
+    found = triples(article(BACKGROUND_THERAPY))
+    assert {("TREATS", "statin", "familial hypercholesterolemia"),
+            ("TREATS", "ezetimibe", "familial hypercholesterolemia")} <= found, found
+    assert not any(head in ("statin", "ezetimibe") and kind != "TREATS" for kind, head, _ in found)

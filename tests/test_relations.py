@@ -161,3 +161,14 @@ def test_a_product_takes_the_description_put_beside_it():
     found = triples(article(text))
     assert ("HAS_OUTCOME", "MCARH109", "complete response") in found
     assert not any(head.startswith("GPRC5D") and kind == "HAS_OUTCOME" for kind, head, _ in found)
+
+
+def test_a_class_that_names_its_target_gives_it_to_every_product_listed_after_it():
+    text = ("Teclistamab brings deep responses in relapsed multiple myeloma\n"
+            "The anti-CD38 antibodies daratumumab and isatuximab have improved the outcome of multiple myeloma, "
+            "but most patients relapse\n"
+            "In the study, 165 patients with relapsed multiple myeloma received teclistamab\n"
+            "The overall response rate was 63%")
+    found = triples(article(text))
+    assert {("TARGETS", "daratumumab", "CD38"), ("TARGETS", "isatuximab", "CD38")} <= found, found
+    assert ("TARGETS", "teclistamab", "CD38") not in found

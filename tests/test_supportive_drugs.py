@@ -43,3 +43,33 @@ def test_patients_treated_with_a_drug_are_not_an_event_managed_by_it():
             "Infections occurred in patients treated with tocilizumab")
     found = triples(article(text))
     assert not any(kind == "TREATS" and tail == "infection" for kind, _, tail in found)
+
+
+LOOSE_CARE = """Talquetamab brings deep responses in heavily pretreated multiple myeloma
+In the phase 2 study, 140 patients with relapsed multiple myeloma received talquetamab every two weeks
+The overall response rate was 69% and the median duration of response was 9 months
+Cytokine release syndrome happened in 80 patients, mostly grade 1, and all were resolved with tocilizumab and dexamethasone
+Immune effector cell-associated neurotoxicity syndrome occurred in 10% of patients, and 6% of them received the corticosteroid dexamethasone
+Two patients had pneumonia, which was controlled without intensive care
+To reduce the risk of infusion reactions, all patients received acetaminophen before each dose"""
+
+
+def test_a_toxicity_whose_sentence_names_only_its_care_is_the_product_s():
+    found = triples(article(LOOSE_CARE))
+    for event in ("cytokine release syndrome", "immune effector cell-associated neurotoxicity syndrome", "pneumonia"):
+        assert ("CAUSES_ADVERSE_EVENT", "talquetamab", event) in found, event
+    # the drugs of the toxicity's care are neither studied nor given the study's results
+    assert not any(head in ("dexamethasone", "tocilizumab", "glucocorticoids") and kind != "TREATS"
+                   for kind, head, _ in found), found
+    assert [f.therapy for f in article(LOOSE_CARE).findings] == ["talquetamab"]
+
+
+def test_a_drug_given_to_prevent_an_event_does_not_treat_it():
+    found = triples(article(LOOSE_CARE))
+    assert not any(kind == "TREATS" and head == "acetaminophen" for kind, head, _ in found)
+    from pipeline.relating.focus import sentences_of
+    from pipeline.relating.supportive import managed_event, toxicity_care
+    record = article(LOOSE_CARE)
+    [sentence] = [s for s in sentences_of(record.text, record.entities) if s.text.startswith("To reduce")]
+    [drug] = [e for e in sentence.entities if e.label == "THERAPY"]
+    assert managed_event(drug, sentence) is None and not toxicity_care(drug, sentence)

@@ -49,7 +49,8 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                   citation=next((c.doi for c in citations if c.doi), None))
     findings = []
     therapies = [e for e in entities if e.label == "THERAPY"]
-    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), default={})
+    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), text,
+                      default={})
     for name in focus:
         with steps.step("finding"):
             related = [(r.type, by_id[r.tail]) for r in relations if r.head in by_id and r.tail in by_id

@@ -19,7 +19,7 @@ from ..schema import Entity
 from .supportive import managed_event
 
 #: where one arm's clause ends and the other's begins
-CONTRAST = re.compile(r";|,\s*(?:while|whereas|but|compared|against)\b|,\s*and\s+(?:the|in|a|an|its|their|this|these|\d)\b|\b(?:versus|vs\.?|compared (?:with|to)|"
+CONTRAST = re.compile(r";|,\s*(?:while|whereas|but|compared|against)\b|,\s*and\s+(?:the|in|a|an|its|their|this|these|no|\d)\b|\b(?:versus|vs\.?|compared (?:with|to)|"
                       r"relative to|than|whereas|while|against)\b", re.I)
 #: words that name a control arm rather than a therapy
 CONTROL_WORDS = re.compile(r"\b(?:placebo|control|comparator|standard[- ]of[- ]care|standard (?:care|therapy|treatment|"
@@ -31,6 +31,10 @@ ARM_GROUP = re.compile(r"\b(?:the|a|an|their)\s+(?P<arm>(?:[\w+/()-]+\s+){0,4}?[
 ARM_GIVEN = re.compile(r"(?<!had )(?<!have )(?<!previously )(?<!already )\b(?:receiving|received|given|treated with|assigned to|randomi[sz]ed to|on)\s+(?:the\s+|a\s+)?"
                        r"(?P<arm>(?:[\w+/()-]+\s+){0,3}?[\w+/()-]+)(?=\s*(?:[,.;)]|$|\s+(?:had|have|was|were|"
                        r"experienced|developed|reported|showed|achieved|group|arm|alone)\b))", re.I)
+#: "With chemotherapy, the most common events were …", "while with bosutinib the diarrhea …":
+#: a clause opened by the arm's name
+ARM_WITH = re.compile(r"^\s*(?:with|on|under)\s+(?:the\s+|a\s+)?(?P<arm>(?:[\w+/()-]+\s+){0,3}?[\w+/()-]+)"
+                      r"(?=\s*,|\s+(?:the|a|an)\b)", re.I)
 #: an arm named right after a comparison word is the reference, not the clause's own arm
 _REFERENCE = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to)\s+(?:the\s+)?$", re.I)
 
@@ -46,14 +50,17 @@ class Arm(NamedTuple):
     therapy: Optional[Entity]
 
 
-def comparator_arm(result: Entity, sentence: SentenceLike, studied: set[str], key) -> Optional[Arm]:
+def comparator_arm(result: Entity, sentence: SentenceLike, studied: set[str], key,
+                   controls: frozenset[str] | set[str] = frozenset()) -> Optional[Arm]:
     """The comparator arm the result's clause names, or ``None`` when the clause names the
-    studied therapy's arm or no arm at all."""
+    studied therapy's arm or no arm at all. ``controls`` are the therapies the article
+    names as the trial's other arm (``control_arms``): "patients given X" or "with X, …"
+    names such an arm even in a sentence that compares nothing."""
     lo, hi = _clause(result, sentence)
     clause = sentence.text[lo:hi]
     asides = _asides(clause, result.start - sentence.start - lo)
     compared = bool(CONTRAST.search(sentence.text))
-    arms = [(m.start("arm") + lo, m.end("arm") + lo, pattern is ARM_GIVEN) for pattern in (ARM_GROUP, ARM_GIVEN)
+    arms = [(m.start("arm") + lo, m.end("arm") + lo, pattern is not ARM_GROUP) for pattern in (ARM_GROUP, ARM_GIVEN, ARM_WITH)
             for m in pattern.finditer(clause) if not _REFERENCE.search(sentence.text[:lo + m.start()])
             and not any(a <= m.start() < b for a, b in asides)]  # "(33% in the X group vs. 18% in the control group)"
     found: list[Arm] = []
@@ -63,7 +70,7 @@ def comparator_arm(result: Entity, sentence: SentenceLike, studied: set[str], ke
         if any(key(e) in studied for e in named):
             return None  # "in the venetoclax group": the study's own arm
         control = CONTROL_WORDS.search(sentence.text[start:end])
-        if named and (compared or not given):  # "patients who received X" is an arm only beside another
+        if named and (compared or not given or key(named[0]) in controls):  # "patients who received X" is an arm only beside another
             found.append(Arm(named[0]))
         elif control:
             found.append(Arm(None))

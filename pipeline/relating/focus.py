@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..schema import Entity
 from ..text import INN_ENDINGS, sentence_spans
-from .supportive import managed_event
+from .supportive import managed_event, toxicity_care
 
 GIVEN = re.compile(r"\b(?:treated with|treatment with|received|receiving|infus\w*|administ\w*|dosed|given|"
                    r"underwent|after \w+(?:[- ]\w+)? (?:therapy|treatment|infusion)|with (?:a |an |the )?single|"
@@ -38,6 +38,9 @@ DRUG_PAIR = re.compile(rf"\b({_STEMMED})[-/]({_STEMMED})\b")
 #: arms that are never the therapy under study
 NOT_STUDIED = frozenset({"placebo", "standard of care", "best supportive care", "observation", "lymphodepletion",
                          "conditioning regimen", "bridging therapy"})
+#: of those, the ones that treat no disease: a placebo or an observation arm, the preparation
+#: for a cell product; the standard of care given as the other arm does treat it
+TREATS_NOTHING = frozenset({"placebo", "observation", "lymphodepletion", "conditioning regimen"})
 #: a modality or class rather than a product: studied only when no product is
 GENERIC_WORDS = frozenset(
     "therapy therapie treatment cell antibody antibodie inhibitor conjugate vaccine transplant transplantation "
@@ -125,7 +128,7 @@ def focus_therapies(text: str, entities: list[Entity], sentences: list[Sentence]
             weight[name] += 1.0
             if entity.end <= title_end:
                 weight[name] += 3.0
-            supportive = managed_event(entity, sentence) is not None  # "CRS was managed with tocilizumab"
+            supportive = toxicity_care(entity, sentence)  # "CRS was managed with tocilizumab"
             if given and not other_arm and not supportive:
                 weight[name] += 1.5
             if supportive or other_arm and _in_other_arm(sentence.text, entity, sentence.start):
@@ -271,14 +274,16 @@ def _in_other_arm(sentence: str, entity: Entity, offset: int) -> bool:
     return bool(OTHER_ARM.search(before))
 
 
-def about_other_therapy(sentence: Sentence, focus: set[str]) -> bool:
+def about_other_therapy(sentence: Sentence, focus: set[str], distinct: frozenset[str] | set[str] = frozenset()) -> bool:
     """A sentence that names therapies, none of them studied (``studied_names``). A CAR
     or other construct named by its antigen ("the CD19 CAR", "BCMA-targeted therapy") is
-    part of a product, not another therapy; nor is a drug the sentence says managed a
-    toxicity ("CRS occurred in 68% and was managed with tocilizumab" is about the study), nor
-    a placebo (which arm a placebo sentence's results belong to is ``comparator``'s question)."""
-    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and not _construct(e, sentence)
-             and managed_event(e, sentence) is None and key(e) not in NOT_STUDIED}  # "compared with placebo"
+    part of a product, not another therapy, unless it is one of the ``distinct`` products
+    ("autologous CD19 CAR-T" beside an allogeneic one); nor is a drug the sentence names as
+    the care of a toxicity ("CRS occurred in 68% and was managed with tocilizumab", "was
+    controlled without tocilizumab" are about the study), nor a placebo (which arm a placebo
+    sentence's results belong to is ``comparator``'s question)."""
+    named = {key(e) for e in sentence.entities if e.label == "THERAPY" and (not _construct(e, sentence) or key(e) in distinct)
+             and not toxicity_care(e, sentence) and key(e) not in NOT_STUDIED}  # "compared with placebo"
     return bool(named) and not named & focus
 
 

@@ -3,9 +3,10 @@
 Trial reports say what the patients had before the studied therapy: "all had previously
 received a proteasome inhibitor, an immunomodulatory drug and an anti-CD38 antibody",
 "refractory to lenalidomide", "after failure of two lines including an anti-CD20
-antibody". Each therapy listed after such a cue was given for the article's disease, so it
-treats it (``TREATS`` toward the primary disease); it is not the studied therapy and takes
-none of the study's results. The list runs from the cue to the end of the clause.
+antibody", "even with maximally tolerated statins and ezetimibe". Each therapy listed after
+such a cue was given for the article's disease, so it treats it (``TREATS`` toward the
+primary disease); it is not the studied therapy and takes none of the study's results. The
+list runs from the cue to the end of the clause.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ PRIOR_CUE = re.compile(r"\b(?:previously (?:received|treated|exposed)|had (?:alr
                        r"been (?:treated|exposed|pretreated))|exposed to|refractory to|resistant to|intolerant (?:of|to)|"
                        r"pretreated with|after (?:the )?failure of|relapsed (?:after|following)|progressed (?:after|on)|"
                        r"prior (?:therap(?:y|ies)|treatments?|lines?|regimens?)|previous (?:therap(?:y|ies)|treatments?|"
-                       r"lines?|regimens?))\b", re.I)
+                       r"lines?|regimens?)|despite|even (?:with|on|after)|uncontrolled (?:with|on|by))\b", re.I)
 #: what ends the list: a new clause that says what was given in the study
 LIST_END = re.compile(r"[;:]|,?\s*\b(?:were|was|are|is)\s+(?:then\s+)?(?:treated|given|enrolled|randomi[sz]ed|assigned|"
                       r"infused|dosed)\b|\b(?:received|receiving|were given)\b(?!.*\b(?:prior|previous))", re.I)

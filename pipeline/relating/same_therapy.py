@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from ..schema import Entity
+from .cell_source import different_sources, wording_sources
 from .focus import GENERIC_WORDS, fold, generic, key
 
 _WORDS = re.compile(r"[\s\-/]+")
@@ -52,9 +53,10 @@ def same_kind(a: str, b: str) -> bool:
     return not (kinds(a) and kinds(b)) or bool(kinds(a) & kinds(b))
 
 
-def wordings(product: str, names: Iterable[str]) -> set[str]:
-    """The article's names (folded keys) that are other wordings of the product."""
-    names = set(names) - {product}
+def wordings(product: str, names: Iterable[str], sources: Optional[Mapping[str, frozenset[str]]] = None) -> set[str]:
+    """The article's names (folded keys) that are other wordings of the product;
+    ``sources`` gives each name the sources of its cells (``cell_source``)."""
+    names = {name for name in names if name != product and not different_sources(name, product, sources or {})}
     own = specific_words(product)
     if not own:
         return set()
@@ -78,15 +80,32 @@ def head_mentions(product: str, therapies: list[Entity], alias: dict[str, str]) 
     return [e for e in wordings if key(e) == key(head)]
 
 
-def merged(focus: list[str], therapies: list[Entity], described: Optional[dict[str, str]] = None) -> dict[str, str]:
+def merged(focus: list[str], therapies: list[Entity], described: Optional[dict[str, str]] = None,
+           text: str = "") -> dict[str, str]:
     """Each other wording of a studied product, mapped to the product's key; ``described``
     adds the constructs the text puts beside a product as its description
-    ("liso-cel is a CD19-directed CAR T-cell product")."""
+    ("liso-cel is a CD19-directed CAR T-cell product"); ``text``, the page the mentions
+    are in, tells where each wording's cells come from."""
     names = {key(e) for e in therapies}
+    sources = wording_sources(text, therapies, key) if text else {}
     alias: dict[str, str] = {name: product for name, product in (described or {}).items()
                              if product in focus and name not in focus and not generic(name)}
     for product in focus:
-        for name in wordings(product, names):
+        for name in wordings(product, names, sources):
             if name not in focus:
                 alias.setdefault(name, product)
     return alias
+
+
+def other_sourced(focus: list[str], therapies: list[Entity], alias: dict[str, str], text: str) -> set[str]:
+    """The wordings whose cells come from a source no wording of a studied product names:
+    "autologous CD19 CAR-T cell therapy" in an article on an allogeneic CD19 CAR-T. They
+    are other products, whatever words they share with the studied one."""
+    sources = wording_sources(text, therapies, key)
+    found: set[str] = set()
+    for product in focus:
+        own = frozenset().union(*(sources.get(name, frozenset()) for name in [product, *alias]
+                                  if name == product or alias[name] == product))
+        found |= {name for name, named in sources.items() if own and named and not named & own
+                  and name not in focus and name not in alias}
+    return found

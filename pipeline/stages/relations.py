@@ -16,13 +16,14 @@ from collections import Counter
 from typing import Callable, Optional
 
 from ..relating.effector_cells import effector_lineage, uses_cells
-from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
+from ..relating.focus import (APPOSITION, NAMED_AS, TREATS_NOTHING, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
 from ..relating.comparator import comparator_arm
+from ..relating.control_arms import control_arms
 from ..relating.prior_lines import prior_therapies
-from ..relating.same_therapy import head_mentions, merged
+from ..relating.same_therapy import head_mentions, merged, other_sourced
 from ..relating.supportive import managed_event
 from ..relating.induced import Mention, induced_pairs
 from . import per_record
@@ -34,7 +35,8 @@ TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|b
 #: a sentence on how the article's disease is treated today
 STANDARD_TREATMENT = re.compile(r"\b(?:standard (?:of care|treatment|therapy)|standard-of-care|mainstay|"
                                 r"current (?:drugs|treatments?|therap(?:y|ies)|options)|treatment options?|"
-                                r"first-line (?:treatment|therapy)|approved (?:drugs|treatments?|therap(?:y|ies)))\b", re.I)
+                                r"(?:first|second|third)-line (?:treatment|therapy)|"
+                                r"approved (?:drugs|treatments?|therap(?:y|ies)))\b", re.I)
 #: a therapy blamed for the adverse events named after it
 BLAMED_AFTER = re.compile(r"\s*-?\s*(?:related|associated|induced|caused)\b|(?:\s+\w+){0,3}\s+(?:brings?|caus\w+|"
                           r"leads? to|led to|induc\w+|results? in|has|had)\b[^.;]{0,30}\b(?:side effects?|toxicit\w+|"
@@ -46,6 +48,11 @@ BLAMED_BEFORE = re.compile(r"\b(?:(?:side|off-target|toxic|unwanted) effects?|ad
                            r"events?)\s+(?:of|from|caused by|due to|related to|associated with|attributed to|induced by)"
                            r"(?:\s+(?:the|long-term|high-dose|prolonged))?\s*$|\b(?:related|due|attributed) to\s+(?:the\s+)?$"
                            r"|\bcaused by\s+(?:the\s+)?$", re.I)
+#: what is left between a preparation step and a drug of its list once the other drugs are
+#: taken out: " with ", " with  and "
+PREPARATION_LIST = re.compile(r"\s*(?:with|using|of|consisting of)\b[\s,+/]*(?:(?:and|plus)\b[\s,+/]*)*", re.I)
+#: what joins the products of a list: ", ", " and ", ", or "
+LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)", re.I)
 #: how far a target may stand from the therapy said to target it
 TARGET_DISTANCE = 60
 #: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
@@ -81,9 +88,12 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     sentences = steps.run("sentences", sentences_of, text, entities, default=[])
     focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
     therapies = [e for e in entities if e.label == "THERAPY"]
-    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), default={})
+    alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), text,
+                      default={})
     focus_set = set(focus) | set(alias)
-    studied = steps.run("studied names", studied_names, focus, sentences, default=set()) | set(alias)
+    # "autologous CD19 CAR-T" beside a studied allogeneic one is another product, not its description
+    distinct = steps.run("other products of the modality", other_sourced, focus, therapies, alias, text, default=set())
+    studied = (steps.run("studied names", studied_names, focus, sentences, default=set()) - distinct) | set(alias)
     heads = {key(e): e for e in reversed(therapies)}  # first mention of each therapy
     for name in focus:  # "CD19 CAR T cells" and "CD19 CAR-T cell therapy": one head for both
         heads[name] = next(iter(head_mentions(name, therapies, alias)), heads.get(name))
@@ -98,11 +108,19 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
             found[triple] = Relation(type=kind, head=head.id, tail=tail.id,
                                      evidence=Evidence(start=sentence.start, end=sentence.end))
 
+    primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
+    arms = {name: arm for name, arm in steps.run("control arms", control_arms, sentences, studied, focus_set, key,
+                                                 default={}).items() if name not in TREATS_NOTHING}
+    controls = set(arms)
     for name in focus:
         with steps.step("studied therapy's relations"):
             if heads.get(name) is not None:  # a studied name no mention carries (a regimen's drug named only inside it) has none
-                _relate_studied(name, heads[name], text, entities, sentences, studied, main_diseases, add)
-    primary = steps.run("primary disease", _primary_disease, entities, main_diseases, default=None)
+                _relate_studied(name, heads[name], text, entities, sentences, studied, distinct, controls, main_diseases,
+                                add)
+    for name, (mention, sentence) in arms.items():
+        with steps.step("control arms treat the disease"):
+            if primary is not None:  # "randomly assigned to tarlatamab or to standard chemotherapy": both arms treat it
+                add("TREATS", heads.get(name, mention), primary, sentence)
     for sentence in sentences:
         with steps.step("adverse events blamed on a therapy"):
             for tail in (e for e in sentence.entities if e.label == "ADVERSE_EVENT"):
@@ -114,9 +132,9 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 add("CAUSES_ADVERSE_EVENT", heads.get(key(cause), cause), effect, sentence)
         with steps.step("targets stated"):
             for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
-                stated = _said_to_target(tail, sentence)
-                if stated and stated in heads:  # "daratumumab, an antibody that targets CD38"
-                    add("TARGETS", heads[stated], tail, sentence)
+                for stated in _said_to_target_all(tail, sentence):
+                    if stated in heads:  # "daratumumab, an antibody that targets CD38"
+                        add("TARGETS", heads[stated], tail, sentence)
         with steps.step("drugs given for a toxicity"):
             for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
                 managed = managed_event(head, sentence)
@@ -124,13 +142,15 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                     add("TREATS", heads.get(key(head), head), managed, sentence)
         with steps.step("comparator arm's results"):
             for tail in (e for e in sentence.entities if e.label in ("OUTCOME", "ADVERSE_EVENT")):
-                arm = comparator_arm(tail, sentence, studied, key)
-                if arm is not None and arm.therapy is not None and key(arm.therapy) not in NOT_STUDIED:
+                arm = comparator_arm(tail, sentence, studied, key, controls)
+                if arm is not None and arm.therapy is not None and key(arm.therapy) not in TREATS_NOTHING:
                     kind = "HAS_OUTCOME" if tail.label == "OUTCOME" else "CAUSES_ADVERSE_EVENT"
                     add(kind, heads.get(key(arm.therapy), arm.therapy), tail, sentence)
+                    if primary is not None:  # the other arm was given for the trial's disease too
+                        add("TREATS", heads.get(key(arm.therapy), arm.therapy), primary, sentence)
         with steps.step("earlier lines"):
             for head in prior_therapies(sentence):
-                if primary is not None and key(head) not in focus_set and key(head) not in NOT_STUDIED:
+                if primary is not None and key(head) not in focus_set and key(head) not in TREATS_NOTHING:
                     add("TREATS", heads.get(key(head), head), primary, sentence)  # "had received a proteasome inhibitor"
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
@@ -146,17 +166,20 @@ def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
 
 
 def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], sentences: list[Sentence],
-                    studied: set[str], main_diseases: set[str], add: Callable) -> None:
-    """A studied therapy takes the article's results, diseases, targets and cells."""
+                    studied: set[str], distinct: set[str], controls: set[str], main_diseases: set[str],
+                    add: Callable) -> None:
+    """A studied therapy takes the article's results, diseases, targets and cells;
+    ``distinct`` are the constructs that are other products (``other_sourced``), ``controls``
+    the trial's other arms (``control_arms``), whose results are theirs."""
     described = [name, head.text, *(alias for alias, product in appositions(sentences).items() if product == name)]
     cell_therapy = any(CELL_THERAPY.search(n) for n in described)
     lineage = effector_lineage(described)  # a CAR-T product uses T cells, whatever else the article names
     for sentence in sentences:
-        other = about_other_therapy(sentence, studied)
+        other = about_other_therapy(sentence, studied, distinct)
         names_focus = name in sentence.therapies()
         for tail in sentence.entities:
             if tail.label in ("OUTCOME", "ADVERSE_EVENT") and not other \
-                    and comparator_arm(tail, sentence, studied, key) is not None:
+                    and comparator_arm(tail, sentence, studied, key, controls) is not None:
                 continue  # "nausea in 12% of the placebo group": the comparator's result
             if tail.label == "OUTCOME" and not other:
                 add("HAS_OUTCOME", head, tail, sentence)
@@ -178,19 +201,37 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
 
 def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[str], primary: Optional[Entity],
                    add: Callable) -> None:
-    """Other therapies take only what their own sentence states."""
-    names_main = any(e.label == "DISEASE" and key(e) in main_diseases for e in sentence.entities)
+    """Other therapies take only what their own sentence states; in a sentence on how the
+    disease is treated today, the disease it names, else the article's."""
+    named_main = [e for e in sentence.entities if e.label == "DISEASE" and key(e) in main_diseases]
+    standard = [(m.start() + sentence.start, m.end() + sentence.start) for m in STANDARD_TREATMENT.finditer(sentence.text)]
     for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
-        if key(head) in NOT_STUDIED:
-            continue  # a placebo or an observation arm treats nothing
-        if primary is not None and not names_main and STANDARD_TREATMENT.search(sentence.text):
-            add("TREATS", head, primary, sentence)  # "at present corticosteroids are the standard of care"
+        if key(head) in TREATS_NOTHING or _in_preparation(head, sentence):
+            continue  # a placebo or an observation arm treats nothing, nor the drugs of a conditioning
+        # "at present corticosteroids are the standard of care"; the words "standard treatment" themselves name no drug
+        if standard and primary is not None and not any(a < head.end and head.start < b for a, b in standard):
+            for disease in named_main or [primary]:
+                add("TREATS", head, disease, sentence)
         for tail in sentence.entities:
             if tail.label == "ANTIGEN" and head.start <= tail.start and tail.end <= head.end:
                 add("TARGETS", head, tail, sentence)
             elif tail.label == "DISEASE" and key(tail) in main_diseases and TREAT_CUE.search(
                     sentence.text[min(head.end, tail.end) - sentence.start:max(head.start, tail.start) - sentence.start]):
                 add("TREATS", head, tail, sentence)
+
+
+def _in_preparation(head: Entity, sentence: Sentence) -> bool:
+    """A drug listed as what a preparation step is made of: "conditioning with busulfan and
+    cyclophosphamide", "lymphodepletion with fludarabine, cyclophosphamide"."""
+    steps = [e for e in sentence.entities if e.label == "THERAPY" and key(e) in TREATS_NOTHING and e.end <= head.start]
+    for step in steps:
+        listed = sentence.text[step.end - sentence.start:head.start - sentence.start]
+        for other in sentence.entities:  # the drugs listed before this one
+            if other.label == "THERAPY" and step.end <= other.start and other.end <= head.start:
+                listed = listed.replace(other.text, "", 1)
+        if PREPARATION_LIST.fullmatch(listed):
+            return True
+    return False
 
 
 def _primary_disease(entities: list[Entity], main_diseases: set[str]) -> Optional[Entity]:
@@ -212,6 +253,17 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
         return set()
     top = counts.most_common(1)[0][1]
     return in_title | {name for name, n in counts.items() if n >= max(2, 0.5 * top)}
+
+
+def _said_to_target_all(tail: Entity, sentence: Sentence) -> list[str]:
+    """The products the sentence says target the antigen: the one ``_said_to_target``
+    finds, and those listed with it after a class that names the antigen ("the anti-CD20
+    antibodies ocrelizumab and ofatumumab")."""
+    holder = _holder(tail, sentence.entities)
+    if holder is not None:
+        return _apposed_products(holder, sentence)
+    stated = _said_to_target(tail, sentence)
+    return [stated] if stated else []
 
 
 def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
@@ -292,6 +344,25 @@ def _holder(tail: Entity, entities: list[Entity]) -> Optional[Entity]:
     """The therapy whose name holds the antigen ("anti-CD38 antibodies", "BCMA-directed therapies")."""
     return next((e for e in entities if e.label == "THERAPY" and e.start <= tail.start and tail.end <= e.end
                  and (e.start, e.end) != (tail.start, tail.end)), None)
+
+
+def _apposed_products(description: Entity, sentence: Sentence) -> list[str]:
+    """``_apposed_product`` and the products listed right after it: "the anti-CD20
+    antibodies ocrelizumab and ofatumumab"."""
+    first = _apposed_product(description, sentence)
+    if first is None:
+        return []
+    found = [first]
+    products = sorted((e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))),
+                      key=lambda e: e.start)
+    listed = [e for e in products if key(e) == first and e.start >= description.end][:1]
+    for previous, product in zip(listed, [p for p in products if listed and p.start >= listed[0].end]):
+        between = sentence.text[previous.end - sentence.start:product.start - sentence.start]
+        if not LIST_JOIN.fullmatch(between):
+            break
+        found.append(key(product))
+        listed.append(product)
+    return found
 
 
 def _apposed_product(description: Entity, sentence: Sentence) -> Optional[str]:
