@@ -181,12 +181,19 @@ def treated_count(sentences: list[Sentence], focus: set[str], therapy: Optional[
 
 
 def treated(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None,
-            disease: Optional[str] = None) -> Optional[Stated]:
+            disease: Optional[str] = None, best_of: Optional[dict[Optional[str], Optional[Count]]] = None
+            ) -> Optional[Stated]:
     """The number of patients treated with ``therapy`` (a focus key; any focus therapy
     when None) for ``disease`` (a disease key), with where it is stated: the disease's own
     count when the article breaks the cohort down by disease, else the count with the best
-    claim to be the number treated, the earlier one on a tie."""
-    best = max(counts(sentences, focus, therapy), key=lambda c: (c.score, -c.order), default=None)
+    claim to be the number treated, the earlier one on a tie. ``best_of`` keeps that count
+    per therapy for the article's other diseases (it does not depend on the disease)."""
+    if best_of is not None and therapy in best_of:
+        best = best_of[therapy]
+    else:
+        best = max(counts(sentences, focus, therapy), key=lambda c: (c.score, -c.order), default=None)
+        if best_of is not None:
+            best_of[therapy] = best
     overall = Stated(best.value, best.start, best.end) if best else None
     own = disease_count(sentences, disease, overall.value if overall else None) if disease is not None else None
     if own is not None and (overall is None or own.value < overall.value):
