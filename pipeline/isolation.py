@@ -149,13 +149,9 @@ class Steps:
         self.stage = stage
         self._failures: dict[str, tuple[int, str]] = {}
 
-    @contextmanager
-    def step(self, name: str) -> Iterator[None]:
+    def step(self, name: str) -> "_Step":
         """Run the body as rule ``name``; an exception ends the body, not the page."""
-        try:
-            yield
-        except Exception as err:
-            self._fail(name, err)
+        return _Step(self, name)
 
     def run(self, name: str, function: Callable[..., T], *args: Any, default: T) -> T:
         """``function(*args)``, or ``default`` when the rule raises."""
@@ -173,3 +169,23 @@ class Steps:
     def warnings(self) -> list[str]:
         return [f"{self.stage}: rule '{name}' skipped{f' {count} times' if count > 1 else ''} after {first}"
                 for name, (count, first) in self._failures.items()]
+
+
+class _Step:
+    """``Steps.step``'s guard as a plain context manager: a page enters thousands of them,
+    and a generator-based one costs several times more to enter and leave."""
+
+    __slots__ = ("steps", "name")
+
+    def __init__(self, steps: Steps, name: str) -> None:
+        self.steps = steps
+        self.name = name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Optional[type[BaseException]], err: Optional[BaseException], trace: Any) -> bool:
+        if kind is not None and issubclass(kind, Exception):
+            self.steps._fail(self.name, err)  # type: ignore[arg-type]
+            return True
+        return False

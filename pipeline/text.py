@@ -32,4 +32,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 def word_count(text: str) -> int:
     """Words of a line, counting each Chinese, Japanese or Korean character as one, since
     those scripts put no spaces between words."""
+    if text.isascii():  # no CJK character to count (most lines)
+        return len(text.split())
     return len(text.split()) + len(_CJK.findall(text))

@@ -203,6 +203,17 @@ def test_trigger_prefilter_changes_no_decision(corpus_lines):
         assert boilerplate.boilerplate_kind(line) == expected, line
 
 
+def test_separator_prefilters_change_no_decision(corpus_lines):
+    """A line without a separator character is one part: no breadcrumb, no menu."""
+    from pipeline.cleaning import boilerplate
+
+    for line in corpus_lines:
+        if not any(mark in line for mark in boilerplate._CRUMB_MARKS):
+            assert len(boilerplate.trail_segments(line)) < 3, line
+        if "|" not in line:
+            assert len(boilerplate.trail_segments(line, boilerplate._MENU_SEPARATOR)) < 3, line
+
+
 def test_a_decimal_broken_at_its_point_is_joined_but_a_doi_is_not_taken_for_one():
     from pipeline.cleaning.repair import join_broken_lines
     assert join_broken_lines(["At a median follow-up of 21.", "1 months, the median"]) == [

@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS
 
 from pipeline import runner
-from pipeline.cleaning.near_duplicates import NearDuplicateIndex, body_shingles
+from pipeline.cleaning.near_duplicates import NUM_PERM, SEED, NearDuplicateIndex, body_shingles, minhash_values
 from pipeline.cleaning.templates import LineCounter, merge_shards
 from pipeline.runner import clean_learning_templates
 from pipeline.schema import CleanDocument, ContentType, Duplicate, RawDocument, Reject, Source
@@ -128,3 +128,18 @@ def test_run_report_reconciles_near_duplicates(tmp_path: Path, policy: str, arti
     assert report.reconciled
     lines = (out / "duplicates.jsonl").read_text().splitlines()
     assert len(lines) == 24 and all(json.loads(line)["kind"] == "near" for line in lines)
+
+
+def test_signature_values_are_datasketchs(corpus_lines):
+    """The vectorized MinHash gives datasketch's values, shingle set by shingle set."""
+    from datasketch import MinHash
+
+    pages = [corpus_lines[start:start + 40] for start in range(0, len(corpus_lines), 40)]
+    checked = 0
+    for lines in pages:
+        shingles = body_shingles(lines)
+        expected = MinHash(num_perm=NUM_PERM, seed=SEED)
+        expected.update_batch([s.encode("utf-8") for s in shingles])
+        assert (minhash_values(shingles) == expected.hashvalues).all()
+        checked += bool(shingles)
+    assert checked > 20

@@ -109,8 +109,8 @@ def _combine(rules: list[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
 
 _ANCHORED = _combine([rule for rule in _RULES if rule[1].pattern.startswith("^")])
 _FLOATING = _combine([rule for rule in _RULES if not rule[1].pattern.startswith("^")])
-#: every rule that may match inside a line needs one of these words; most article lines
-#: hold none, and a substring test is far cheaper than the rules
+#: every rule that may match inside a line needs one of these words, one its own pattern
+#: spells; most article lines hold none, and a substring test is far cheaper than the rules
 FLOATING_TRIGGERS = (
     "read", "source", "author", "editor", "views", "clicks", "release time", "search more", "good prices",
     "suppliers", "visit www", "high quality", "quote", "sponsored", "free for", "register", "early", "click",
@@ -119,6 +119,24 @@ FLOATING_TRIGGERS = (
     "communication", "unauthori", "exclusively authori", "legal respons", "removed", "deleted", "infring",
     "reprint", "plagiari", "please", "replied", "staff member", "contact", "©", "(c)", "copyright",
     "rights reserved", "icp", "should", "substitute", "reuse", "reproduc", "republica", "redistribut")
+
+
+def _spelled(pattern: re.Pattern[str]) -> str:
+    """The pattern's text as the words it spells: lower case, escapes dropped."""
+    return pattern.pattern.lower().replace("\\", "")
+
+
+#: each floating rule with the triggers its pattern spells: a line is searched only with
+#: the rules whose own triggers it holds (a disclaimer's "should" does not run the
+#: copyright rule), and the leftmost match wins, as in the combined pattern
+_FLOATING_RULES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    (kind, pattern, tuple(t for t in FLOATING_TRIGGERS if t in _spelled(pattern)))
+    for kind, pattern in _RULES if not pattern.pattern.startswith("^")]
+assert all(triggers for _, _, triggers in _FLOATING_RULES), "a floating rule without a trigger"
+#: characters that case-insensitive matching takes for an ASCII letter while ``str.lower``
+#: does not make them one ("ſ" for "s", "ı" and "İ" for "i"): a line holding one is
+#: searched with the combined pattern, so the triggers never hide a match
+_CASE_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 _BULLET = re.compile(r"^[•·▪►▸◆■\-*]\s*")
@@ -132,6 +150,8 @@ MAX_BOILERPLATE_CHARS = 2000
 # patients aged > 65" and "dose 10 mg / kg / day" are sentences.
 _CRUMB_SEPARATOR = re.compile(r"[>»＞›]|(?<=\s)/(?=\s)")
 _MENU_SEPARATOR = re.compile(r"\|")
+#: a character every breadcrumb separator holds
+_CRUMB_MARKS = (">", "»", "＞", "›", "/")
 #: a label of a trail has at most this many words and characters
 MAX_LABEL_WORDS = 6
 MAX_LABEL_CHARS = 40
@@ -163,8 +183,8 @@ def _is_label(segment: str) -> bool:
 def is_breadcrumb(line: str) -> bool:
     """A breadcrumb trail: at least three parts joined by > » › or " / ", every part a
     label except the last, which may be the article's title (but not a figure)."""
-    if len(line) > MAX_BOILERPLATE_CHARS:
-        return False
+    if len(line) > MAX_BOILERPLATE_CHARS or not any(mark in line for mark in _CRUMB_MARKS):
+        return False  # no separator: one part (most lines; far cheaper than splitting)
     parts = trail_segments(line)
     if len(parts) < 3 or not all(_is_label(part) for part in parts[:-1]):
         return False
@@ -175,7 +195,7 @@ def is_breadcrumb(line: str) -> bool:
 
 def is_menu(line: str) -> bool:
     """A menu: at least three labels joined by "|"."""
-    if len(line) > MAX_BOILERPLATE_CHARS:
+    if len(line) > MAX_BOILERPLATE_CHARS or "|" not in line:
         return False
     parts = trail_segments(line, _MENU_SEPARATOR)
     return len(parts) >= 3 and all(_is_label(part) for part in parts)
@@ -190,10 +210,30 @@ def boilerplate_kind(line: str) -> Optional[str]:
     if is_breadcrumb(stripped):
         return "breadcrumb"
     match = _ANCHORED.match(stripped)
-    if match is None:
-        lowered = stripped.lower()
-        if any(trigger in lowered for trigger in FLOATING_TRIGGERS):
-            match = _FLOATING.search(stripped)
-    if match is None and is_menu(stripped):
+    if match is not None:
+        return match.lastgroup.rsplit("_", 1)[0]
+    kind = _floating_kind(stripped)
+    if kind is None and is_menu(stripped):
         return "nav"
-    return match.lastgroup.rsplit("_", 1)[0] if match else None
+    return kind
+
+
+def _floating_kind(line: str) -> Optional[str]:
+    """The kind of the leftmost floating rule that matches, the earlier rule on a tie: what
+    the combined pattern finds, searched only with the rules whose triggers the line holds."""
+    lowered = line.lower()
+    if _CASE_FOLD_SPECIAL.search(line):
+        if not any(trigger in lowered for trigger in FLOATING_TRIGGERS):
+            return None
+        match = _FLOATING.search(line)
+        return match.lastgroup.rsplit("_", 1)[0] if match else None
+    present = {trigger for trigger in FLOATING_TRIGGERS if trigger in lowered}  # each tested once, not per rule
+    if not present:
+        return None
+    found: Optional[tuple[int, str]] = None
+    for kind, pattern, triggers in _FLOATING_RULES:
+        if not present.isdisjoint(triggers):
+            match = pattern.search(line)
+            if match is not None and (found is None or match.start() < found[0]):
+                found = (match.start(), kind)
+    return found[1] if found else None

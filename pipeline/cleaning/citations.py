@@ -69,10 +69,13 @@ _FULLWIDTH_MARKS = str.maketrans({"／": "/", "．": ".", "：": ":", "（": "("
 _FULLWIDTH_DIGITS = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)})
 
 
+_FULLWIDTH_CHAR = re.compile("[／．：（）－＿\uff10-\uff19]")
+
+
 def _halfwidth_doi_marks(text: str) -> str:
     """Full-width slashes, points and digits that a Chinese page put inside a DOI
     ("10.1056／NEJMoa…") read as their ASCII forms; other text is left alone."""
-    if text.isascii():
+    if text.isascii() or not _FULLWIDTH_CHAR.search(text):  # a scan is far cheaper than translating
         return text
     return text.translate(_FULLWIDTH_MARKS).translate(_FULLWIDTH_DIGITS)
 

@@ -215,6 +215,8 @@ def _block_lines(element: lxml.html.HtmlElement) -> list[str]:
 def _with_references(text: str, blocks: list[list[str]]) -> str:
     """The extracted text with each reference block whose DOIs it lacks appended, under a
     heading so the clean stage reads it as the reference block."""
+    if not blocks:
+        return text  # nothing to append: the page's own DOIs need not be read
     known = {doi.lower() for doi in find_dois(text)}
     for lines in blocks:
         dois = {doi.lower() for doi in find_dois("\n".join(lines))}

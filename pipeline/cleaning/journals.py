@@ -14,6 +14,8 @@ from ..vocabulary import MODELS_DIR
 JOURNALS_FILE = MODELS_DIR / "journals.jsonl"
 _YEAR = r"(?:19|20)\d{2}"
 _PUBLISHED_CUE = re.compile(r"\b(?:published|reported|appeared|presented)\b")
+#: what a "Nat Med (2022)" mention ends with
+_YEAR_IN_PARENTHESES = re.compile(rf"\(\s*{_YEAR}\s*\)")
 
 
 @lru_cache(maxsize=2)
@@ -55,7 +57,7 @@ def inline_citations(lines: list[str]) -> list[Citation]:
     for number, line in enumerate(lines):
         # each pattern needs a cue that a cheap test finds first: most lines have none
         patterns = [headline] if number == 0 else []
-        if "(" in line:
+        if "(" in line and _YEAR_IN_PARENTHESES.search(line):  # before the alternation of every journal name
             patterns.append(with_year)
         if _PUBLISHED_CUE.search(line):
             patterns.append(published_in)

@@ -40,8 +40,8 @@ _WORD = re.compile(r"[a-z]+")
 MIN_ENGLISH_CONFIDENCE = 0.2
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
@@ -67,14 +67,14 @@ def sample(lines: Iterable[str]) -> str:
 def foreign_language(lines: Iterable[str]) -> Optional[str]:
     """The name of the page's language when it is not English, else None."""
     text = sample(lines)
-    letters = len(_LETTER.findall(text))
+    letters = sum(map(len, _LETTERS.findall(text)))  # runs of letters: a match per word, not per letter
     if letters < MIN_LETTERS:
         return None
-    cjk = "".join(_CJK.findall(text))
+    cjk = "".join(_CJK_RUN.findall(text))
     if len(cjk) >= CJK_SHARE * letters:
         return _cjk_language(cjk)
     words = _WORD.findall(text.lower())
-    if words and sum(word in ENGLISH_WORDS for word in words) >= ENGLISH_WORD_SHARE * len(words):
+    if words and sum(map(ENGLISH_WORDS.__contains__, words)) >= ENGLISH_WORD_SHARE * len(words):
         return None
     return _lingua_verdict(text[:LINGUA_CHARS])
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from hashlib import sha1
 from typing import Iterable, Literal, Optional
 
 import numpy as np
@@ -56,6 +57,12 @@ MIN_SHINGLES = 10
 #: a fixed seed: the same dump gives the same clusters on every run
 SEED = 1
 
+#: datasketch's universal hashing constants (``datasketch.minhash``)
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_SHIFT = np.uint64(61)
+#: shingles hashed under all permutations at once
+_HASH_BLOCK = 4096
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
 
@@ -68,8 +75,10 @@ def body_shingles(lines: Iterable[str], width: int = SHINGLE_WORDS) -> set[str]:
         words = _WORD.findall(_DIGITS.sub("0", line.lower()))
         if len(words) < MIN_LINE_WORDS or boilerplate_kind(line):
             continue
-        for start in range(max(1, len(words) - width + 1)):
-            shingles.add(" ".join(words[start:start + width]))
+        if len(words) < width:
+            shingles.add(" ".join(words))
+        else:  # the windows as shifted copies zipped: one C loop, not a slice per window
+            shingles.update(map(" ".join, zip(*(words[shift:] for shift in range(width)))))
     return shingles
 
 
@@ -79,10 +88,27 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=num_perm, seed=SEED).permutations
 
 
-def signature(shingles: set[str], num_perm: int = NUM_PERM) -> MinHash:
-    minhash = MinHash(num_perm=num_perm, seed=SEED, permutations=_permutations(num_perm))
-    minhash.update_batch([s.encode("utf-8") for s in shingles])
-    return minhash
+def minhash_values(shingles: Iterable[str], num_perm: int = NUM_PERM) -> np.ndarray:
+    """The values datasketch's ``MinHash.update_batch`` gives (each shingle's first 4 bytes
+    of SHA-1, little-endian, under each permutation ``(a*h + b) mod (2**61 - 1)``, low 32
+    bits, the minimum over the shingles), computed on the shingles' digests as one array
+    rather than unpacked one by one in Python."""
+    values = np.full(num_perm, _MAX_HASH, dtype=np.uint64)
+    digests = b"".join([sha1(shingle.encode("utf-8")).digest()[:4] for shingle in shingles])
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint64)[:, np.newaxis]
+    a, b = _permutations(num_perm)
+    for start in range(0, len(hashes), _HASH_BLOCK):  # blocks bound the (shingles x permutations) temporaries
+        permuted = _mod_mersenne(hashes[start:start + _HASH_BLOCK] * a + b)
+        values = np.minimum(values, np.bitwise_and(permuted, _MAX_HASH).min(axis=0))
+    return values
+
+
+def _mod_mersenne(x: np.ndarray) -> np.ndarray:
+    """``x % (2**61 - 1)`` for uint64 ``x`` without a division: 2**61 is 1 modulo the
+    prime, so x = hi * 2**61 + lo is hi + lo modulo it, and hi + lo < 2 * (2**61 - 1)."""
+    folded = np.bitwise_and(x, _MERSENNE_PRIME) + np.right_shift(x, _SHIFT)
+    folded[folded >= _MERSENNE_PRIME] -= _MERSENNE_PRIME
+    return folded
 
 
 def page_signature(lines: Iterable[str], num_perm: int = NUM_PERM) -> Optional[np.ndarray]:
@@ -90,7 +116,7 @@ def page_signature(lines: Iterable[str], num_perm: int = NUM_PERM) -> Optional[n
     shingles = body_shingles(lines)
     if len(shingles) < MIN_SHINGLES:
         return None
-    return signature(shingles, num_perm).hashvalues.astype(np.uint32)  # values < 2**32
+    return minhash_values(shingles, num_perm).astype(np.uint32)  # values < 2**32
 
 
 def _band_keys(values: np.ndarray) -> list[int]:

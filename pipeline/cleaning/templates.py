@@ -193,6 +193,7 @@ class TemplateModel:
     def __init__(self, template_keys: Optional[np.ndarray] = None, sites_learned: int = 0):
         self.keys = np.sort(template_keys) if template_keys is not None else np.empty(0, dtype=np.int64)
         self.sites_learned = sites_learned
+        self._key_set = frozenset(self.keys.tolist())  # a set lookup per line, not a numpy search
 
     @classmethod
     def from_counts(cls, keys: np.ndarray, sites: np.ndarray, counts: np.ndarray,
@@ -211,7 +212,7 @@ class TemplateModel:
         return len(self.keys)
 
     def is_template(self, site: str, line: str) -> bool:
-        if not len(self.keys):
+        if not self._key_set:
             return False
         normalized = normalize_line(line)
         if len(normalized) < MIN_LINE_CHARS:
@@ -219,8 +220,7 @@ class TemplateModel:
         return self._has(line_key(site, normalized)) or self._has(line_key(DUMP_WIDE, normalized))
 
     def _has(self, key: int) -> bool:
-        index = int(np.searchsorted(self.keys, key))
-        return index < len(self.keys) and int(self.keys[index]) == key
+        return key in self._key_set
 
     def save(self, path: Path) -> None:
         with open(path, "wb") as handle:

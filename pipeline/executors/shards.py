@@ -69,6 +69,18 @@ def record_key(stage: str, seconds: Optional[float], record: BaseModel, fingerpr
     return hashlib.sha256((prefix + text).encode("utf-8", "surrogatepass")).digest()
 
 
+def written(item: Any, stage: str) -> tuple[Any, str]:
+    """The item as the runner writes it, and its line: a record is serialized once, here,
+    for both the store and the stage's output (as the line it already is, ``Written``); a
+    record that cannot be written becomes its reject (``runner._writable``)."""
+    from ..runner import _writable
+
+    item, line = _writable(item, stage)
+    if isinstance(item, (Reject, Duplicate, Written)):
+        return item, line
+    return Written(line.removesuffix("\n")), line
+
+
 @dataclass
 class Tally:
     """How many input records a stage ran, and how many it took from the store."""
@@ -103,14 +115,11 @@ class OutputStore:
                 items[key] = _KINDS[kind].model_validate_json(line) if kind in _KINDS else Written(line)
         return items
 
-    def commit(self, used: list[bytes], new: list[tuple[bytes, Any]]) -> None:
+    def commit(self, used: list[bytes], new: list[tuple[bytes, Any, str]]) -> None:
         """In one transaction: mark the reused keys as used by this run and store the new
-        items, as the runner writes them (a record that cannot be written as its reject)."""
-        from ..runner import _writable
-
+        items, each with the line the runner writes for it (``written``)."""
         rows = []
-        for key, item in new:
-            item, line = _writable(item, self.stage)
+        for key, item, line in new:
             kind = "reject" if isinstance(item, Reject) else "duplicate" if isinstance(item, Duplicate) else "record"
             rows.append((self.stage, key, self.generation, kind, line.removesuffix("\n")))
         self.db.execute("BEGIN")
@@ -141,7 +150,7 @@ def resumable(stage: str, run_shard: Callable[[list], Iterable[Any]], records: I
             found = store.found(keys)
             missing = [record for key, record in zip(keys, shard) if key not in found]
             results = iter(run_shard(missing) if missing else ())
-            new: list[tuple[bytes, Any]] = []
+            new: list[tuple[bytes, Any, str]] = []
             for key in keys:  # in input order; new items as the stage gives them, so progress counts them
                 if key in found:
                     yield found[key]
@@ -149,7 +158,8 @@ def resumable(stage: str, run_shard: Callable[[list], Iterable[Any]], records: I
                 item = next(results, None)
                 if item is None:
                     raise RuntimeError(f"{stage} gave fewer items than the {len(missing)} records it was given")
-                new.append((key, item))
+                item, line = written(item, stage)
+                new.append((key, item, line))
                 yield item
             if next(results, None) is not None:
                 raise RuntimeError(f"{stage} gave more items than the {len(missing)} records it was given")

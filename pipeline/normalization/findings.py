@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..isolation import Steps
 from ..relating.focus import appositions, focus_therapies, key, sentences_of
@@ -51,10 +51,12 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
     therapies = [e for e in entities if e.label == "THERAPY"]
     alias = steps.run("one therapy's wordings", merged, focus, therapies, appositions(sentences), text,
                       default={})
+    best_counts: dict = {}  # the count of patients treated, per therapy, whatever the disease
     for name in focus:
         with steps.step("finding"):
             related = [(r.type, by_id[r.tail]) for r in relations if r.head in by_id and r.tail in by_id
                        and alias.get(key(by_id[r.head]), key(by_id[r.head])) == name]
+            results = _Memo(_results)  # a therapy's results are the same for each of its diseases
             therapy = head_mentions(name, therapies, alias)
             diseases = steps.run("study diseases", _study_diseases, text, entities,
                                  [t for kind, t in related if kind == "TREATS"], default=[]) or [None]
@@ -62,7 +64,7 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
             for disease in diseases:
                 with steps.step("finding"):
                     patients = steps.run("patients treated", treated, sentences, set(focus), name,
-                                         key(disease) if disease else None, default=None)
+                                         key(disease) if disease else None, best_counts, default=None)
                     disease_mentions = ([e for e in entities if e.label == "DISEASE" and key(e) == key(disease)]
                                         if disease else [])
                     findings.append(Finding(
@@ -78,9 +80,9 @@ def build_findings(text: str, entities: list[LinkedEntity], relations: list[Rela
                         follow_up=follow_up, follow_up_evidence=follow_up_at,
                         therapy_entity=therapy[0].id,
                         disease_entity=_first_mention(disease, entities).id if disease else None,
-                        outcome_results=steps.run("outcome results", _results, "HAS_OUTCOME", related, entities, text,
+                        outcome_results=steps.run("outcome results", results, "HAS_OUTCOME", related, entities, text,
                                                   default=[]),
-                        adverse_event_results=steps.run("adverse event results", _results, "CAUSES_ADVERSE_EVENT",
+                        adverse_event_results=steps.run("adverse event results", results, "CAUSES_ADVERSE_EVENT",
                                                         related, entities, text, default=[]),
                         **design))
     return findings
@@ -134,6 +136,20 @@ def _results(kind: str, related: list[tuple[str, LinkedEntity]], entities: list[
         stated = next((r for r in candidates if r.result or getattr(r, "grade", None)), None)
         results.append(stated or read(tail, text, starts))
     return results
+
+
+class _Memo:
+    """``function`` remembered by its first argument for one therapy's findings; a call
+    that raises is not remembered, so each finding that asks fails (and is counted) alike."""
+
+    def __init__(self, function: Callable[..., list]) -> None:
+        self.function = function
+        self.found: dict[str, list] = {}
+
+    def __call__(self, kind: str, *args: Any) -> list:
+        if kind not in self.found:
+            self.found[kind] = self.function(kind, *args)
+        return self.found[kind]
 
 
 def _first_mention(concept: LinkedEntity, entities: list[LinkedEntity]) -> LinkedEntity:

@@ -47,9 +47,10 @@ from .quantities import DURATION, NUMBER, PATIENT_COUNT, UNITS, WORD_NUMBERS, lo
 
 #: "170 received the infusion", "127 (83.0%) received", "sixty-three received", "97 of them received",
 #: "286 to venetoclax"
-#: (but not "aged 50 to 69")
+#: (but not "aged 50 to 69"); the word boundary comes first, so the look-behinds are tried
+#: only where a word starts, not at every character
 BARE_COUNT = re.compile(
-    rf"(?<![:\d.,/])(?<!grade )(?<!cycle )(?<!day )(?<!week )(?<!month )\b(?P<n>\d{{2,5}}|{NUMBER})\s+"
+    rf"\b(?<![:\d.,/])(?<!grade )(?<!cycle )(?<!day )(?<!week )(?<!month )(?P<n>\d{{2,5}}|{NUMBER})\s+"
     r"(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:of (?:them|these|those)\s+)?(?:received|were (?:treated|infused|dosed|assigned to|randomi[sz]ed to|"
     r"allocated to)|underwent|(?<=\d )to (?![\d.]))", re.I)
 N_EQUALS = re.compile(r"\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
@@ -79,9 +80,9 @@ RELATIVE = re.compile(r"\b(?:who|that|whose)\s+(?:\w+\s+){0,2}$", re.I)
 AND_TREATED = re.compile(r"^\s*,?\s*and (?:then |subsequently |all )?(?:were )?(?:received|treated|infused|dosed|"
                          r"given|underwent)\b", re.I)
 #: the count as a verb's object: "enrolled 52 patients", "CRS occurred in 10 patients",
-#: "the placebo group had 143 patients"
+#: "the placebo group had 143 patients" (word boundary before the look-behinds, as above)
 VERB_BEFORE = re.compile(
-    r"(?<!were )(?<!was )(?<!been )\b(?:"
+    r"\b(?<!were )(?<!was )(?<!been )(?:"
     r"(?P<arm>(?:group|arm|cohort)s?\s+(?:had|included|comprised|consisted of|contained|enrolled))|"
     r"(?P<treated>treated|infused|dosed|transplanted|vaccinated)|"
     r"(?P<enrolled>enrolled|included|recruited|involved)|"
@@ -181,12 +182,19 @@ def treated_count(sentences: list[Sentence], focus: set[str], therapy: Optional[
 
 
 def treated(sentences: list[Sentence], focus: set[str], therapy: Optional[str] = None,
-            disease: Optional[str] = None) -> Optional[Stated]:
+            disease: Optional[str] = None, best_of: Optional[dict[Optional[str], Optional[Count]]] = None
+            ) -> Optional[Stated]:
     """The number of patients treated with ``therapy`` (a focus key; any focus therapy
     when None) for ``disease`` (a disease key), with where it is stated: the disease's own
     count when the article breaks the cohort down by disease, else the count with the best
-    claim to be the number treated, the earlier one on a tie."""
-    best = max(counts(sentences, focus, therapy), key=lambda c: (c.score, -c.order), default=None)
+    claim to be the number treated, the earlier one on a tie. ``best_of`` keeps that count
+    per therapy for the article's other diseases (it does not depend on the disease)."""
+    if best_of is not None and therapy in best_of:
+        best = best_of[therapy]
+    else:
+        best = max(counts(sentences, focus, therapy), key=lambda c: (c.score, -c.order), default=None)
+        if best_of is not None:
+            best_of[therapy] = best
     overall = Stated(best.value, best.start, best.end) if best else None
     own = disease_count(sentences, disease, overall.value if overall else None) if disease is not None else None
     if own is not None and (overall is None or own.value < overall.value):

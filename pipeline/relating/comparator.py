@@ -13,6 +13,7 @@ therapy, or names no arm, is left to the studied therapy.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple, Optional, Protocol
 
 from ..schema import Entity
@@ -39,6 +40,21 @@ ARM_WITH = re.compile(r"^\s*(?:with|on|under)\s+(?:the\s+|a\s+)?(?P<arm>(?:[\w+/
 _REFERENCE = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to)\s+(?:the\s+)?$", re.I)
 
 
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
+#: words a ``_REFERENCE`` match spans at most ("compared with the")
+_REFERENCE_WORDS = 3
+
+
+def _after_reference(text: str, at: int) -> bool:
+    """``_REFERENCE`` ends at ``at``. It is searched in the last words before ``at`` only,
+    since a match spans at most ``_REFERENCE_WORDS`` of them: the cost no longer grows
+    with the sentence."""
+    before = text[:at]
+    words = before.rsplit(None, _REFERENCE_WORDS)
+    tail = before[len(words[0]):] if len(words) > _REFERENCE_WORDS else before
+    return bool(_REFERENCE.search(tail))
+
+
 class SentenceLike(Protocol):
     start: int
     text: str
@@ -59,9 +75,9 @@ def comparator_arm(result: Entity, sentence: SentenceLike, studied: set[str], ke
     lo, hi = _clause(result, sentence)
     clause = sentence.text[lo:hi]
     asides = _asides(clause, result.start - sentence.start - lo)
-    compared = bool(CONTRAST.search(sentence.text))
+    compared = bool(_contrasts(sentence.text))
     arms = [(m.start("arm") + lo, m.end("arm") + lo, pattern is not ARM_GROUP) for pattern in (ARM_GROUP, ARM_GIVEN, ARM_WITH)
-            for m in pattern.finditer(clause) if not _REFERENCE.search(sentence.text[:lo + m.start()])
+            for m in _arm_matches(pattern, clause) if not _after_reference(sentence.text, lo + m.start())
             and not any(a <= m.start() < b for a, b in asides)]  # "(33% in the X group vs. 18% in the control group)"
     found: list[Arm] = []
     for start, end, given in arms:
@@ -85,7 +101,24 @@ def comparator_arm(result: Entity, sentence: SentenceLike, studied: set[str], ke
 
 def _asides(clause: str, at: int) -> list[tuple[int, int]]:
     """The parenthesized stretches of the clause that do not hold the result."""
-    return [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", clause) if not m.start() <= at < m.end()]
+    return [(start, end) for start, end in _parentheses(clause) if not start <= at < end]
+
+
+# A sentence's contrasts, parentheses and arm shapes depend on its words alone, and each of
+# its results asks for them: they are found once per sentence (and clause), not per result.
+@lru_cache(maxsize=4096)
+def _contrasts(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in CONTRAST.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _parentheses(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in _PARENTHESIZED.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _arm_matches(pattern: re.Pattern[str], clause: str) -> tuple[re.Match[str], ...]:
+    return tuple(pattern.finditer(clause))
 
 
 def _clause(result: Entity, sentence: SentenceLike) -> tuple[int, int]:
@@ -93,12 +126,12 @@ def _clause(result: Entity, sentence: SentenceLike) -> tuple[int, int]:
     at, end = result.start - sentence.start, result.end - sentence.start
     lo, hi = 0, len(sentence.text)
     asides = _asides(sentence.text, at)
-    for cut in CONTRAST.finditer(sentence.text):
-        if any(a <= cut.start() < b for a, b in asides):
+    for cut_start, cut_end in _contrasts(sentence.text):
+        if any(a <= cut_start < b for a, b in asides):
             continue  # "(33% vs. 18%)" compares within an aside
-        if cut.end() <= at:
-            lo = cut.end()
-        elif cut.start() >= end:
-            hi = cut.start()
+        if cut_end <= at:
+            lo = cut_end
+        elif cut_start >= end:
+            hi = cut_start
             break
     return lo, hi

@@ -119,7 +119,8 @@ def clean(records: Iterable[RawDocument], templates: TemplateModel = NO_TEMPLATE
 
 
 def text_lines(text: str) -> list[str]:
-    return [_SPACES.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
+    # spaces folded in one pass over the page, not once per line (they never span a line break)
+    return [line for line in (raw.strip() for raw in _SPACES.sub(" ", text).split("\n")) if line]
 
 
 def split_references(lines: list[str]) -> tuple[list[str], list[str]]:
