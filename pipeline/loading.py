@@ -19,10 +19,10 @@ FORMATS = ("parquet", "bioc-xml", "bioc-json", "pubtator")
 
 
 def record_lines(path: Path) -> Iterator[RecordLine]:
-    with open(path, encoding="utf-8") as handle:
+    with open(path, "rb") as handle:
         for number, line in enumerate(handle, 1):
             if line.strip():
-                yield RecordLine(line.rstrip("\n"), f"{path}#L{number}")
+                yield RecordLine(line.rstrip(b"\n"), f"{path}#L{number}")
 
 
 def database_writer(url: str, **options) -> DatabaseWriter:

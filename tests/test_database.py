@@ -227,6 +227,73 @@ def test_a_record_that_breaks_a_constraint_is_rejected_whole(database: str, reco
             assert (children > 0) == bool(expected)
 
 
+def test_values_with_tabs_line_breaks_and_backslashes_read_back_exactly(database: str, records: list[dict],
+                                                                        tmp_path: Path):
+    record = json.loads(json.dumps(records[3]))
+    record["article_key"] = "special\\key\twith a tab"
+    record["title"] = "A\tB\r\nC \\N D\\"
+    for entity in record["entities"]:
+        entity["text"] += "\t\\"
+        entity["normalized"]["name"] += "\r\n\\N"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "articles.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert load(out, database).written == 1
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT title, text FROM articles WHERE article_key = %s", (record["article_key"],)
+                          ).fetchone() == (record["title"], record["text"])
+        stored = db.execute("SELECT entity_id, text, name FROM entities WHERE article_key = %s",
+                            (record["article_key"],)).fetchall()
+    assert sorted(stored) == sorted((e["id"], e["text"], e["normalized"]["name"]) for e in record["entities"])
+
+
+def test_a_record_missing_a_required_value_is_rejected_whole(database: str, records: list[dict], tmp_path: Path):
+    bad = json.loads(json.dumps(records[4]))
+    bad["article_key"] = "missing-entity-text"
+    bad["entities"][0]["text"] = None
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "articles.jsonl").write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    stats = load(out, database)
+    assert stats.written == 0 and len(stats.rejects) == 1 and "NotNullViolation" in stats.rejects[0].detail
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM articles WHERE article_key = %s", (bad["article_key"],)
+                          ).fetchone() == (0,)
+
+
+def test_a_first_load_builds_its_indexes_at_the_end_and_a_later_load_restores_missing_ones(
+        server: str, corpus_out: Path):
+    from pipeline.writers.postgres import PostgresWriter
+    from pipeline.loading import record_lines
+    from pipeline.writers.tables import index_name
+    expected = {index_name(t, columns) for t in TABLES for columns in t.indexes}
+    name = f"pipeline_first_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = server.rsplit("/", 1)[0] + "/" + name
+
+    def indexes() -> set[str]:
+        with psycopg.connect(url) as db:
+            return {row[0] for row in db.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
+    try:
+        writer = PostgresWriter(url, batch_size=40).open()   # a first load that stops half-way
+        writer.write(list(record_lines(corpus_out / "articles.jsonl"))[:50])
+        assert writer.deferred and writer.stats.written == 40
+        writer._disconnect()
+        assert not expected <= indexes()   # its indexes were to be built at the end
+        stats = load(corpus_out, url)   # articles are stored: indexes first, then the load
+        assert stats.written == stats.read - 40 and not stats.rejects
+        assert expected <= indexes()
+        with psycopg.connect(url) as db:
+            db.execute("DROP INDEX entities_concept_id")
+            db.execute("TRUNCATE articles, entities, citations, relations, findings, finding_results")
+        assert load(corpus_out, url).written == stats.read   # a first load again: built at its end
+        assert expected <= indexes()
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def test_sqlite_load_is_idempotent_and_matches_the_export(corpus_out: Path, records: list[dict], tmp_path: Path):
     path = tmp_path / "loaded.sqlite"
     assert load(corpus_out, f"sqlite:///{path}").written == len(records)
