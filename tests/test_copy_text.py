@@ -1,20 +1,22 @@
 """The PostgreSQL loader's COPY text against the SQLite writer's rows: for a record of the
-pipeline, and for the same record with tabs, line breaks, carriage returns and
-backslashes in every string, the lines read back (as PostgreSQL reads COPY text) as the
-rows of ``tables.article_rows``; references to missing entities and concepts are found
-while the lines are built."""
+pipeline (written straight from its values) and for the same record with tabs, line
+breaks, carriage returns and backslashes in every string (every value escaped), the
+lines read back (as PostgreSQL reads COPY text) as the rows of ``tables.article_rows``;
+references to missing entities and concepts are found while the lines are built."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 
+import orjson
 import pytest
 
 from pipeline.schema import CleanDocument, Source
 from pipeline.stages.ner import ner
 from pipeline.stages.normalize import normalize
 from pipeline.stages.relations import relations
-from pipeline.writers.copy_text import copy_rows
+from pipeline.writers.copy_text import copy_rows, plain
 from pipeline.writers.tables import BY_NAME, article_rows, record_sha256
 
 ARTICLE = """Anti-CD19 CAR-T cell therapy induces remission in refractory systemic lupus erythematosus
@@ -65,12 +67,14 @@ def hostile(record: dict) -> dict:
     return walk(copy.deepcopy(record))
 
 
-@pytest.mark.parametrize("make", [lambda r: r, hostile], ids=["record", "hostile strings"])
-def test_copy_lines_read_back_as_the_rows_of_article_rows(record: dict, make):
+@pytest.mark.parametrize("make, is_plain", [(lambda r: r, True), (hostile, False)], ids=["record", "hostile strings"])
+def test_copy_lines_read_back_as_the_rows_of_article_rows(record: dict, make, is_plain: bool):
     given = make(record)
+    line = orjson.dumps(given)
+    assert plain(given, line) == is_plain
     sha = record_sha256(given)
     expected = article_rows(given, "run-1", sha)
-    lines = copy_rows(given, "run-1", sha)
+    lines = copy_rows(given, "run-1", sha, line)
     assert lines.article_key == expected.article_key
     assert set(lines.lines) == set(expected.tables)
     for table, rows in expected.tables.items():
@@ -79,8 +83,16 @@ def test_copy_lines_read_back_as_the_rows_of_article_rows(record: dict, make):
     assert lines.dangling is None
 
 
+def test_a_line_written_with_more_escapes_than_needed_is_not_taken_as_plain(record: dict):
+    line = json.dumps(record, ensure_ascii=True).encode()   # every non-ASCII character as \\uXXXX
+    assert (b"\\u" in line) == (not plain(record, line))
+    given = dict(record, title=record["title"] + " \u2014 \u03b1")
+    assert not plain(given, json.dumps(given, ensure_ascii=True).encode())
+    assert plain(given, json.dumps(given, ensure_ascii=False).encode())
+
+
 def test_the_hostile_record_needed_escapes(record: dict):
-    lines = copy_rows(hostile(record), "run-1", "0" * 64)
+    lines = copy_rows(hostile(record), "run-1", "0" * 64, orjson.dumps(hostile(record)))
     entities = lines.lines["entities"].decode()
     assert "\\t" in entities and "\\r\\n" in entities and "\\\\" in entities
     assert entities.count("\n") == len(record["entities"])   # one line an entity, breaks escaped
@@ -100,5 +112,7 @@ def test_references_to_missing_rows_are_found_while_building(record: dict):
 def test_a_missing_required_value_is_sent_as_null_for_the_server_to_refuse(record: dict):
     broken = copy.deepcopy(record)
     broken["entities"][0]["text"] = None
-    [row, *_] = read_copy_text(copy_rows(broken, "run-1", "0" * 64).lines["entities"])
+    line = orjson.dumps(broken)
+    assert plain(broken, line)
+    [row, *_] = read_copy_text(copy_rows(broken, "run-1", "0" * 64, line).lines["entities"])
     assert row[4] is None   # entities.text is NOT NULL: the server rejects the record

@@ -1,31 +1,31 @@
 """A record's rows as PostgreSQL ``COPY … FROM STDIN`` text, built in one pass.
 
 The PostgreSQL loader sends each table's rows of a batch as one preformatted buffer
-(``copy.write``) instead of one ``write_row`` call a row: formatting a row value by value
-through the driver cost more client time than parsing the record. ``copy_rows`` walks a
-record (its JSON form, as ``tables.article_rows`` does for SQLite) and writes every line
-of every table at once, in the columns' order of ``tables``:
+(``copy.write``) instead of one ``write_row`` call a row: formatting rows value by value
+through the driver cost more client time than parsing the records. ``copy_rows`` walks
+a record (its JSON form) and writes every line of every table at once, in the columns'
+order of ``tables``, in COPY's text format: fields separated by a tab, ``\\N`` for NULL,
+a line a row, booleans ``t``/``f``, numbers and strings as ``str`` writes them, JSON
+columns as orjson writes them; a backslash, tab, newline or carriage return inside a
+value must be escaped.
 
-- text format (``COPY`` defaults): fields separated by a tab, ``\\N`` for NULL, a line a
-  row; a value is written as ``str()`` writes it (numbers: the shortest form that reads
-  back exactly; a value of the wrong type reaches the server as text, to be read or
-  refused there, as a row of ``article_rows`` would be), with backslash, tab, newline
-  and carriage return escaped (``escape``); booleans ``t``/``f``, JSON columns as orjson
-  writes them;
-- one test a row instead of one a value: the row's values are joined into one probe
-  string, and only a row whose probe holds a backslash or a non-printable character,
-  or whose required value is missing, has its values escaped one by one (``copy_field``);
-  keys are built from escaped parts (``:`` needs no escape, so the escaped key is the
-  key of the escaped parts);
-- while the rows are built, the references to the article's own rows (relation heads
-  and tails, the entities of findings and results) are checked against its entity ids,
-  and the concepts referred to but not given by the article are collected, so that the
-  loader checks foreign keys without a second pass (``postgres._check_references``).
+Escaping without looking at every value. A record read from a line of JSON says whether
+any of its strings holds one of those characters: JSON writes each of them (and a
+quote, and any control character) as an escape beginning with a backslash, so if the
+line holds no backslash but those of its text and title (counted as orjson writes them:
+the fewest a JSON writer may use), no other string of the record needs escaping
+(``plain``). The lines of such a record are written straight from its values, the text
+and title alone escaped (``_plain_rows``). Any other record — or one given without its
+line, or one that lacks a value a column requires — is written through
+``tables.article_rows``, the SQLite writer's rows, every value escaped (``escaped_lines``):
+slower, and the reference the fast path is tested against (``tests/test_copy_text.py``:
+both give the same lines, on real records and on records full of tabs and backslashes).
 
-``tests/test_copy_text.py`` checks, on real records, that the lines read back as the
-rows of ``tables.article_rows``: the two stay one mapping.
+While the rows are built, the references to the article's own rows (relation heads and
+tails, the entities of findings and results) are checked against its entity ids, and the
+concepts referred to but not given by the article are collected, so that the loader
+checks foreign keys without a second pass (``postgres._check_references``).
 """
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from typing import Any, Optional
 import orjson
 
 from ..keys import article_key, finding_key, source_key
+from .tables import BY_NAME, article_rows
 
 #: NULL in COPY text
 NULL = "\\N"
@@ -41,31 +42,25 @@ NULL = "\\N"
 
 def escape(value: str) -> str:
     """``value`` as a COPY text field: backslash, tab, newline, carriage return escaped."""
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def clean(probe: str) -> bool:
-    """Whether ``probe`` needs no escape: no backslash, and every character printable
-    (``isprintable`` is false for tab, newline and carriage return)."""
-    return "\\" not in probe and probe.isprintable()
+    if "\\" in value or not value.isprintable():   # isprintable: false for tab, newline, return
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
 
 
 def copy_field(value: Any) -> str:
     """One value as a COPY text field: ``\\N`` for None, else ``str(value)`` escaped."""
     if value is None:
         return NULL
-    text = value if value.__class__ is str else str(value)
-    return text if clean(text) else escape(text)
+    return escape(value if value.__class__ is str else str(value))
 
 
-def _json(value: Any) -> str:
-    # orjson writes what json.dumps(ensure_ascii=False, separators=(",", ":")) does; JSON
-    # escapes control characters, so only its backslashes need escaping
-    return NULL if value is None else copy_field(orjson.dumps(value).decode())
-
-
-def _span(evidence: Optional[dict]) -> str:
-    return f"{copy_field(evidence['start'])}\t{copy_field(evidence['end'])}" if evidence else f"{NULL}\t{NULL}"
+def plain(record: dict, line: bytes) -> bool:
+    """Whether no string of ``record`` but its text and title holds a backslash, tab, line
+    break or carriage return, judged from the JSON ``line`` it was parsed from."""
+    expected = orjson.dumps(record["text"]).count(b"\\")
+    if record.get("title"):
+        expected += orjson.dumps(record["title"]).count(b"\\")
+    return line.count(b"\\") == expected
 
 
 @dataclass
@@ -86,31 +81,68 @@ class CopyRows:
     dangling: Optional[str] = None
 
 
+def copy_rows(record: dict, run_id: str, sha256: str, line: Optional[bytes] = None) -> CopyRows:
+    """Every line of one record (a dict in the contract's JSON form, parsed from ``line``
+    where given), ``runs`` excepted; raises ``KeyError``/``TypeError``/``ValueError``/
+    ``AttributeError`` on a record that lacks what a row needs, as ``article_rows`` does."""
+    rows, complete = _plain_rows(record, run_id, sha256)
+    if line is None or not complete or not plain(record, line):
+        rows.version, rows.lines = escaped_lines(article_rows(record, run_id, sha256))
+    return rows
+
+
+def escaped_lines(rows) -> tuple[bytes, dict[str, bytes]]:
+    """The ``stage_versions`` line and the lines by table of ``article_rows``'s rows,
+    every value escaped (``copy_field``)."""
+    lines = {}
+    for table, found in rows.tables.items():
+        bools = [column.type == "bool" for column in BY_NAME[table].columns]
+        lines[table] = "".join(
+            "\t".join(NULL if v is None else ("t" if v else "f") if b else copy_field(v) for v, b in zip(row, bools))
+            + "\n" for row in found).encode()
+    return f"{copy_field(rows.article_key)}\t{copy_field(rows.record_sha256)}\n".encode(), lines
+
+
+def _n(value: Any) -> Any:
+    return NULL if value is None else value
+
+
+def _json(value: Any) -> str:
+    # the strings of a plain record hold no quote, backslash or control character: JSON
+    # escapes none of them
+    return orjson.dumps(value).decode()
+
+
+def _span(evidence: Optional[dict]) -> str:
+    return f"{evidence['start']}\t{evidence['end']}" if evidence else f"{NULL}\t{NULL}"
+
+
 def _missing(table: str, column: str, key: str, parent: str) -> str:
     return (f'insert or update on table "{table}" violates foreign key constraint "{table}_{column}_fkey" '
             f'DETAIL: Key ({column})=({key}) is not present in table "{parent}".')
 
 
-def copy_rows(record: dict, run_id: str, sha256: str) -> CopyRows:
-    """Every line of one record (a dict in the contract's JSON form), ``runs`` excepted;
-    raises ``KeyError``/``TypeError``/``ValueError``/``AttributeError`` on a record that
-    lacks what a row needs, as ``tables.article_rows`` does."""
-    raw_key = record.get("article_key") or article_key(record.get("title"), record["text"])
-    if raw_key.__class__ is not str:
-        raise TypeError(f"article_key is a {type(raw_key).__name__}, not a string")
-    key = copy_field(raw_key)
-    rows = CopyRows(raw_key, sha256, version=f"{key}\t{copy_field(sha256)}\n".encode())
+def _plain_rows(record: dict, run_id: str, sha256: str) -> tuple[CopyRows, bool]:
+    """The lines of a plain record, its values written as they are (``None`` as NULL where
+    a column may be NULL), with its references checked; and whether every value a column
+    requires is there (if not, the lines are not to be sent: ``None`` would be the text
+    "None" where the server must see NULL and refuse it)."""
+    key = record.get("article_key") or article_key(record.get("title"), record["text"])
+    if key.__class__ is not str:
+        raise TypeError(f"article_key is a {type(key).__name__}, not a string")
+    rows = CopyRows(key, sha256, version=f"{key}\t{sha256}\n".encode())
     lines = rows.lines
     source = record["source"]
     path, source_id, url = source["path"], source["id"], source.get("url")
     skey = source_key(path, source_id, url)
-    lines["sources"] = f"{skey}\t{copy_field(path)}\t{copy_field(source_id)}\t{copy_field(url)}\n".encode()
+    complete = path is not None and source_id is not None
+    lines["sources"] = f"{skey}\t{path}\t{source_id}\t{_n(url)}\n".encode()
     lines["articles"] = (
-        f"{key}\t{copy_field(record['doc_id'])}\t{copy_field(record.get('schema_version') or '1')}\t{skey}\t"
-        f"{copy_field(run_id)}\t{copy_field(sha256)}\t{copy_field(record.get('title'))}\t"
+        f"{copy_field(key)}\t{copy_field(record['doc_id'])}\t{copy_field(record.get('schema_version') or '1')}\t"
+        f"{skey}\t{copy_field(run_id)}\t{copy_field(sha256)}\t{copy_field(record.get('title'))}\t"
         f"{copy_field(record.get('published'))}\t{copy_field(record.get('site'))}\t"
         f"{copy_field(record.get('section'))}\t{copy_field(record.get('journal'))}\t"
-        f"{copy_field(record['text'])}\t{_json(record.get('warnings') or [])}\n").encode()
+        f"{copy_field(record['text'])}\t{copy_field(_json(record.get('warnings') or []))}\n").encode()
 
     concepts: list[str] = []
     given = rows.concepts
@@ -118,47 +150,44 @@ def copy_rows(record: dict, run_id: str, sha256: str) -> CopyRows:
     entity_ids: set = set()
     for e in record["entities"]:
         normalized = e["normalized"]
-        eid, label, text, start, end, name = e["id"], e["label"], e["text"], e["start"], e["end"], normalized["name"]
-        concept = normalized.get("id")
+        eid, label, text, start, end = e["id"], e["label"], e["text"], e["start"], e["end"]
+        name, concept = normalized["name"], normalized.get("id")
+        if None in (eid, label, text, start, end, name):
+            complete = False
         entity_ids.add(eid)
-        if None in (eid, label, text, start, end, name) or \
-                not clean(f"{eid}{label}{text}{start}{end}{name}{concept}"):
-            eid, label, text, start, end, name, concept_field = map(
-                copy_field, (eid, label, text, start, end, name, concept))
-        else:
-            concept_field = NULL if concept is None else concept
         if concept is not None and concept not in given:
             if concept:   # an empty id gives no concept row: the server refuses the reference
                 given.add(concept)
-                concepts.append(f"{concept_field}\t{label}\t{name}\t{_json(normalized.get('xrefs') or [])}\n")
+                concepts.append(f"{concept}\t{label}\t{name}\t{_json(normalized.get('xrefs') or [])}\n")
             else:
                 rows.foreign_concepts.add(concept)
         entities.append(f"{key}:{eid}\t{key}\t{eid}\t{label}\t{text}\t{start}\t{end}\t"
-                        f"{'t' if e.get('negated') else 'f'}\t{name}\t{concept_field}\n")
+                        f"{'t' if e.get('negated') else 'f'}\t{name}\t{NULL if concept is None else concept}\n")
     lines["concepts"] = "".join(concepts).encode()
     lines["entities"] = "".join(entities).encode()
 
     lines["citations"] = "".join(
-        f"{key}:c{i}\t{key}\t{i}\t{copy_field(c.get('doi'))}\t{copy_field(c.get('journal'))}\t"
-        f"{copy_field(c.get('year'))}\t{copy_field(c.get('title'))}\t{_json(c.get('authors') or [])}\n"
+        f"{key}:c{i}\t{key}\t{i}\t{_n(c.get('doi'))}\t{_n(c.get('journal'))}\t{_n(c.get('year'))}\t"
+        f"{_n(c.get('title'))}\t{_json(c.get('authors') or [])}\n"
         for i, c in enumerate(record.get("citations") or [])).encode()
 
     relations = []
     for r in record.get("relations") or []:
         kind, head, tail, evidence = r["type"], r["head"], r["tail"], r["evidence"]
         start, end = evidence["start"], evidence["end"]
-        for column, entity in (("head_key", head), ("tail_key", tail)):
-            if entity not in entity_ids and rows.dangling is None:
-                rows.dangling = _missing("relations", column, f"{raw_key}:{entity}", "entities")
-        if None in (kind, head, tail, start, end) or not clean(f"{kind}{head}{tail}{start}{end}"):
-            kind, head, tail, start, end = map(copy_field, (kind, head, tail, start, end))
-        relations.append(
-            f"{key}:{kind}:{head}:{tail}\t{key}\t{kind}\t{key}:{head}\t{key}:{tail}\t{start}\t{end}\n")
+        if None in (kind, head, tail, start, end):
+            complete = False
+        if (head not in entity_ids or tail not in entity_ids) and rows.dangling is None:
+            column, entity = ("head_key", head) if head not in entity_ids else ("tail_key", tail)
+            rows.dangling = _missing("relations", column, f"{key}:{entity}", "entities")
+        relations.append(f"{key}:{kind}:{head}:{tail}\t{key}\t{kind}\t{key}:{head}\t{key}:{tail}\t{start}\t{end}\n")
     lines["relations"] = "".join(relations).encode()
 
     findings, results = [], []
     for i, f in enumerate(record.get("findings") or []):
-        fkey = copy_field(finding_key(raw_key, i, f["therapy"], f.get("disease")))
+        fkey = finding_key(key, i, f["therapy"], f.get("disease"))
+        if f["therapy"] is None:
+            complete = False
         follow_up = f.get("follow_up") or {}
         age = f.get("age") or {}
         references = []
@@ -166,8 +195,8 @@ def copy_rows(record: dict, run_id: str, sha256: str) -> CopyRows:
             entity = f.get(column)
             if entity:
                 if entity not in entity_ids and rows.dangling is None:
-                    rows.dangling = _missing("findings", f"{column}_key", f"{raw_key}:{entity}", "entities")
-                references.append(f"{key}:{copy_field(entity)}")
+                    rows.dangling = _missing("findings", f"{column}_key", f"{key}:{entity}", "entities")
+                references.append(f"{key}:{entity}")
             else:
                 references.append(NULL)
         for column in ("therapy_id", "disease_id"):
@@ -175,34 +204,27 @@ def copy_rows(record: dict, run_id: str, sha256: str) -> CopyRows:
             if concept is not None and concept not in given:
                 rows.foreign_concepts.add(concept)
         findings.append(
-            f"{fkey}\t{key}\t{i}\t{copy_field(f['therapy'])}\t{copy_field(f.get('therapy_id'))}\t"
-            f"{copy_field(f.get('disease'))}\t{copy_field(f.get('disease_id'))}\t{copy_field(f.get('target'))}\t"
-            f"{_json(f.get('cell_types') or [])}\t{_json(f.get('outcomes') or [])}\t"
-            f"{_json(f.get('adverse_events') or [])}\t{copy_field(f.get('patients'))}\t"
-            f"{copy_field(follow_up.get('value'))}\t{copy_field(follow_up.get('unit'))}\t"
-            f"{references[0]}\t{references[1]}\t"
+            f"{fkey}\t{key}\t{i}\t{f['therapy']}\t{_n(f.get('therapy_id'))}\t{_n(f.get('disease'))}\t"
+            f"{_n(f.get('disease_id'))}\t{_n(f.get('target'))}\t{_json(f.get('cell_types') or [])}\t"
+            f"{_json(f.get('outcomes') or [])}\t{_json(f.get('adverse_events') or [])}\t{_n(f.get('patients'))}\t"
+            f"{_n(follow_up.get('value'))}\t{_n(follow_up.get('unit'))}\t{references[0]}\t{references[1]}\t"
             f"{_span(f.get('patients_evidence'))}\t{_span(f.get('follow_up_evidence'))}\t"
-            f"{copy_field(age.get('kind'))}\t{copy_field(age.get('value'))}\t{copy_field(age.get('low'))}\t"
-            f"{copy_field(age.get('high'))}\t{copy_field(age.get('unit'))}\t{_span(age.get('evidence'))}\t"
-            f"{copy_field(f.get('phase'))}\t{copy_field(f.get('trial'))}\t{copy_field(f.get('citation'))}\n")
+            f"{_n(age.get('kind'))}\t{_n(age.get('value'))}\t{_n(age.get('low'))}\t{_n(age.get('high'))}\t"
+            f"{_n(age.get('unit'))}\t{_span(age.get('evidence'))}\t"
+            f"{_n(f.get('phase'))}\t{_n(f.get('trial'))}\t{_n(f.get('citation'))}\n")
         for kind, items in (("outcome", f.get("outcome_results") or []),
                             ("adverse_event", f.get("adverse_event_results") or [])):
             for j, item in enumerate(items):
-                name, entity, grade = item["name"], item["entity"], item.get("grade")
-                stated = item.get("result") or {}
-                value, unit = stated.get("value"), stated.get("unit")
+                entity = item["entity"]
+                if entity is None or item["name"] is None:
+                    complete = False
                 if entity not in entity_ids and rows.dangling is None:
-                    rows.dangling = _missing("finding_results", "entity_key", f"{raw_key}:{entity}", "entities")
-                if None in (name, entity) or not clean(f"{name}{entity}{grade}{value}{unit}"):
-                    name, entity, grade, value, unit = map(copy_field, (name, entity, grade, value, unit))
-                else:   # clean: only the missing values to write as NULL
-                    grade = NULL if grade is None else grade
-                    value = NULL if value is None else value
-                    unit = NULL if unit is None else unit
+                    rows.dangling = _missing("finding_results", "entity_key", f"{key}:{entity}", "entities")
+                stated = item.get("result") or {}
                 results.append(
-                    f"{fkey}:{kind}:{j}\t{fkey}\t{key}\t{kind}\t{j}\t{name}\t{key}:{entity}\t"
-                    f"{'t' if item.get('negated') else 'f'}\t{grade}\t{value}\t{unit}\t"
-                    f"{_span(stated.get('evidence'))}\n")
+                    f"{fkey}:{kind}:{j}\t{fkey}\t{key}\t{kind}\t{j}\t{item['name']}\t{key}:{entity}\t"
+                    f"{'t' if item.get('negated') else 'f'}\t{_n(item.get('grade'))}\t{_n(stated.get('value'))}\t"
+                    f"{_n(stated.get('unit'))}\t{_span(stated.get('evidence'))}\n")
     lines["findings"] = "".join(findings).encode()
     lines["finding_results"] = "".join(results).encode()
-    return rows
+    return rows, complete

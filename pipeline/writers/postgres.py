@@ -162,8 +162,8 @@ class PostgresWriter(DatabaseWriter):
             cursor.execute(sql.SQL("INSERT INTO runs ({}) VALUES ({}) ON CONFLICT (run_id) DO UPDATE SET {}").format(
                 _columns("runs"), sql.SQL(", ").join(sql.Placeholder() * len(columns)), updates), row)
 
-    def _build(self, record: dict, sha256: Optional[str]) -> CopyRows:
-        return copy_rows(record, self.run_id, sha256 or record_sha256(record))
+    def _build(self, record: dict, sha256: Optional[str], line: Optional[bytes]) -> CopyRows:
+        return copy_rows(record, self.run_id, sha256 or record_sha256(record), line)
 
     def _merge(self, batch: list[CopyRows]) -> tuple[int, int]:
         with self.connection.transaction(), self.connection.cursor() as cursor:

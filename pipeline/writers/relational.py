@@ -85,9 +85,10 @@ class DatabaseWriter(Writer):
     def _finish(self) -> None:
         """What a database does once every batch is stored (nothing here)."""
 
-    def _build(self, record: dict, sha256: Optional[str]) -> Any:
-        """The rows of one record in the form ``_merge`` takes (``ArticleRows`` here); a
-        subclass may build another form, with an ``article_key`` all the same."""
+    def _build(self, record: dict, sha256: Optional[str], line: Optional[bytes]) -> Any:
+        """The rows of one record (parsed from ``line``, where given) in the form ``_merge``
+        takes (``ArticleRows`` here); a subclass may build another form, with an
+        ``article_key`` all the same."""
         return article_rows(record, self.run_id, sha256)
 
     @abstractmethod
@@ -142,11 +143,11 @@ class DatabaseWriter(Writer):
             try:
                 if isinstance(item, RecordLine):
                     record = orjson.loads(item.line)
-                    rows = self._build(record, hashlib.sha256(item.line).hexdigest())
+                    rows = self._build(record, hashlib.sha256(item.line).hexdigest(), item.line)
                     record = item
                 else:
                     record = next(iter(records_of([item])))
-                    rows = self._build(record, None)
+                    rows = self._build(record, None, None)
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 where = item.where if isinstance(item, RecordLine) else None
                 self.stats.rejects.append(reject(record if isinstance(record, dict) else {}, self.stage,
