@@ -63,6 +63,7 @@ one); the next load of the same output stores them again.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Optional
 
 import psycopg
@@ -146,13 +147,22 @@ class PostgresWriter(DatabaseWriter):
                            "ON COMMIT DELETE ROWS")
 
     def _finish(self) -> None:
-        """After a first load: its tables' secondary indexes, each built by one sort."""
+        """After a first load: its tables' secondary indexes, each built by one sort; the
+        tables are shared out between this connection and a second one, two builds at once
+        (the server may add a worker of its own to each), all under this connection's
+        locks: the second connection's builds are committed before this one commits."""
         if not self.deferred:
             return
         with self.connection.transaction(), self.connection.cursor() as cursor:
             _lock_schema(cursor)
-            for statement in index_statements(self.deferred):
-                cursor.execute(statement)
+            cursor.execute("SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname = ANY(%s) "
+                           "AND relkind = 'r' AND pg_table_is_visible(oid)", ([t.name for t in self.deferred],))
+            mine, theirs = _share_out(self.deferred, dict(cursor.fetchall()))
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                other = pool.submit(_create_indexes, self.url, theirs)
+                for statement in index_statements(mine):
+                    cursor.execute(statement)
+                other.result()
         self.deferred = []
 
     def _save_run(self, row: tuple) -> None:
@@ -202,6 +212,24 @@ class PostgresWriter(DatabaseWriter):
 def _lock_schema(cursor: psycopg.Cursor) -> None:
     """The schema lock, then the merge lock (the order every loader takes them in)."""
     cursor.execute("SELECT pg_advisory_xact_lock(%s), pg_advisory_xact_lock(%s)", (SCHEMA_LOCK, MERGE_LOCK))
+
+
+def _share_out(tables: list[Table], sizes: dict[str, int]) -> tuple[list[Table], list[Table]]:
+    """Two lists of tables whose index builds weigh about the same: a table weighs its
+    size times its number of indexes; the heaviest go first, each to the lighter list."""
+    shares: tuple[list[Table], list[Table]] = ([], [])
+    weights = [0, 0]
+    for table in sorted(tables, key=lambda t: -sizes.get(t.name, 0) * len(t.indexes)):
+        lighter = weights.index(min(weights))
+        shares[lighter].append(table)
+        weights[lighter] += sizes.get(table.name, 0) * len(table.indexes)
+    return shares
+
+
+def _create_indexes(url: str, tables: list[Table]) -> None:
+    with psycopg.connect(url, autocommit=True) as connection:
+        for statement in index_statements(tables):
+            connection.execute(statement)
 
 
 def _copy(cursor: psycopg.Cursor, table: str, columns: list[str], lines: Iterable[bytes]) -> None:
