@@ -76,9 +76,11 @@ def test_copy_lines_read_back_as_the_rows_of_article_rows(record: dict, make, is
     expected = article_rows(given, "run-1", sha)
     lines = copy_rows(given, "run-1", sha, line)
     assert lines.article_key == expected.article_key
-    assert set(lines.lines) == set(expected.tables)
+    assert set(lines.lines) | set(lines.shared) == set(expected.tables)
     for table, rows in expected.tables.items():
-        assert read_copy_text(lines.lines[table]) == [as_text(row, table) for row in rows], table
+        sent = lines.lines[table] if table in lines.lines else "".join(lines.shared[table].values()).encode()
+        assert read_copy_text(sent) == [as_text(row, table) for row in rows], table
+    assert list(lines.shared["concepts"]) == [row[0] for row in expected.tables["concepts"]]
     assert read_copy_text(lines.version) == [(expected.article_key, sha)]
     assert lines.dangling is None
 

@@ -17,7 +17,7 @@ the fewest a JSON writer may use), no other string of the record needs escaping
 (``plain``). The lines of such a record are written straight from its values, the text
 and title alone escaped (``_plain_rows``). Any other record — or one given without its
 line, or one that lacks a value a column requires — is written through
-``tables.article_rows``, the SQLite writer's rows, every value escaped (``escaped_lines``):
+``tables.article_rows``, the SQLite writer's rows, every value escaped (``escaped_rows``):
 slower, and the reference the fast path is tested against (``tests/test_copy_text.py``:
 both give the same lines, on real records and on records full of tabs and backslashes).
 
@@ -34,10 +34,12 @@ from typing import Any, Optional
 import orjson
 
 from ..keys import article_key, finding_key, source_key
-from .tables import BY_NAME, article_rows
+from .tables import BY_NAME, ArticleRows, article_rows
 
 #: NULL in COPY text
 NULL = "\\N"
+#: the tables of rows several articles share (the loader stages them and merges)
+SHARED = ("sources", "concepts")
 
 
 def escape(value: str) -> str:
@@ -71,10 +73,11 @@ class CopyRows:
     record_sha256: str
     #: ``stage_versions`` line: the article key and the record hash
     version: bytes = b""
-    #: by table, the article's lines, UTF-8 (what is sent: encoded here, in the build thread)
+    #: by table, the lines of the rows the article owns, UTF-8 (what is sent: encoded here,
+    #: in the build thread)
     lines: dict[str, bytes] = field(default_factory=dict)
-    #: the concept ids given by the article's own ``concepts`` lines
-    concepts: set = field(default_factory=set)
+    #: ``sources`` and ``concepts`` (rows articles share): by table, the line of each key
+    shared: dict[str, dict[str, str]] = field(default_factory=dict)
     #: concept ids the rows refer to that the article does not give
     foreign_concepts: set = field(default_factory=set)
     #: the first reference to a missing row of the article, worded as PostgreSQL would
@@ -87,20 +90,25 @@ def copy_rows(record: dict, run_id: str, sha256: str, line: Optional[bytes] = No
     ``AttributeError`` on a record that lacks what a row needs, as ``article_rows`` does."""
     rows, complete = _plain_rows(record, run_id, sha256)
     if line is None or not complete or not plain(record, line):
-        rows.version, rows.lines = escaped_lines(article_rows(record, run_id, sha256))
+        escaped = escaped_rows(article_rows(record, run_id, sha256))
+        rows.version, rows.lines, rows.shared = escaped.version, escaped.lines, escaped.shared
     return rows
 
 
-def escaped_lines(rows) -> tuple[bytes, dict[str, bytes]]:
-    """The ``stage_versions`` line and the lines by table of ``article_rows``'s rows,
-    every value escaped (``copy_field``)."""
-    lines = {}
-    for table, found in rows.tables.items():
+def escaped_rows(rows: ArticleRows) -> CopyRows:
+    """The lines of ``article_rows``'s rows, every value escaped (``copy_field``); no
+    reference checked."""
+    found = CopyRows(rows.article_key, rows.record_sha256,
+                     version=f"{copy_field(rows.article_key)}\t{copy_field(rows.record_sha256)}\n".encode())
+    for table, table_rows in rows.tables.items():
         bools = [column.type == "bool" for column in BY_NAME[table].columns]
-        lines[table] = "".join(
-            "\t".join(NULL if v is None else ("t" if v else "f") if b else copy_field(v) for v, b in zip(row, bools))
-            + "\n" for row in found).encode()
-    return f"{copy_field(rows.article_key)}\t{copy_field(rows.record_sha256)}\n".encode(), lines
+        lines = ["\t".join(NULL if v is None else ("t" if v else "f") if b else copy_field(v)
+                           for v, b in zip(row, bools)) + "\n" for row in table_rows]
+        if table in SHARED:   # one row a key (article_rows keeps the first)
+            found.shared[table] = {row[0]: line for row, line in zip(table_rows, lines)}
+        else:
+            found.lines[table] = "".join(lines).encode()
+    return found
 
 
 def _n(value: Any) -> Any:
@@ -132,11 +140,13 @@ def _plain_rows(record: dict, run_id: str, sha256: str) -> tuple[CopyRows, bool]
         raise TypeError(f"article_key is a {type(key).__name__}, not a string")
     rows = CopyRows(key, sha256, version=f"{key}\t{sha256}\n".encode())
     lines = rows.lines
+    given: dict[str, str] = {}
+    rows.shared = {"sources": {}, "concepts": given}
     source = record["source"]
     path, source_id, url = source["path"], source["id"], source.get("url")
     skey = source_key(path, source_id, url)
     complete = path is not None and source_id is not None
-    lines["sources"] = f"{skey}\t{path}\t{source_id}\t{_n(url)}\n".encode()
+    rows.shared["sources"][skey] = f"{skey}\t{path}\t{source_id}\t{_n(url)}\n"
     lines["articles"] = (
         f"{copy_field(key)}\t{copy_field(record['doc_id'])}\t{copy_field(record.get('schema_version') or '1')}\t"
         f"{skey}\t{copy_field(run_id)}\t{copy_field(sha256)}\t{copy_field(record.get('title'))}\t"
@@ -144,8 +154,6 @@ def _plain_rows(record: dict, run_id: str, sha256: str) -> tuple[CopyRows, bool]
         f"{copy_field(record.get('section'))}\t{copy_field(record.get('journal'))}\t"
         f"{copy_field(record['text'])}\t{copy_field(_json(record.get('warnings') or []))}\n").encode()
 
-    concepts: list[str] = []
-    given = rows.concepts
     entities: list[str] = []
     entity_ids: set = set()
     for e in record["entities"]:
@@ -157,13 +165,11 @@ def _plain_rows(record: dict, run_id: str, sha256: str) -> tuple[CopyRows, bool]
         entity_ids.add(eid)
         if concept is not None and concept not in given:
             if concept:   # an empty id gives no concept row: the server refuses the reference
-                given.add(concept)
-                concepts.append(f"{concept}\t{label}\t{name}\t{_json(normalized.get('xrefs') or [])}\n")
+                given[concept] = f"{concept}\t{label}\t{name}\t{_json(normalized.get('xrefs') or [])}\n"
             else:
                 rows.foreign_concepts.add(concept)
         entities.append(f"{key}:{eid}\t{key}\t{eid}\t{label}\t{text}\t{start}\t{end}\t"
                         f"{'t' if e.get('negated') else 'f'}\t{name}\t{NULL if concept is None else concept}\n")
-    lines["concepts"] = "".join(concepts).encode()
     lines["entities"] = "".join(entities).encode()
 
     lines["citations"] = "".join(

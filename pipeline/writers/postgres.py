@@ -69,7 +69,7 @@ from typing import Iterable, Optional
 import psycopg
 from psycopg import sql
 
-from .copy_text import CopyRows, copy_rows
+from .copy_text import SHARED, CopyRows, copy_rows
 from .relational import DatabaseWriter
 from .tables import (ARTICLE_CHILDREN, BY_NAME, TABLES, Table, article_key_bounds, index_name, index_statements,
                      record_sha256, table_statements, view_statements)
@@ -78,8 +78,6 @@ from .tables import (ARTICLE_CHILDREN, BY_NAME, TABLES, Table, article_key_bound
 MERGE_LOCK = 0x62696F6D6564
 #: the advisory lock key for changing the schema (taken before the merge lock)
 SCHEMA_LOCK = MERGE_LOCK + 1
-#: rows several articles share, merged through staging tables
-SHARED = ("sources", "concepts")
 #: rows one article owns, parents first: COPied straight into their tables
 OWNED = [t for t in TABLES if t.article_column]
 
@@ -102,6 +100,8 @@ class PostgresWriter(DatabaseWriter):
         self.checks_references = False
         #: tables whose secondary indexes are created when the load ends (a first load)
         self.deferred: list[Table] = []
+        #: keys of the shared rows (sources, concepts) this load's committed batches stored
+        self.stored: dict[str, set] = {table: set() for table in SHARED}
 
     def _connect(self) -> None:
         self.connection = psycopg.connect(self.url, autocommit=False)
@@ -176,13 +176,17 @@ class PostgresWriter(DatabaseWriter):
         return copy_rows(record, self.run_id, sha256 or record_sha256(record), line)
 
     def _merge(self, batch: list[CopyRows]) -> tuple[int, int]:
+        # shared rows this load has not stored yet (each distinct line: the server keeps the least)
+        staged = {table: {line for rows in batch for key, line in rows.shared[table].items()
+                          if key not in self.stored[table]} for table in SHARED}
         with self.connection.transaction(), self.connection.cursor() as cursor:
             _copy(cursor, "stage_versions", ["article_key", "record_sha256"], (rows.version for rows in batch))
-            for table in SHARED:
-                _copy(cursor, f"stage_{table}", BY_NAME[table].column_names, (rows.lines[table] for rows in batch))
+            for table, lines in staged.items():
+                _copy(cursor, f"stage_{table}", BY_NAME[table].column_names, ["".join(lines).encode()])
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (MERGE_LOCK,))
-            _merge_shared(cursor, "sources", "source_key")
-            _merge_shared(cursor, "concepts", "concept_id")
+            for table, key in (("sources", "source_key"), ("concepts", "concept_id")):
+                if staged[table]:
+                    _merge_shared(cursor, table, key)
             cursor.execute("SELECT s.article_key, a.article_key IS NOT NULL FROM stage_versions s "
                            "LEFT JOIN articles a USING (article_key) "
                            "WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
@@ -191,12 +195,15 @@ class PostgresWriter(DatabaseWriter):
                 keep = {key for key, _ in found}
                 changed = [rows for rows in batch if rows.article_key in keep]
                 if self.checks_references:
-                    _check_references(cursor, changed, batch)
+                    _check_references(cursor, changed, set(self.stored["concepts"]).union(
+                        *(rows.shared["concepts"] for rows in batch)))
                 replaced = sorted(key for key, stored in found if stored)
                 if replaced:
                     _delete_articles(cursor, replaced)
                 for table in OWNED:
                     _copy(cursor, table.name, table.column_names, (rows.lines[table.name] for rows in changed))
+        for table in SHARED:   # committed: stored for good (loaders never delete shared rows)
+            self.stored[table].update(key for rows in batch for key in rows.shared[table])
         return len(found), len(batch) - len(found)
 
     def _rollback(self) -> None:
@@ -264,17 +271,14 @@ def _delete_articles(cursor: psycopg.Cursor, keys: list[str]) -> None:
     cursor.execute("DELETE FROM articles WHERE article_key = ANY(%s)", (keys,))
 
 
-def _check_references(cursor: psycopg.Cursor, changed: list[CopyRows], batch: list[CopyRows]) -> None:
+def _check_references(cursor: psycopg.Cursor, changed: list[CopyRows], present: set) -> None:
     """Raise ``ForeignKeyViolation`` if a row of the changed articles refers to no parent
-    row: their own rows were checked while their lines were built; concepts that no
-    article of the batch gives (the batch's were merged above) are looked up at once."""
+    row: their own rows were checked while their lines were built; concepts not
+    ``present`` (merged by this batch or stored by an earlier one) are looked up at once."""
     for rows in changed:
         if rows.dangling:
             raise psycopg.errors.ForeignKeyViolation(rows.dangling)
-    wanted = set().union(*(rows.foreign_concepts for rows in changed))
-    if not wanted:
-        return
-    wanted -= set().union(*(rows.concepts for rows in batch))
+    wanted = set().union(*(rows.foreign_concepts for rows in changed)) - present
     if not wanted:
         return
     cursor.execute("SELECT k FROM unnest(%s::text[]) k WHERE NOT EXISTS "
