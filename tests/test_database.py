@@ -17,6 +17,7 @@ import pytest
 from conftest import CORPUS
 
 from pipeline.benchmarks.load import generate
+from pipeline.jsonl import file_sha256
 from pipeline.loading import convert, load
 from pipeline.runner import run_all
 from pipeline.writers.tables import TABLES
@@ -95,7 +96,7 @@ def checksums(url: str) -> dict[str, tuple[int, str]]:
                 for t in TABLES if t.name != "runs"}
 
 
-def test_corpus_loads_whole(loaded: str, records: list[dict]):
+def test_corpus_loads_whole(loaded: str, records: list[dict], corpus_out: Path):
     with psycopg.connect(loaded) as db:
         count = lambda table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
         assert count("articles") == len({r["article_key"] for r in records}) == len(records)
@@ -108,6 +109,8 @@ def test_corpus_loads_whole(loaded: str, records: list[dict]):
                                                for r in records for f in r["findings"])
         assert count("concepts") == len({e["normalized"]["id"] for r in records for e in r["entities"]} - {None})
         assert db.execute("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL").fetchone()[0] >= 1
+        finished = {sha for (sha,) in db.execute("SELECT records_sha256 FROM runs WHERE finished_at IS NOT NULL")}
+        assert file_sha256(corpus_out / "articles.jsonl") in finished
 
 
 def test_readme_query_lupus_outcomes_match_the_records(loaded: str, records: list[dict]):
