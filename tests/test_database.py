@@ -297,6 +297,34 @@ def test_a_first_load_builds_its_indexes_at_the_end_and_a_later_load_restores_mi
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def test_an_article_changed_by_another_load_after_its_batch_was_read_is_built_then(
+        database: str, records: list[dict], tmp_path: Path):
+    from pipeline.loading import record_lines
+    from pipeline.writers.postgres import PostgresWriter
+    first = json.loads(json.dumps(records[5]))
+    first["article_key"] = "changed-meanwhile"
+    other = dict(first, doc_id="another-version")
+    for name, record in (("one", first), ("two", other)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "articles.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    load(tmp_path / "one", database)
+    writer = PostgresWriter(database).open()
+    try:
+        [(given, rows)] = writer._chunk_rows(list(record_lines(tmp_path / "one" / "articles.jsonl")))
+        assert rows.pending is not None and not rows.lines   # stored unchanged: not built
+        load(tmp_path / "two", database)                      # meanwhile, another version is stored
+        writer._batch = [(given, rows)]
+        writer.flush()
+    finally:
+        writer.close()
+    assert writer.stats.written == 1
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT doc_id FROM articles WHERE article_key = %s", (first["article_key"],)
+                          ).fetchall() == [(first["doc_id"],)]
+        assert db.execute("SELECT count(*) FROM entities WHERE article_key = %s", (first["article_key"],)
+                          ).fetchone() == (len(first["entities"]),)
+
+
 def test_sqlite_load_is_idempotent_and_matches_the_export(corpus_out: Path, records: list[dict], tmp_path: Path):
     path = tmp_path / "loaded.sqlite"
     assert load(corpus_out, f"sqlite:///{path}").written == len(records)

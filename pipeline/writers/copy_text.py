@@ -82,6 +82,22 @@ class CopyRows:
     foreign_concepts: set = field(default_factory=set)
     #: the first reference to a missing row of the article, worded as PostgreSQL would
     dangling: Optional[str] = None
+    #: for an article stored with the same hash when its batch was read, whose lines were
+    #: not built: the record as given (its line), to build them should it change meanwhile
+    pending: Any = None
+
+    @classmethod
+    def unbuilt(cls, key: str, sha256: str, given: Any) -> "CopyRows":
+        return cls(key, sha256, version=f"{copy_field(key)}\t{copy_field(sha256)}\n".encode(),
+                   shared={table: {} for table in SHARED}, pending=given)
+
+
+def record_key(record: dict) -> str:
+    """The article key of a record: its ``article_key``, else the hash of its content."""
+    key = record.get("article_key") or article_key(record.get("title"), record["text"])
+    if key.__class__ is not str:
+        raise TypeError(f"article_key is a {type(key).__name__}, not a string")
+    return key
 
 
 def copy_rows(record: dict, run_id: str, sha256: str, line: Optional[bytes] = None) -> CopyRows:
@@ -135,9 +151,7 @@ def _plain_rows(record: dict, run_id: str, sha256: str) -> tuple[CopyRows, bool]
     a column may be NULL), with its references checked; and whether every value a column
     requires is there (if not, the lines are not to be sent: ``None`` would be the text
     "None" where the server must see NULL and refuse it)."""
-    key = record.get("article_key") or article_key(record.get("title"), record["text"])
-    if key.__class__ is not str:
-        raise TypeError(f"article_key is a {type(key).__name__}, not a string")
+    key = record_key(record)
     rows = CopyRows(key, sha256, version=f"{key}\t{sha256}\n".encode())
     lines = rows.lines
     given: dict[str, str] = {}

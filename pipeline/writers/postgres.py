@@ -64,15 +64,15 @@ one); the next load of the same output stores them again.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import psycopg
 from psycopg import sql
 
-from .copy_text import SHARED, CopyRows, copy_rows
-from .relational import DatabaseWriter
+from .copy_text import SHARED, CopyRows, copy_rows, record_key
+from .relational import DatabaseWriter, RecordLine, given_record
 from .tables import (ARTICLE_CHILDREN, BY_NAME, TABLES, Table, article_key_bounds, index_name, index_statements,
-                     record_sha256, table_statements, view_statements)
+                     table_statements, view_statements)
 
 #: the advisory lock key every loader takes for its merge step ("biomed" in ASCII)
 MERGE_LOCK = 0x62696F6D6564
@@ -102,6 +102,9 @@ class PostgresWriter(DatabaseWriter):
         self.deferred: list[Table] = []
         #: keys of the shared rows (sources, concepts) this load's committed batches stored
         self.stored: dict[str, set] = {table: set() for table in SHARED}
+        #: a second connection, for the build thread to ask which articles are stored
+        #: unchanged (not on a first load: none is)
+        self.reader: Optional[psycopg.Connection] = None
 
     def _connect(self) -> None:
         self.connection = psycopg.connect(self.url, autocommit=False)
@@ -139,6 +142,8 @@ class PostgresWriter(DatabaseWriter):
                     cursor.execute(statement)
             for statement in view_statements("postgresql"):
                 cursor.execute(statement)
+        if not self.deferred:
+            self.reader = psycopg.connect(self.url, autocommit=True)
         with self.connection.transaction(), self.connection.cursor() as cursor:
             for table in SHARED:
                 cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS").format(
@@ -172,48 +177,91 @@ class PostgresWriter(DatabaseWriter):
             cursor.execute(sql.SQL("INSERT INTO runs ({}) VALUES ({}) ON CONFLICT (run_id) DO UPDATE SET {}").format(
                 _columns("runs"), sql.SQL(", ").join(sql.Placeholder() * len(columns)), updates), row)
 
-    def _build(self, record: dict, sha256: Optional[str], line: Optional[bytes]) -> CopyRows:
-        return copy_rows(record, self.run_id, sha256 or record_sha256(record), line)
+    def _build(self, record: dict, sha256: str, line: Optional[bytes]) -> CopyRows:
+        return copy_rows(record, self.run_id, sha256, line)
+
+    def _chunk_rows(self, items: list) -> list[tuple[Any, CopyRows]]:
+        """Where articles may be stored already: the chunk's records read for their keys
+        and hashes (each dropped at once: a chunk of parsed records kept alive costs more
+        than parsing again the few that change), their stored hashes asked for at once, and
+        only the records not stored with the same hash parsed again and built; a reload
+        builds nothing. The others are kept as they were given."""
+        if self.reader is None:
+            return super()._chunk_rows(items)
+        read = []
+        for item in items:
+            parsed = self._parse(item)
+            if parsed:
+                given, record, sha, line = parsed
+                try:
+                    key = record_key(record)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    key = None   # rejected when built
+                read.append((given, key, sha, line))
+        stored = dict(self.reader.execute("SELECT article_key, record_sha256 FROM articles WHERE article_key = ANY(%s)",
+                                          (list({key for _, key, _, _ in read if key is not None}),)).fetchall())
+        chunk = []
+        for given, key, sha, line in read:
+            if key is not None and stored.get(key) == sha:
+                chunk.append((given, CopyRows.unbuilt(key, sha, given)))
+            elif (rows := self._built(given, given_record(given), sha, line)) is not None:
+                chunk.append((given, rows))
+        return chunk
 
     def _merge(self, batch: list[CopyRows]) -> tuple[int, int]:
-        # shared rows this load has not stored yet (each distinct line: the server keeps the least)
-        staged = {table: {line for rows in batch for key, line in rows.shared[table].items()
-                          if key not in self.stored[table]} for table in SHARED}
         with self.connection.transaction(), self.connection.cursor() as cursor:
             _copy(cursor, "stage_versions", ["article_key", "record_sha256"], (rows.version for rows in batch))
-            for table, lines in staged.items():
-                _copy(cursor, f"stage_{table}", BY_NAME[table].column_names, ["".join(lines).encode()])
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (MERGE_LOCK,))
-            for table, key in (("sources", "source_key"), ("concepts", "concept_id")):
-                if staged[table]:
-                    _merge_shared(cursor, table, key)
             cursor.execute("SELECT s.article_key, a.article_key IS NOT NULL FROM stage_versions s "
                            "LEFT JOIN articles a USING (article_key) "
                            "WHERE a.record_sha256 IS DISTINCT FROM s.record_sha256")
             found = cursor.fetchall()
             if found:
                 keep = {key for key, _ in found}
-                changed = [rows for rows in batch if rows.article_key in keep]
+                changed = [self._ready(rows) for rows in batch if rows.article_key in keep]
+                self._merge_shared(cursor, changed)
                 if self.checks_references:
-                    _check_references(cursor, changed, set(self.stored["concepts"]).union(
-                        *(rows.shared["concepts"] for rows in batch)))
+                    _check_references(cursor, changed, self.stored["concepts"])
                 replaced = sorted(key for key, stored in found if stored)
                 if replaced:
                     _delete_articles(cursor, replaced)
                 for table in OWNED:
                     _copy(cursor, table.name, table.column_names, (rows.lines[table.name] for rows in changed))
-        for table in SHARED:   # committed: stored for good (loaders never delete shared rows)
-            self.stored[table].update(key for rows in batch for key in rows.shared[table])
+        if found:   # committed: stored for good (loaders never delete shared rows)
+            for table in SHARED:
+                self.stored[table].update(key for rows in changed for key in rows.shared[table])
         return len(found), len(batch) - len(found)
+
+    def _ready(self, rows: CopyRows) -> CopyRows:
+        """The article's lines, built now if they were not (it changed since its batch was read)."""
+        if rows.pending is None:
+            return rows
+        return copy_rows(given_record(rows.pending), self.run_id, rows.record_sha256,
+                         rows.pending.line if isinstance(rows.pending, RecordLine) else None)
+
+    def _merge_shared(self, cursor: psycopg.Cursor, changed: list[CopyRows]) -> None:
+        """The sources and concepts of the changed articles that this load has not stored
+        yet: staged (each distinct line), then inserted in key order, the stored row kept."""
+        for table, key in (("sources", "source_key"), ("concepts", "concept_id")):
+            lines = {line for rows in changed for k, line in rows.shared[table].items() if k not in self.stored[table]}
+            if not lines:
+                continue
+            _copy(cursor, f"stage_{table}", BY_NAME[table].column_names, ["".join(lines).encode()])
+            cursor.execute(sql.SQL(
+                "INSERT INTO {target} ({columns}) SELECT DISTINCT ON ({key}) {columns} FROM {staged} "
+                "ORDER BY {key}, {columns} ON CONFLICT ({key}) DO NOTHING").format(
+                target=sql.Identifier(table), columns=_columns(table), staged=sql.Identifier(f"stage_{table}"),
+                key=sql.Identifier(key)))
 
     def _rollback(self) -> None:
         if self.connection is not None and not self.connection.closed:
             self.connection.rollback()
 
     def _disconnect(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+        for connection in (self.reader, self.connection):
+            if connection is not None:
+                connection.close()
+        self.connection = self.reader = None
 
 
 def _lock_schema(cursor: psycopg.Cursor) -> None:
@@ -250,15 +298,6 @@ def _copy(cursor: psycopg.Cursor, table: str, columns: list[str], lines: Iterabl
         stream.write(data)
 
 
-def _merge_shared(cursor: psycopg.Cursor, table: str, key: str) -> None:
-    """Rows several articles share: inserted in key order, the stored row kept."""
-    cursor.execute(sql.SQL(
-        "INSERT INTO {target} ({columns}) SELECT DISTINCT ON ({key}) {columns} FROM {staged} "
-        "ORDER BY {key}, {columns} ON CONFLICT ({key}) DO NOTHING").format(
-        target=sql.Identifier(table), columns=_columns(table), staged=sql.Identifier(f"stage_{table}"),
-        key=sql.Identifier(key)))
-
-
 def _delete_articles(cursor: psycopg.Cursor, keys: list[str]) -> None:
     """Delete the articles' rows, children first; a child table is searched by its primary
     key's range for each article (``article_key_bounds``)."""
@@ -271,14 +310,16 @@ def _delete_articles(cursor: psycopg.Cursor, keys: list[str]) -> None:
     cursor.execute("DELETE FROM articles WHERE article_key = ANY(%s)", (keys,))
 
 
-def _check_references(cursor: psycopg.Cursor, changed: list[CopyRows], present: set) -> None:
+def _check_references(cursor: psycopg.Cursor, changed: list[CopyRows], stored: set) -> None:
     """Raise ``ForeignKeyViolation`` if a row of the changed articles refers to no parent
-    row: their own rows were checked while their lines were built; concepts not
-    ``present`` (merged by this batch or stored by an earlier one) are looked up at once."""
+    row: their own rows were checked while their lines were built; concepts neither
+    merged for them above nor ``stored`` by an earlier batch are looked up at once."""
     for rows in changed:
         if rows.dangling:
             raise psycopg.errors.ForeignKeyViolation(rows.dangling)
-    wanted = set().union(*(rows.foreign_concepts for rows in changed)) - present
+    wanted = set().union(*(rows.foreign_concepts for rows in changed)) - stored
+    if wanted:
+        wanted -= set().union(*(rows.shared["concepts"] for rows in changed))
     if not wanted:
         return
     cursor.execute("SELECT k FROM unnest(%s::text[]) k WHERE NOT EXISTS "
