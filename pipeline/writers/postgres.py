@@ -1,36 +1,44 @@
 """PostgreSQL (psycopg 3): ``python -m pipeline load OUT --db postgresql://…``.
 
 Rows travel as ``COPY … FROM STDIN`` text: each record's lines of every table are built
-in one pass (``copy_text.copy_rows``, in the build thread, one batch ahead) and a
-batch's lines of a table are sent as one buffer (``copy.write``), never row by row.
+in one pass (``copy_text.copy_rows``) in the build thread, one batch ahead of the
+database, and a batch's lines of a table are sent as one buffer (``copy.write``), never
+row by row.
 
 A batch (500 articles by default) is one transaction:
 
-1. the batch's article keys and record hashes, sources and concepts are COPied into
-   session-private staging tables (``TEMP``, emptied at commit),
+1. the batch's article keys and record hashes are COPied into a session-private staging
+   table (``TEMP``, emptied at commit),
 2. a transaction-level advisory lock is taken, so that concurrent loads merge one batch
    at a time (no deadlock, whatever their articles and concepts share),
-3. sources and concepts are inserted from staging with one ``INSERT … ON CONFLICT DO
-   NOTHING`` each, in key order, keeping what is stored,
-4. one query against the staged hashes finds the articles whose stored record hash
-   differs (new ones, newer runs, re-crawls); their foreign keys are checked (below),
-5. those of them already stored have their rows and child rows deleted, and the new
-   rows are COPied straight into the tables, parents first, a table a statement.
+3. one query against the staged hashes finds the articles whose stored record hash
+   differs (new ones, newer runs, re-crawls),
+4. their sources and concepts that this load has not stored yet are staged and inserted
+   with one ``INSERT … ON CONFLICT DO NOTHING`` a table, in key order, keeping what is
+   stored; their foreign keys are checked (below),
+5. those of them already stored have their rows and child rows deleted, and the new rows
+   are COPied straight into the tables, parents first, a table a statement.
 
 An article whose hash is unchanged is not touched, so loading an output twice changes no
 row. A batch that breaks a constraint is rolled back and stored record by record; the
 record at fault is rejected whole with the server's message.
 
+Not building what is stored. When the database holds articles, the build thread asks a
+second connection, for each chunk of records, which of them are stored with the same
+record hash, and builds the lines of the others only: a reload parses and hashes its
+records and builds nothing. Step 3 has the last word: an article changed by another load
+in between is built then.
+
 First load: indexes built once, at the end. When the database holds no article yet,
 the secondary indexes of the tables articles own (``tables.Table.indexes``: dates,
 journals, concept ids, the entity keys of relations and findings…) are dropped if
-present and created after the last batch, by sorting — cheaper than keeping them up
-row by row, which was about half of the server's work. The loader's own look-ups all
-go through primary keys, which stay. Later loads, and a load that finds articles
-already stored, keep every index (``CREATE INDEX IF NOT EXISTS`` at the start, which
-also rebuilds those of a first load that did not finish). Schema changes take the
-schema lock, then the merge lock, so they wait for a concurrent load's batch rather
-than deadlock with it.
+present and created after the last batch, each by one sort, two at a time on two
+connections — cheaper than keeping them up row by row, which was about half of the
+server's work. The loader's own look-ups all go through primary keys, which stay. Later
+loads, and a load that finds articles already stored, keep every index (``CREATE INDEX
+IF NOT EXISTS`` at the start, which also rebuilds those of a first load that did not
+finish). Schema changes take the schema lock, then the merge lock, so they wait for a
+concurrent load's batch rather than deadlock with it.
 
 Foreign keys, checked by the loader. PostgreSQL checks a foreign key with a trigger per
 inserted row (a query on the parent's index each time), which was more than half of the
@@ -42,10 +50,10 @@ rows, and checks every foreign key of the rows it is about to COPY itself:
 - references to the article's own rows (relation heads and tails, the entities of
   findings and results: child keys begin with the article key, so no other article's
   row can be the parent) against its entity ids, while its lines are built;
-- its source, and the concepts of its entities, are rows of the same batch, staged and
-  merged in the same transaction before its rows are sent;
-- concepts referred to by findings (``therapy_id``, ``disease_id``) that no article of
-  the batch gives: one query for the batch's distinct ids;
+- its source, and the concepts of its entities, are merged in the same transaction
+  before its rows are sent (or were stored by an earlier batch of the load);
+- concepts referred to by findings (``therapy_id``, ``disease_id``) that are neither:
+  one query for the batch's distinct ids;
 - its run is the loader's own row, stored when the load began.
 
 A missing parent raises ``ForeignKeyViolation`` as the trigger would. Loaders never
