@@ -7,6 +7,7 @@ beside the records.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -19,10 +20,10 @@ FORMATS = ("parquet", "bioc-xml", "bioc-json", "pubtator")
 
 
 def record_lines(path: Path) -> Iterator[RecordLine]:
-    with open(path, encoding="utf-8") as handle:
+    with open(path, "rb") as handle:
         for number, line in enumerate(handle, 1):
             if line.strip():
-                yield RecordLine(line.rstrip("\n"), f"{path}#L{number}")
+                yield RecordLine(line.rstrip(b"\n"), f"{path}#L{number}")
 
 
 def database_writer(url: str, **options) -> DatabaseWriter:
@@ -38,12 +39,17 @@ def database_writer(url: str, **options) -> DatabaseWriter:
 
 def load(out_dir: Path, url: str, batch_size: int = 500) -> WriteStats:
     """Load ``OUT/articles.jsonl`` into the database at ``url``; rejects go to
-    ``OUT/load.rejects.jsonl``; the load is recorded in the ``runs`` table."""
+    ``OUT/load.rejects.jsonl``; the load is recorded in the ``runs`` table (its
+    ``records_sha256`` filled when it ends)."""
     records = out_dir / RECORDS
-    writer = database_writer(url, output=str(out_dir.resolve()), records_sha256=file_sha256(records),
-                             batch_size=batch_size)
-    with writer:
-        writer.write(record_lines(records))
+    writer = database_writer(url, output=str(out_dir.resolve()), batch_size=batch_size)
+    # the file's hash is computed beside the load (hashlib lets go of the GIL) and recorded
+    # in the run's row when the load ends
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(file_sha256, records)
+        with writer:
+            writer.write(record_lines(records))
+            writer.records_sha256 = digest.result()
     _write_rejects(out_dir / "load.rejects.jsonl", writer.stats)
     return writer.stats
 

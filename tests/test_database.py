@@ -17,6 +17,7 @@ import pytest
 from conftest import CORPUS
 
 from pipeline.benchmarks.load import generate
+from pipeline.jsonl import file_sha256
 from pipeline.loading import convert, load
 from pipeline.runner import run_all
 from pipeline.writers.tables import TABLES
@@ -95,7 +96,7 @@ def checksums(url: str) -> dict[str, tuple[int, str]]:
                 for t in TABLES if t.name != "runs"}
 
 
-def test_corpus_loads_whole(loaded: str, records: list[dict]):
+def test_corpus_loads_whole(loaded: str, records: list[dict], corpus_out: Path):
     with psycopg.connect(loaded) as db:
         count = lambda table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
         assert count("articles") == len({r["article_key"] for r in records}) == len(records)
@@ -108,6 +109,8 @@ def test_corpus_loads_whole(loaded: str, records: list[dict]):
                                                for r in records for f in r["findings"])
         assert count("concepts") == len({e["normalized"]["id"] for r in records for e in r["entities"]} - {None})
         assert db.execute("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL").fetchone()[0] >= 1
+        finished = {sha for (sha,) in db.execute("SELECT records_sha256 FROM runs WHERE finished_at IS NOT NULL")}
+        assert file_sha256(corpus_out / "articles.jsonl") in finished
 
 
 def test_readme_query_lupus_outcomes_match_the_records(loaded: str, records: list[dict]):
@@ -225,6 +228,101 @@ def test_a_record_that_breaks_a_constraint_is_rejected_whole(database: str, reco
             assert db.execute("SELECT count(*) FROM articles WHERE article_key = %s", (key,)).fetchone()[0] == expected
             children = db.execute("SELECT count(*) FROM entities WHERE article_key = %s", (key,)).fetchone()[0]
             assert (children > 0) == bool(expected)
+
+
+def test_values_with_tabs_line_breaks_and_backslashes_read_back_exactly(database: str, records: list[dict],
+                                                                        tmp_path: Path):
+    record = json.loads(json.dumps(records[3]))
+    record["article_key"] = "special\\key\twith a tab"
+    record["title"] = "A\tB\r\nC \\N D\\"
+    for entity in record["entities"]:
+        entity["text"] += "\t\\"
+        entity["normalized"]["name"] += "\r\n\\N"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "articles.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert load(out, database).written == 1
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT title, text FROM articles WHERE article_key = %s", (record["article_key"],)
+                          ).fetchone() == (record["title"], record["text"])
+        stored = db.execute("SELECT entity_id, text, name FROM entities WHERE article_key = %s",
+                            (record["article_key"],)).fetchall()
+    assert sorted(stored) == sorted((e["id"], e["text"], e["normalized"]["name"]) for e in record["entities"])
+
+
+def test_a_record_missing_a_required_value_is_rejected_whole(database: str, records: list[dict], tmp_path: Path):
+    bad = json.loads(json.dumps(records[4]))
+    bad["article_key"] = "missing-entity-text"
+    bad["entities"][0]["text"] = None
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "articles.jsonl").write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    stats = load(out, database)
+    assert stats.written == 0 and len(stats.rejects) == 1 and "NotNullViolation" in stats.rejects[0].detail
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM articles WHERE article_key = %s", (bad["article_key"],)
+                          ).fetchone() == (0,)
+
+
+def test_a_first_load_builds_its_indexes_at_the_end_and_a_later_load_restores_missing_ones(
+        server: str, corpus_out: Path):
+    from pipeline.writers.postgres import PostgresWriter
+    from pipeline.loading import record_lines
+    from pipeline.writers.tables import index_name
+    expected = {index_name(t, columns) for t in TABLES for columns in t.indexes}
+    name = f"pipeline_first_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = server.rsplit("/", 1)[0] + "/" + name
+
+    def indexes() -> set[str]:
+        with psycopg.connect(url) as db:
+            return {row[0] for row in db.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
+    try:
+        writer = PostgresWriter(url, batch_size=40).open()   # a first load that stops half-way
+        writer.write(list(record_lines(corpus_out / "articles.jsonl"))[:50])
+        assert writer.deferred and writer.stats.written == 40
+        writer._disconnect()
+        assert not expected <= indexes()   # its indexes were to be built at the end
+        stats = load(corpus_out, url)   # articles are stored: indexes first, then the load
+        assert stats.written == stats.read - 40 and not stats.rejects
+        assert expected <= indexes()
+        with psycopg.connect(url) as db:
+            db.execute("DROP INDEX entities_concept_id")
+            db.execute("TRUNCATE articles, entities, citations, relations, findings, finding_results")
+        assert load(corpus_out, url).written == stats.read   # a first load again: built at its end
+        assert expected <= indexes()
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_an_article_changed_by_another_load_after_its_batch_was_read_is_built_then(
+        database: str, records: list[dict], tmp_path: Path):
+    from pipeline.loading import record_lines
+    from pipeline.writers.postgres import PostgresWriter
+    first = json.loads(json.dumps(records[5]))
+    first["article_key"] = "changed-meanwhile"
+    other = dict(first, doc_id="another-version")
+    for name, record in (("one", first), ("two", other)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "articles.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    load(tmp_path / "one", database)
+    writer = PostgresWriter(database).open()
+    try:
+        [(given, rows)] = writer._chunk_rows(list(record_lines(tmp_path / "one" / "articles.jsonl")))
+        assert rows.pending is not None and not rows.lines   # stored unchanged: not built
+        load(tmp_path / "two", database)                      # meanwhile, another version is stored
+        writer._batch = [(given, rows)]
+        writer.flush()
+    finally:
+        writer.close()
+    assert writer.stats.written == 1
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT doc_id FROM articles WHERE article_key = %s", (first["article_key"],)
+                          ).fetchall() == [(first["doc_id"],)]
+        assert db.execute("SELECT count(*) FROM entities WHERE article_key = %s", (first["article_key"],)
+                          ).fetchone() == (len(first["entities"]),)
 
 
 def test_sqlite_load_is_idempotent_and_matches_the_export(corpus_out: Path, records: list[dict], tmp_path: Path):

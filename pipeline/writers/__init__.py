@@ -8,7 +8,9 @@
 | ``BiocXmlWriter``, ``BiocJsonWriter`` | ``bioc`` | ``OUT/articles.bioc.xml``, ``OUT/articles.bioc.json`` |
 | ``PubtatorWriter`` | ``pubtator`` | ``OUT/articles.pubtator`` |
 
-The relational tables are defined once in ``tables``; ``docs/database.md`` documents them.
+The relational tables are defined once in ``tables`` (rows of a record: ``article_rows``);
+``copy_text`` writes the same rows as PostgreSQL COPY text for the PostgreSQL loader;
+``docs/database.md`` documents them.
 """
 from .base import Writer, WriteStats
 

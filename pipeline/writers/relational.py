@@ -25,16 +25,22 @@ from typing import Any, Iterable, Iterator, Optional
 import orjson
 
 from .base import Writer, new_run_id, reject, utc_now
-from .tables import ArticleRows, article_rows, records_of, run_row
+from .tables import article_rows, record_sha256, records_of, run_row
 
 BATCH_ARTICLES = 500
 
 
 @dataclass(frozen=True)
 class RecordLine:
-    """A record as read from ``articles.jsonl``: its line is parsed once and hashed as is."""
-    line: str
+    """A record as read from ``articles.jsonl``: its line (UTF-8 bytes, without the line
+    break) is parsed once and hashed as is."""
+    line: bytes
     where: str = ""
+
+
+def given_record(item: Any) -> Any:
+    """The record (its JSON form) of what ``_parse`` gives as the record given."""
+    return orjson.loads(item.line) if isinstance(item, RecordLine) else item
 
 
 class DatabaseWriter(Writer):
@@ -55,7 +61,7 @@ class DatabaseWriter(Writer):
         self.records_sha256 = records_sha256
         self.batch_size = batch_size
         self.started_at = utc_now()
-        self._batch: list[tuple[Any, ArticleRows]] = []
+        self._batch: list[tuple[Any, Any]] = []
 
     # -- what a database provides
     @abstractmethod
@@ -69,11 +75,21 @@ class DatabaseWriter(Writer):
         """Insert or update the ``runs`` row and commit."""
 
     @abstractmethod
-    def _merge(self, batch: list[ArticleRows]) -> tuple[int, int]:
-        """Store a batch in one transaction; return (articles written, unchanged)."""
+    def _merge(self, batch: list[Any]) -> tuple[int, int]:
+        """Store a batch (what ``_build`` gives, one per article) in one transaction;
+        return (articles written, unchanged)."""
 
     @abstractmethod
     def _rollback(self) -> None: ...
+
+    def _finish(self) -> None:
+        """What a database does once every batch is stored (nothing here)."""
+
+    def _build(self, record: dict, sha256: str, line: Optional[bytes]) -> Any:
+        """The rows of one record (parsed from ``line``, where given) in the form ``_merge``
+        takes (``ArticleRows`` here); a subclass may build another form, with an
+        ``article_key`` all the same."""
+        return article_rows(record, self.run_id, sha256)
 
     @abstractmethod
     def _disconnect(self) -> None: ...
@@ -86,7 +102,7 @@ class DatabaseWriter(Writer):
         return self
 
     def write(self, records: Iterable[Any]) -> None:
-        chunks = _chunks(self._rows(records), self.batch_size)
+        chunks = (self._chunk_rows(items) for items in _chunks(records, self.batch_size))
         for chunk in (prefetched(chunks) if self.server_process else chunks):
             self._batch.extend(chunk)
             if len(self._batch) >= self.batch_size:
@@ -105,32 +121,56 @@ class DatabaseWriter(Writer):
                     self._count(self._merge([rows]))
                 except self.constraint_errors as error:
                     self._rollback()
-                    self.stats.rejects.append(reject(record, self.stage, _reason(error)))
+                    self.stats.rejects.append(reject(given_record(record), self.stage, _reason(error)))
 
     def close(self) -> None:
         try:
             self.flush()
+            self._finish()
             self._save_run(self._run_row(finished=True))
         finally:
             self._disconnect()
 
     # -- helpers
-    def _rows(self, records: Iterable[Any]) -> Iterator[tuple[Any, ArticleRows]]:
-        for item in records:
-            self.stats.read += 1
-            record: Any = item
-            try:
-                if isinstance(item, RecordLine):
-                    record = orjson.loads(item.line)
-                    sha = hashlib.sha256(item.line.encode("utf-8")).hexdigest()
-                    yield record, article_rows(record, self.run_id, sha)
-                else:
-                    record = next(iter(records_of([item])))
-                    yield record, article_rows(record, self.run_id)
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                where = item.where if isinstance(item, RecordLine) else None
-                self.stats.rejects.append(reject(record if isinstance(record, dict) else {}, self.stage,
-                                                 f"{type(error).__name__}: {error}", where))
+    def _chunk_rows(self, items: list) -> list[tuple[Any, Any]]:
+        """(the record as given, its rows) for each record of a chunk that gives rows; a
+        subclass may first ask the database which records it need not build."""
+        found = []
+        for item in items:
+            parsed = self._parse(item)
+            rows = parsed and self._built(*parsed)
+            if rows is not None:
+                found.append((parsed[0], rows))
+        return found
+
+    def _parse(self, item: Any) -> Optional[tuple[Any, dict, str, Optional[bytes]]]:
+        """(the record as given, its JSON form, its hash, its line or None), or None for a
+        record that cannot be read (rejected). A line is parsed once and hashed as read;
+        what is kept of it is the line itself: a batch of parsed records kept alive cost
+        more to allocate and free than the rows, and a rejected record is simply parsed
+        again (``given_record``)."""
+        self.stats.read += 1
+        try:
+            if isinstance(item, RecordLine):
+                return item, orjson.loads(item.line), hashlib.sha256(item.line).hexdigest(), item.line
+            record = next(iter(records_of([item])))
+            return record, record, record_sha256(record), None
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            self._reject_unbuilt(item, {}, error)
+            return None
+
+    def _built(self, given: Any, record: dict, sha256: str, line: Optional[bytes]) -> Any:
+        """The record's rows (``_build``), or None if it lacks what a row needs (rejected)."""
+        try:
+            return self._build(record, sha256, line)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            self._reject_unbuilt(given, record, error)
+            return None
+
+    def _reject_unbuilt(self, given: Any, record: Any, error: BaseException) -> None:
+        where = given.where if isinstance(given, RecordLine) else None
+        self.stats.rejects.append(reject(record if isinstance(record, dict) else {}, self.stage,
+                                         f"{type(error).__name__}: {error}", where))
 
     def _count(self, counts: tuple[int, int]) -> None:
         self.stats.written += counts[0]
@@ -187,9 +227,9 @@ def prefetched(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
         producer.join()
 
 
-def _latest_per_article(batch: list[tuple[Any, ArticleRows]]) -> list[tuple[Any, ArticleRows]]:
+def _latest_per_article(batch: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     """One entry per article key, the last given (a later version supersedes an earlier one)."""
-    latest: dict[str, tuple[Any, ArticleRows]] = {}
+    latest: dict[str, tuple[Any, Any]] = {}
     for record, rows in batch:
         latest.pop(rows.article_key, None)
         latest[rows.article_key] = (record, rows)

@@ -183,9 +183,8 @@ SQL_TYPES = {
 }
 
 
-def create_statements(dialect: str) -> list[str]:
-    """``CREATE TABLE``, ``CREATE INDEX`` and ``CREATE VIEW`` statements (idempotent) for
-    ``sqlite`` or ``postgresql``."""
+def table_statements(dialect: str) -> list[str]:
+    """``CREATE TABLE`` statements (idempotent), parents first, with their keys and checks."""
     types = SQL_TYPES[dialect]
     statements = []
     for table in TABLES:
@@ -199,12 +198,29 @@ def create_statements(dialect: str) -> list[str]:
         parts += [f"UNIQUE ({', '.join(u)})" for u in table.unique]
         parts += [f"FOREIGN KEY ({c}) REFERENCES {p} ({pc})" for c, p, pc in table.foreign_keys]
         statements.append(f"CREATE TABLE IF NOT EXISTS {table.name} (\n    " + ",\n    ".join(parts) + "\n)")
-        for columns in table.indexes:
-            name = f"{table.name}_{'_'.join(columns)}"
-            statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
-    create_view = "CREATE VIEW IF NOT EXISTS" if dialect == "sqlite" else "CREATE OR REPLACE VIEW"
-    statements += [f"{create_view} {name} AS {query}" for name, query in VIEWS.items()]
     return statements
+
+
+def index_name(table: Table, columns: tuple[str, ...]) -> str:
+    return f"{table.name}_{'_'.join(columns)}"
+
+
+def index_statements(tables: Iterable[Table] = TABLES) -> list[str]:
+    """``CREATE INDEX`` statements (idempotent, the same in both dialects) for the indexes
+    of ``tables`` beside their keys."""
+    return [f"CREATE INDEX IF NOT EXISTS {index_name(table, columns)} ON {table.name} ({', '.join(columns)})"
+            for table in tables for columns in table.indexes]
+
+
+def view_statements(dialect: str) -> list[str]:
+    create_view = "CREATE VIEW IF NOT EXISTS" if dialect == "sqlite" else "CREATE OR REPLACE VIEW"
+    return [f"{create_view} {name} AS {query}" for name, query in VIEWS.items()]
+
+
+def create_statements(dialect: str) -> list[str]:
+    """``CREATE TABLE``, ``CREATE INDEX`` and ``CREATE VIEW`` statements (idempotent) for
+    ``sqlite`` or ``postgresql``."""
+    return table_statements(dialect) + index_statements() + view_statements(dialect)
 
 
 def article_key_bounds(key: str) -> tuple[str, str]:
@@ -294,46 +310,6 @@ def article_rows(record: dict, run_id: str, sha256: Optional[str] = None) -> Art
     rows.tables["findings"] = findings
     rows.tables["finding_results"] = results
     return rows
-
-
-def dangling_reference(rows: ArticleRows) -> Optional[str]:
-    """The first foreign key of an article's rows whose parent is another of the article's
-    rows (its article row, an entity, a finding) and is missing, described as PostgreSQL
-    would; ``None`` if all hold. Such a parent can only be the article's own: child keys
-    begin with the article key (``pipeline/keys.py``)."""
-    parents: dict[str, set] = {}
-    for table in TABLES:
-        if not table.article_column or table.name not in rows.tables:
-            continue
-        for column, parent, parent_column in table.foreign_keys:
-            if not BY_NAME[parent].article_column:
-                continue
-            keys = parents.get(parent)
-            if keys is None:   # every such parent is referred to by its primary key
-                keys = parents[parent] = {row[0] for row in rows.tables[parent]}
-            at = table.column_names.index(column)
-            for row in rows.tables[table.name]:
-                if row[at] is not None and row[at] not in keys:
-                    return (f'insert or update on table "{table.name}" violates foreign key constraint '
-                            f'"{table.name}_{column}_fkey" DETAIL: Key ({column})=({row[at]}) is not present in '
-                            f'table "{parent}".')
-    return None
-
-
-def shared_references(rows: ArticleRows) -> dict[tuple[str, str], set]:
-    """The keys an article's rows refer to in tables several articles share (concepts,
-    sources, runs), by (parent table, parent column)."""
-    found: dict[tuple[str, str], set] = {}
-    for table in TABLES:
-        if not table.article_column or table.name not in rows.tables:
-            continue
-        for column, parent, parent_column in table.foreign_keys:
-            if BY_NAME[parent].article_column:
-                continue
-            at = table.column_names.index(column)
-            keys = found.setdefault((parent, parent_column), set())
-            keys.update(row[at] for row in rows.tables[table.name] if row[at] is not None)
-    return found
 
 
 def run_row(run_id: str, output: str, records_sha256: Optional[str], writer: str, started_at: str,
