@@ -56,6 +56,8 @@ NOT_RESULTS = [
     "The rates were 48% and 30%, and the difference was 18 points",
     "The company raised 50 million dollars and its market share rose by 10%",
     "CD20 and CD70 are expressed on 90 of 100 samples",
+    "In cultured cells, TZD increased EPC numbers and migration",
+    "The airway changes induced by the allergen were smaller, and the dose was increased significantly by week 4",
 ]
 
 
@@ -68,6 +70,12 @@ def test_a_mention_of_another_label_inside_a_phrase_keeps_it_out_unless_measured
     found = labelled("The number of CD8+ T cells increased, and the fractional exhaled nitric oxide fell by 20 ppb")
     assert ("OUTCOME", "fractional exhaled nitric oxide") in found
     assert not any(label == "OUTCOME" and "CD8" in mention for label, mention in found)
+
+
+def test_a_heading_in_capitals_is_not_part_of_the_measure():
+    found = {mention for label, mention in labelled("RESULTS In the treated group the diastolic blood pressure fell "
+                                                    "by 8 mm Hg") if label == "OUTCOME"}
+    assert found == {"diastolic blood pressure"}, found
 
 
 def test_a_molecule_that_changed_is_named_with_its_change():

@@ -96,7 +96,17 @@ respectively included including such following compared according regarding usin
 improved improves reduced reduces decreased decreases increased increases declined declines fell falls rose rises
 dropped drops lowered lowers raised raises cut cuts slowed slows worsened normalized normalised reached reaches
 achieved achieves attained showed shows favored favoured favors favours received remained stayed became reported
-occurred led went came stopped continued corresponding corresponds caused
+occurred led went came stopped continued corresponding corresponds caused seen observed noted found measured
+assessed obtained evaluated much many several few
+""".split())
+#: nouns and adjectives that end like adverbs ("monthly attack rate", "daily insulin dose")
+_NOT_ADVERBS = frozenset("family anomaly assembly supply belly jelly rally monopoly daily weekly monthly yearly "
+                         "quarterly nightly hourly early elderly".split())
+#: section headings of abstracts and reports, in capitals: no acronym of a measure
+_HEADINGS = frozenset("""
+BACKGROUND METHODS METHOD RESULTS RESULT CONCLUSIONS CONCLUSION AIM AIMS OBJECTIVE OBJECTIVES PURPOSE INTRODUCTION
+DESIGN SETTING SETTINGS PARTICIPANTS PATIENTS INTERVENTIONS INTERVENTION MEASUREMENTS FINDINGS INTERPRETATION FUNDING
+CONTEXT SUMMARY ABSTRACT DISCUSSION
 """.split())
 _ADVERBS = r"(?:also|further|significantly|markedly|clearly|substantially|consistently|steadily|gradually|rapidly|" \
            r"quickly|early|then|both|all|each|even|greatly|modestly|slightly|numerically|statistically significantly)"
@@ -119,11 +129,13 @@ _SUBJECT_VERB = re.compile(rf"(?:\s+{_ADVERBS})*\s+(?:(?:was|were|has been|have 
 _OBJECT_VERB = re.compile(r"\b(?P<verb>improved|reduced|lowered|decreased|increased|raised|cut|slowed|normali[sz]ed|"
                           r"improves|reduces|lowers|decreases|increases|raises|cuts|slows)\s+(?P<det>(?:the|a|an) )?",
                           re.I)
-#: "X was 82.6%"
-_VALUE_AFTER = re.compile(r"\s+(?:was|were)\s+(?:about |approximately |only |nearly |almost |just |still )?[-−–]?\d",
-                          re.I)
-#: "X was reached by 62%", "were achieved by 80 patients"
-_ATTAINED_BY = re.compile(r"\s+(?:was|were)\s+(?:reached|achieved|attained)\s+(?:by|in)\s+\d", re.I)
+#: "X was 82.6%", "an X of 45% versus 20%" (a bare "an X of 30" is as often who was enrolled)
+_VALUE_AFTER = re.compile(r"\s+(?:(?:was|were)\s+(?:about |approximately |only |nearly |almost |just |still )?[-−–]?\d|"
+                          r"of\s+[-−–]?\d[\d.,]*\s*%?\s*(?:vs\.?|versus|compared with)\s+[-−–]?\d)", re.I)
+#: "X was reached by 62%", "were achieved by 80 patients"; "X was seen in 40%" (which says less:
+#: events are seen too)
+_ATTAINED_BY = re.compile(r"\s+(?:was|were)\s+(?:(?P<reached>reached|achieved|attained)|seen|observed|recorded)\s+"
+                          r"(?:by|in)\s+\d", re.I)
 #: a threshold after a measure: "a weight reduction of 5% or more", "HbA1c (…) below 7%" (a bare
 #: "of 39%" is the value reached, not a threshold)
 _AMOUNT = r"[-−–]?\d[\d.,]*\s*(?:%|[a-zµμ]+(?:(?:/| per )[a-zµμ]+)?\b)?"
@@ -152,7 +164,8 @@ _ADJECTIVE = re.compile(rf"(?:ary|al|ous|ive|ic|ant|ent|ful|ble|er|est|ly)$|^(?:
                         rf"further|additional|modest|slight|small|large|rapid|early|late|{_DURATION})$")
 #: scores that describe the patients enrolled, not a result ("International Prognostic Index",
 #: "ECOG performance status")
-_CHARACTERISTIC = re.compile(r"\b(?:prognostic|risk|staging|comorbidity|charlson|performance status)\b", re.I)
+_CHARACTERISTIC = re.compile(r"\b(?:prognostic|risk|staging|comorbidity|charlson|performance status|sample size)\b",
+                             re.I)
 _BASELINE = re.compile(r"\bbaseline\b", re.I)
 _ELIGIBILITY = re.compile(r"\b(?:enrol\w*|eligib\w*|inclusion|criteri\w*|randomi[sz]ed|assigned)\b", re.I)
 #: a therapy mention right before the verb, with adverbs: "semaglutide (also) improves"
@@ -186,10 +199,13 @@ def tokens_of(line: str) -> list[Token]:
 
 
 def _is_content(token: Token) -> bool:
+    """A word that can belong to a measure's name: not a function word, a verb of the cues,
+    an adverb ("significantly") or a heading in capitals ("RESULTS")."""
     if token.kind != "word":
         return False
     lower = token.text.lower()
-    return lower not in _DETERMINERS and lower not in _PREPOSITIONS and lower not in _STOPS
+    return lower not in _DETERMINERS and lower not in _PREPOSITIONS and lower not in _STOPS \
+        and not (token.text.endswith("ly") and lower not in _NOT_ADVERBS) and token.text not in _HEADINGS
 
 
 def _chunk(tokens: Sequence[Token], index: int, limit: int = 8) -> tuple[int, int]:
@@ -257,6 +273,15 @@ def _conjuncts(tokens: Sequence[Token], index: int) -> list[tuple[int, int, Opti
     return found[:closed]
 
 
+_BY_QUANTITY = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+by\s+(?:about |approximately |nearly |almost |more than |over |"
+                          r"up to |at least |a mean of |an average of )?(?:[-−–]?\d|one|two|three|four|five|half)", re.I)
+
+
+def _by_quantity(line: str, offset: int) -> bool:
+    """Whether "by" and a quantity follow: "reduced the X (XY) by 36 mm Hg" (not "induced by")."""
+    return bool(_BY_QUANTITY.match(line, offset))
+
+
 def _skip_quantity(tokens: Sequence[Token], index: int) -> int:
     """Past "by 36 mm Hg more" after a coordinated phrase, to the next conjunct."""
     if index < len(tokens) and tokens[index].text.lower() == "by":
@@ -315,9 +340,8 @@ def _head(tokens: Sequence[Token], start: int, end: int) -> str:
     life", "rate of severe exacerbations"); a count "per" a unit is a rate ("number of
     attacks per month")."""
     words = [t.text for t in tokens[start:end] if t.kind in ("word", "number")]
-    for index, word in enumerate(words[:-1]):
-        if word.lower() == "per" and index > 0:
-            return "rate"
+    if words and words[0].lower() in ("number", "mean", "frequency", "count") and "per" in words[1:-1]:
+        return "rate"
     for index, word in enumerate(words[:-1]):
         if word.lower() == "of" and index > 0 and words[index + 1][0].islower():
             return words[index - 1]
@@ -383,7 +407,10 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterat
             gap = gap[1:]
         if found and (not gap or gap[0].text.lower() in _PREPOSITIONS):  # "X on PET fell": the rest modifies X
             for first, last, changed in found:
-                yield from _phrases(tokens, first, last, bool(match.group("after")), changed)
+                named = first > 0 and tokens[first - 1].text.lower() in _DETERMINERS
+                if match.group("after") or named or not _ACRONYM.fullmatch(tokens[last - 1].text):
+                    # a bare acronym before "increased" is as often a drug: "TZD increased EPC numbers"
+                    yield from _phrases(tokens, first, last, bool(match.group("after")), changed)
     for match in _OBJECT_VERB.finditer(line):  # "improved the X, the Y and the Z", "<drug> improves X"
         index = token_at(match.end())
         if index is None:
@@ -392,8 +419,7 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterat
         by_drug = _DRUG_BEFORE.search(line, 0, match.start()).start() in therapy_ends
         group = []
         for start, end, changed in _conjuncts(tokens, index):
-            by = end < len(tokens) and tokens[end].text.lower() == "by" or (
-                end + 1 < len(tokens) and tokens[end].kind == "paren" and tokens[end + 1].text.lower() == "by")
+            by = _by_quantity(line, tokens[end - 1].end)
             if by or listed or by_drug:
                 group.extend(_phrases(tokens, start, end, by, changed))
         if listed and any(accepted(p, line[p.start:p.end]) for p in group):
@@ -415,7 +441,7 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterat
         if end is not None:
             first, last = _chunk(tokens, _subject_start(tokens, end))
             if last == end and first < last:
-                yield from _phrases(tokens, first, last, True, line=line, threshold=True)
+                yield from _phrases(tokens, first, last, bool(match.group("reached")), line=line, threshold=True)
     for match in _ATTAINED.finditer(line):  # "five of the six children had X"
         index = token_at(match.end())
         if index is not None and _COUNTED_SUBJECT.search(line, 0, match.start()):
@@ -451,8 +477,8 @@ def accepted(phrase: Phrase, text: str) -> bool:
     if re.fullmatch(_CHANGE_NOUN, lower) and len(words) > 1 and words[-1] == lower \
             and not _ADJECTIVE.search(words[-2]):
         return True  # "weight reduction", "LDL-C reduction"
-    if lower in GENERIC_HEADS:
-        return False
+    if lower in GENERIC_HEADS or (len(words) == 1 and lower in MEASURE_HEADS and lower not in SELF_STANDING):
+        return False  # "the rates were 48%", "a rating of much improved": which rate, which rating?
     if phrase.strong or lower in SELF_STANDING:
         return True
     return len(words) > 1 and (lower in MEASURE_HEADS or any(word in MEASURED_IN for word in words))
@@ -461,7 +487,8 @@ def accepted(phrase: Phrase, text: str) -> bool:
 #: a line is chunked only if one of the cues' words stands in it
 _ANY_CUE = re.compile(r"chang|reduc|improv|increas|decreas|declin|worsen|\bfell\b|\brose\b|\bdrop|\bfall|\brise|"
                       r"lower|rais|\bcuts?\b|slow|normali|(?:was|were) (?:\w+ )?[-−–]?\d|reached|achieved|attained|"
-                      r"regained|\bhad\b|end ?points?|outcome measure|proportion|percentage|[a-z]-free\b", re.I)
+                      r"regained|\bhad\b|end ?points?|outcome measure|proportion|percentage|[a-z]-free\b|\bvs\b|versus|"
+                      r"compared with|(?:seen|observed|recorded) in \d", re.I)
 
 
 #: a sentence that reports toxicity: a measure that changed there is an adverse event ("serum
