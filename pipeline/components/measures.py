@@ -43,6 +43,7 @@ chunking over each line (no part-of-speech tagger: the stage runs on ``spacy.bla
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Iterator, NamedTuple, Optional, Sequence
 
 from spacy.tokens import Doc, Span
@@ -118,24 +119,24 @@ _DURATION = r"(?:\d+|one|two|three|four|five|six|twelve)-(?:year|month|week|day)
 #: "rise of" name events as often as results, and are left out)
 _CHANGE_OF = re.compile(rf"(?:(?:mean|median|average|percent(?:age)?|relative|absolute|least-squares(?: mean)?|"
                         rf"placebo-adjusted|{_DURATION}) )*(?:change|reduction|improvement|increase|decrease|decline|"
-                        rf"worsening|slowing|normali[sz]ation)s? (?:from baseline )?(?:(?:in|of) )(?:the )?", re.I)
+                        rf"worsening|slowing|normali[sz]ation)s? (?:from baseline )?(?:(?:in|of) )(?:the )?")
 _CHANGE_VERB = r"(?:improved|decreased|increased|declined|fell|rose|dropped|reduced|lowered|worsened|normali[sz]ed|" \
                r"improves|decreases|increases|declines|falls|rises|drops)"
-#: a subject's verb: "X (also) fell", "X was reduced"; the group says a quantity follows it
-_SUBJECT_VERB = re.compile(rf"(?:\s+{_ADVERBS})*\s+(?:(?:was|were|has been|have been|had been) )?{_CHANGE_VERB}\b"
+#: a subject's verb: "X fell", "X was reduced" (adverbs before it are skipped by the caller); the group says
+#: a quantity follows it
+_SUBJECT_VERB = re.compile(rf"\b(?:(?:was|were|has been|have been|had been) )?{_CHANGE_VERB}\b"
                            rf"(?P<after>\s+(?:by|from|to)\s+[-−–]?(?:about |approximately |nearly |almost |more than |"
-                           rf"over |up to |at least )?\d)?", re.I)
+                           rf"over |up to |at least )?\d)?")
 #: "improved the X", "cuts X by 15%"
 _OBJECT_VERB = re.compile(r"\b(?P<verb>improved|reduced|lowered|decreased|increased|raised|cut|slowed|normali[sz]ed|"
-                          r"improves|reduces|lowers|decreases|increases|raises|cuts|slows)\s+(?P<det>(?:the|a|an) )?",
-                          re.I)
+                          r"improves|reduces|lowers|decreases|increases|raises|cuts|slows)\s+(?P<det>(?:the|a|an) )?")
 #: "X was 82.6%", "an X of 45% versus 20%" (a bare "an X of 30" is as often who was enrolled)
-_VALUE_AFTER = re.compile(r"\s+(?:(?:was|were)\s+(?:about |approximately |only |nearly |almost |just |still )?[-−–]?\d|"
-                          r"of\s+[-−–]?\d[\d.,]*\s*%?\s*(?:vs\.?|versus|compared with)\s+[-−–]?\d)", re.I)
+_VALUE_AFTER = re.compile(r"\b(?:(?:was|were)\s+(?:about |approximately |only |nearly |almost |just |still )?[-−–]?\d|"
+                          r"of\s+[-−–]?\d[\d.,]*\s*%?\s*(?:vs\.?|versus|compared with)\s+[-−–]?\d)")
 #: "X was reached by 62%", "were achieved by 80 patients"; "X was seen in 40%" (which says less:
 #: events are seen too)
-_ATTAINED_BY = re.compile(r"\s+(?:was|were)\s+(?:(?P<reached>reached|achieved|attained)|seen|observed|recorded)\s+"
-                          r"(?:by|in)\s+\d", re.I)
+_ATTAINED_BY = re.compile(r"\b(?:was|were)\s+(?:(?P<reached>reached|achieved|attained)|seen|observed|recorded)\s+"
+                          r"(?:by|in)\s+\d")
 #: a threshold after a measure: "a weight reduction of 5% or more", "HbA1c (…) below 7%" (a bare
 #: "of 39%" is the value reached, not a threshold)
 _AMOUNT = r"[-−–]?\d[\d.,]*\s*(?:%|[a-zµμ]+(?:(?:/| per )[a-zµμ]+)?\b)?"
@@ -144,17 +145,17 @@ _THRESHOLD = rf"(?:\s*\([^()]{{1,15}}\))?\s+(?:(?:≥|>=|>|above|below|over|unde
 _THRESHOLD_BEFORE = re.compile(_THRESHOLD + "$", re.I)
 _THRESHOLD_AFTER = re.compile(_THRESHOLD, re.I)
 #: "N of the M children had X", "80% of the participants had reached X"
-_ATTAINED = re.compile(r"\b(?:had |have |has )?(?:reached|achieved|attained|regained|had)\s+(?:a |an |the )?", re.I)
+_ATTAINED = re.compile(r"\b(?:had |have |has )?(?:reached|achieved|attained|regained|had)\s+(?:a |an |the )?")
 _COUNTED_SUBJECT = re.compile(r"(?:\d[\d.,]*\s*%|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                               r"twelve|half|most|all)\b)(?: (?:out )?of)?(?: (?:the|these|all))?(?: [\w-]+){0,6}\s*$",
                               re.I)
 #: "the proportion of patients achieving X", "the percentage of participants with X"
 _PROPORTION_WITH = re.compile(r"\b(?:proportion|percentage|number|share|rate)s? of (?:the )?(?:patients|participants|"
                               r"subjects|children|adults|people|infants|women|men)\s+(?:who (?:had |have )?)?(?:with|"
-                              r"achieving|achieved|reaching|reached|attaining|attained|having)\s+(?:a |an |the )?", re.I)
+                              r"achieving|achieved|reaching|reached|attaining|attained|having)\s+(?:a |an |the )?")
 #: "the (primary|secondary) end points X and Y"
 _END_POINTS = re.compile(r"\b(?:end ?points?|outcome measures?)\s*(?:[,:]\s*|\s(?:were|was|included|including|such as)\s+|"
-                         r"\s(?=[A-Z]))", re.I)
+                         r"\s(?=(?-i:[A-Z])))", re.I)
 #: "was attack-free", "remained seizure-free"
 _FREE_STATE = re.compile(r"\b(?:was|were|be|been|being|is|are|remained|remain|remains|stayed|stay|stays|became|become|"
                          r"becomes|kept)\s+(?:completely |totally |entirely |still |all )?(?P<free>[a-z]+-free)\b"
@@ -168,12 +169,28 @@ _CHARACTERISTIC = re.compile(r"\b(?:prognostic|risk|staging|comorbidity|charlson
                              re.I)
 _BASELINE = re.compile(r"\bbaseline\b", re.I)
 _ELIGIBILITY = re.compile(r"\b(?:enrol\w*|eligib\w*|inclusion|criteri\w*|randomi[sz]ed|assigned)\b", re.I)
-#: a therapy mention right before the verb, with adverbs: "semaglutide (also) improves"
-_DRUG_BEFORE = re.compile(rf"(?:\s+{_ADVERBS})*\s*$", re.I)
 
 _TOKEN = re.compile(r"\((?P<paren>[A-Za-z][\w+./-]{0,14})\)|(?P<word>St\.|[A-Za-z][\w'’+./-]*[\w+]|[A-Za-z]|"
                     r"\d+(?:\.\d+)?-[A-Za-z][\w'’+./-]*[\w+])|(?P<number>\d[\d.,]*)|\S")
 _ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+#: the words each cue needs in its line: a cue's expression runs only where one stands (one
+#: scan of the line's words instead of one scan of the line per cue)
+_WORD = re.compile(r"[a-z]+")
+_CHANGE_WORDS = frozenset("""change changes reduction reductions improvement improvements increase increases decrease
+decreases decline declines worsening slowing normalization normalisation""".split())
+_SUBJECT_WORDS = frozenset("""improved decreased increased declined fell rose dropped reduced lowered worsened
+normalized normalised improves decreases increases declines falls rises drops""".split())
+_OBJECT_WORDS = frozenset("""improved reduced lowered decreased increased raised cut slowed normalized normalised
+improves reduces lowers decreases increases raises cuts slows""".split())
+_VALUE_WORDS = frozenset("was were vs versus compared".split())
+_ATTAINED_BY_WORDS = frozenset("reached achieved attained seen observed recorded".split())
+_ATTAINED_WORDS = frozenset("reached achieved attained regained had".split())
+_PROPORTION_WORDS = frozenset("proportion proportions percentage percentages number share rate".split())
+_END_POINT_WORDS = frozenset("endpoint endpoints point points measure measures".split())
+_CUE_WORDS = _CHANGE_WORDS | _SUBJECT_WORDS | _OBJECT_WORDS | _VALUE_WORDS | _ATTAINED_BY_WORDS | _ATTAINED_WORDS \
+    | _PROPORTION_WORDS | _END_POINT_WORDS
+_ADVERB_WORDS = frozenset(_ADVERBS[3:-1].replace("statistically significantly", "statistically").split("|"))
 
 
 class Token(NamedTuple):
@@ -277,6 +294,16 @@ _BY_QUANTITY = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+by\s+(?:about |approximate
                           r"up to |at least |a mean of |an average of )?(?:[-−–]?\d|one|two|three|four|five|half)", re.I)
 
 
+def _before_adverbs(line: str, end: int) -> int:
+    """Where the text before ``end`` ends once the adverbs before it are left out."""
+    text = line[:end].rstrip()
+    while True:
+        last = text.rsplit(" ", 1)[-1]
+        if last.lower() not in _ADVERB_WORDS or last == text:
+            return len(text)
+        text = text[:-len(last)].rstrip()
+
+
 def _by_quantity(line: str, offset: int) -> bool:
     """Whether "by" and a quantity follow: "reduced the X (XY) by 36 mm Hg" (not "induced by")."""
     return bool(_BY_QUANTITY.match(line, offset))
@@ -296,7 +323,7 @@ def _after_change_noun(tokens: Sequence[Token], index: int) -> int:
     """Past "the mean change from baseline in the": the measure is what changed."""
     while index < len(tokens) and tokens[index].text.lower() in _DETERMINERS:
         index += 1
-    match = _CHANGE_OF.match(" ".join(t.text for t in tokens[index:index + 8]))
+    match = _CHANGE_OF.match(" ".join(t.text for t in tokens[index:index + 8]).lower())
     return index + len(match.group(0).split()) if match else index
 
 
@@ -369,13 +396,46 @@ def _phrases(tokens: Sequence[Token], start: int, end: int, strong: bool, change
             break
 
 
-def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterator[Phrase]:
+#: each cue's expression (lower-case, run on the lower-cased line unless it reads capitals), with
+#: the words it needs in the line (none: "-free")
+_CUES = (("change_of", _CHANGE_OF, _CHANGE_WORDS), ("subject_verb", _SUBJECT_VERB, _SUBJECT_WORDS),
+         ("object_verb", _OBJECT_VERB, _OBJECT_WORDS), ("value_after", _VALUE_AFTER, _VALUE_WORDS),
+         ("attained_by", _ATTAINED_BY, _ATTAINED_BY_WORDS), ("attained", _ATTAINED, _ATTAINED_WORDS),
+         ("proportion_with", _PROPORTION_WITH, _PROPORTION_WORDS), ("end_points", _END_POINTS, _END_POINT_WORDS),
+         ("free_state", _FREE_STATE, frozenset()))
+
+
+#: the cues whose expressions read capitals; the others run on the lower-cased line
+_CASED = frozenset({"end_points", "free_state"})
+#: the cues whose phrase must be a measure (not just any phrase a quantity is stated of)
+_OF_MEASURES = frozenset({"value_after", "attained"})
+_MEASURE_WORDS = MEASURE_HEADS | SELF_STANDING | MEASURED_IN | _CHANGE_WORDS | {"per", "loss", "gain", "normalization"}
+_CAPITALS = re.compile(r"[A-Z][A-Za-z]*[A-Z0-9]")
+
+
+def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset(), words: Optional[frozenset[str]] = None,
+                lowered: Optional[str] = None) -> Iterator[Phrase]:
     """Candidate measure phrases of one line (offsets in the line), each with whether its
     cue states a quantity; ``therapy_ends``: where therapy mentions end in the line (a drug
-    that "improves X" names X as its result)."""
+    that "improves X" names X as its result); ``words``, ``lowered``: the line's lower-case
+    words and text (the cues' expressions run case-sensitively on the lower-cased text, which
+    the regex engine scans several times faster)."""
+    if lowered is None or len(lowered) != len(line):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in line)
+    if words is None:
+        words = frozenset(_WORD.findall(lowered))
+    # a value or an attainment counts only for a measure: its word or an acronym must stand in the line
+    named = bool(words & _MEASURE_WORDS) or bool(_CAPITALS.search(line))
+    cued = {name: list(regex.finditer(line if name in _CASED else lowered)) if (
+            words & needed if needed else "-free" in line)
+            and (named or name not in _OF_MEASURES) else [] for name, regex, needed in _CUES}
+    if cued["value_after"] and _ELIGIBILITY.search(line):
+        cued["value_after"] = []  # a value in a sentence on who was enrolled describes them
+    cued["attained"] = [m for m in cued["attained"]  # "N of the M children had": counted first
+                        if _COUNTED_SUBJECT.search(line, max(0, m.start() - 120), m.start())]
+    if not any(cued.values()) or _TOXICITY.search(line):
+        return  # the line is tokenized only when a cue stands in it and it reports no toxicity
     tokens = tokens_of(line)
-    if not tokens:
-        return
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
 
@@ -390,14 +450,14 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterat
         index = ends.get(offset)
         return None if index is None else index + 1
 
-    for match in _CHANGE_OF.finditer(line):  # "change from baseline in X", "a 55% reduction of X"
+    for match in cued["change_of"]:  # "change from baseline in X"
         index = token_at(match.end())
         if index is not None:
             quantified = bool(re.search(r"\d\s*%?\s*$", line[max(0, match.start() - 12):match.start()]))
             for number, (start, end, _) in enumerate(_conjuncts(tokens, index)):
                 yield from _phrases(tokens, start, end, quantified, token_at(match.start()) if number == 0 else None)
-    for match in _SUBJECT_VERB.finditer(line):  # "X fell by 30%", "X (FeNO), a marker of …, decreased"
-        end = ending_at(match.start())
+    for match in cued["subject_verb"]:  # "X fell by 30%"
+        end = ending_at(_before_adverbs(line, match.start()))
         if end is None:
             continue
         end = _apposition_skipped(tokens, end)
@@ -411,12 +471,12 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterat
                 if match.group("after") or named or not _ACRONYM.fullmatch(tokens[last - 1].text):
                     # a bare acronym before "increased" is as often a drug: "TZD increased EPC numbers"
                     yield from _phrases(tokens, first, last, bool(match.group("after")), changed)
-    for match in _OBJECT_VERB.finditer(line):  # "improved the X, the Y and the Z", "<drug> improves X"
+    for match in cued["object_verb"]:  # "improved the X, the Y and the Z"
         index = token_at(match.end())
         if index is None:
             continue
         listed = match.group("verb").lower().endswith(("ed", "cut")) and bool(match.group("det"))
-        by_drug = _DRUG_BEFORE.search(line, 0, match.start()).start() in therapy_ends
+        by_drug = _before_adverbs(line, match.start()) in therapy_ends  # "<drug> (also) improves X"
         group = []
         for start, end, changed in _conjuncts(tokens, index):
             by = _by_quantity(line, tokens[end - 1].end)
@@ -425,41 +485,42 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset()) -> Iterat
         if listed and any(accepted(p, line[p.start:p.end]) for p in group):
             group = [p._replace(strong=True) for p in group]  # "improved the waist circumference and the lipids"
         yield from group
-    for match in _VALUE_AFTER.finditer(line):  # "X was 82.6%"
+    for match in cued["value_after"]:  # "X was 82.6%"
         end = ending_at(match.start())
         if end is None:
             continue
         start = _subject_start(tokens, end)
-        if start >= end or _BASELINE.search(line, tokens[start].start, match.end()) or _ELIGIBILITY.search(line):
+        if start >= end or _BASELINE.search(line, tokens[start].start, match.end()):
             continue  # "the mean body weight at baseline was 105 kg": who was enrolled, not a result
         first, last = _chunk(tokens, _after_change_noun(tokens, start))
         if last == end:
             yield from _phrases(tokens, first, last, False)
-    for match in _ATTAINED_BY.finditer(line):  # "X (of 5% or more) was reached by 62%"
-        threshold = _THRESHOLD_BEFORE.search(line, 0, match.start())
-        end = ending_at(threshold.start() if threshold else match.start())
+    for match in cued["attained_by"]:  # "X was reached by 62%"
+        stop = len(line[:match.start()].rstrip())
+        threshold = _THRESHOLD_BEFORE.search(line, max(0, stop - 80), stop)
+        end = ending_at(threshold.start() if threshold else stop)
         if end is not None:
             first, last = _chunk(tokens, _subject_start(tokens, end))
             if last == end and first < last:
                 yield from _phrases(tokens, first, last, bool(match.group("reached")), line=line, threshold=True)
-    for match in _ATTAINED.finditer(line):  # "five of the six children had X"
-        index = token_at(match.end())
-        if index is not None and _COUNTED_SUBJECT.search(line, 0, match.start()):
-            first, last = _chunk(tokens, index)
-            if first < last:
-                yield from _phrases(tokens, first, last, False, line=line, threshold=True)
-    for match in _PROPORTION_WITH.finditer(line):  # "the proportion of patients achieving X"
+    for match in cued["attained"]:  # "five of the six children had X"
         index = token_at(match.end())
         if index is not None:
             first, last = _chunk(tokens, index)
             if first < last:
                 yield from _phrases(tokens, first, last, False, line=line, threshold=True)
-    for match in _END_POINTS.finditer(line):  # "the secondary end points X and Y"
+    for match in cued["proportion_with"]:  # "proportion of patients with X"
+        index = token_at(match.end())
+        if index is not None:
+            first, last = _chunk(tokens, index)
+            if first < last:
+                yield from _phrases(tokens, first, last, False, line=line, threshold=True)
+    for match in cued["end_points"]:  # "the end points X and Y"
         index = token_at(match.end())
         if index is not None:
             for start, end, changed in _conjuncts(tokens, index):
                 yield from _phrases(tokens, start, end, False, changed)
-    for match in _FREE_STATE.finditer(line):  # "was attack-free"
+    for match in cued["free_state"]:  # "was attack-free"
         yield Phrase(match.start("free"), match.end("free"), match.group("free"), True)
 
 
@@ -484,13 +545,6 @@ def accepted(phrase: Phrase, text: str) -> bool:
     return len(words) > 1 and (lower in MEASURE_HEADS or any(word in MEASURED_IN for word in words))
 
 
-#: a line is chunked only if one of the cues' words stands in it
-_ANY_CUE = re.compile(r"chang|reduc|improv|increas|decreas|declin|worsen|\bfell\b|\brose\b|\bdrop|\bfall|\brise|"
-                      r"lower|rais|\bcuts?\b|slow|normali|(?:was|were) (?:\w+ )?[-−–]?\d|reached|achieved|attained|"
-                      r"regained|\bhad\b|end ?points?|outcome measure|proportion|percentage|[a-z]-free\b|\bvs\b|versus|"
-                      r"compared with|(?:seen|observed|recorded) in \d", re.I)
-
-
 #: a sentence that reports toxicity: a measure that changed there is an adverse event ("serum
 #: creatinine rose by 0.3 mg/dL, a grade 2 adverse event")
 _TOXICITY = re.compile(r"adverse|side[- ]effects?|toxicit|\bgrade\s*[1-5]\b", re.I)
@@ -505,9 +559,12 @@ def measure_spans(doc: Doc, others: Sequence[Span]) -> Iterator[Span]:
     foreign = [(s.start_char, s.end_char, s.label_) for s in others if s.label_ != "OUTCOME"]
     offset = 0
     for line in text.split("\n"):
-        if _ANY_CUE.search(line) and not _TOXICITY.search(line):
-            ends = frozenset(end - offset for end in therapy_ends if offset <= end <= offset + len(line))
-            for phrase in cue_phrases(line, ends):
+        lowered = line.lower()
+        words = frozenset(_WORD.findall(lowered))
+        if words & _CUE_WORDS or "-free" in line:
+            ends = frozenset(end - offset for end in therapy_ends[bisect_left(therapy_ends, offset):
+                                                                    bisect_right(therapy_ends, offset + len(line))])
+            for phrase in cue_phrases(line, ends, words, lowered):
                 bounds = _bounds(phrase, text, offset, foreign)
                 if bounds is not None:
                     span = doc.char_span(*bounds, label="OUTCOME", alignment_mode="expand")
