@@ -15,8 +15,9 @@ chunking over each line (no part-of-speech tagger: the stage runs on ``spacy.bla
      "X was reduced by N";
    * a change verb before it, as its object: "improved the X, the Y and the Z",
      "cuts X by N%", "<drug> improves X";
-   * a value after it: "X was 82.6%", "an X of 66.7%";
-   * an attainment: "X was reached by N%", "N of the M children had/achieved X";
+   * a value after it: "X was 82.6%", "an X of 45% versus 20%";
+   * an attainment, with the threshold after the measure: "X of 5% or more was reached by
+     N%", "N of the M children had/achieved X", "the proportion of patients achieving X";
    * the study's end points: "the secondary end points X and Y";
    * a state of being free of an event: "was attack-free", "remained seizure-free".
 
@@ -32,11 +33,14 @@ chunking over each line (no part-of-speech tagger: the stage runs on ``spacy.bla
 
 3. **Filters** keep precision: the phrase's head (its last word) must name a quantity —
    a score, scale, index, level, rate, threshold, capacity, clearance, burden, efficacy,
-   function, pressure, weight … — or be an acronym, unless the cue itself states a
+   function, pressure, weight … (with a word before it: "the rates" name nothing) — or be an
+   acronym, or be a change named by what changed ("weight reduction"), unless the cue itself states a
    quantity ("X fell by 30%", "X was reached by 62%"); generic heads ("patients", "dose",
    "risk", "difference", "symptoms") never are endpoints; a phrase that holds a mention of
-   another label is none (a therapy only behind a measurement word: "fractional exhaled
-   nitric oxide", "serum creatinine level"); a value read at baseline or in a sentence on
+   another label is none (unless the phrase measures it: "fractional exhaled nitric oxide",
+   "serum creatinine level"; a molecule that changed is named with its change: "reduction
+   of PCSK9"; a named instrument keeps the disease in its name: "Kansas City Cardiomyopathy
+   Questionnaire"); a value read at baseline or in a sentence on
    who was enrolled is a patient characteristic, not a result; a measure that changed
    in a sentence reporting toxicity is an adverse event, not an endpoint.
 """
@@ -109,8 +113,9 @@ BACKGROUND METHODS METHOD RESULTS RESULT CONCLUSIONS CONCLUSION AIM AIMS OBJECTI
 DESIGN SETTING SETTINGS PARTICIPANTS PATIENTS INTERVENTIONS INTERVENTION MEASUREMENTS FINDINGS INTERPRETATION FUNDING
 CONTEXT SUMMARY ABSTRACT DISCUSSION
 """.split())
-_ADVERBS = r"(?:also|further|significantly|markedly|clearly|substantially|consistently|steadily|gradually|rapidly|" \
-           r"quickly|early|then|both|all|each|even|greatly|modestly|slightly|numerically|statistically significantly)"
+#: adverbs between a subject or a drug and its verb: "X also fell", "<drug> significantly improved"
+_ADVERB_WORDS = frozenset("""also further significantly markedly clearly substantially consistently steadily gradually
+rapidly quickly early then both all each even greatly modestly slightly numerically statistically""".split())
 #: nouns of change; "weight loss", "LDL-C reduction" name what changed before them
 _CHANGE_NOUN = r"(?:change|reduction|improvement|increase|decrease|decline|worsening|fall|rise|drop|loss|gain|" \
                r"slowing|normali[sz]ation)s?"
@@ -190,7 +195,6 @@ _PROPORTION_WORDS = frozenset("proportion proportions percentage percentages num
 _END_POINT_WORDS = frozenset("endpoint endpoints point points measure measures".split())
 _CUE_WORDS = _CHANGE_WORDS | _SUBJECT_WORDS | _OBJECT_WORDS | _VALUE_WORDS | _ATTAINED_BY_WORDS | _ATTAINED_WORDS \
     | _PROPORTION_WORDS | _END_POINT_WORDS
-_ADVERB_WORDS = frozenset(_ADVERBS[3:-1].replace("statistically significantly", "statistically").split("|"))
 
 
 class Token(NamedTuple):
