@@ -17,6 +17,10 @@ FOUND = [
     ("The forced expiratory flow (FEF25-75), a marker of small-airway function, increased steadily",
      "forced expiratory flow"),
     ("The amyloid load on PET decreased by 40 centiloids", "amyloid load"),
+    ("The serum ferritin returned to normal in all three patients", "serum ferritin"),
+    ("In the treated eyes, the retinal thickness was significantly reduced within 6 months", "retinal thickness"),
+    ("The NT-proBNP and the hs-troponin T, two markers of cardiac stress, rose less with the drug", "NT-proBNP"),
+    ("The monthly migraine frequency fell by 4.1 days", "monthly migraine frequency"),
     # the objects of a change verb, coordinated
     ("Treatment improved the hand grip strength, the gait speed and the sleep quality", "hand grip strength"),
     ("Treatment improved the hand grip strength, the gait speed and the sleep quality", "gait speed"),

@@ -96,7 +96,7 @@ across against without since until about around per of as like via toward toward
 _STOPS = frozenset("""
 and or but nor while whereas which that who whom whose when where because so if then not no also only still even
 either neither more less most least very was were is are be been being had has have did do does can could may might
-will would should shall must it they he she we you i there here however although though thus yet namely
+will would should shall must it they he she we you there here however although though thus yet namely
 respectively included including such following compared according regarding using
 improved improves reduced reduces decreased decreases increased increases declined declines fell falls rose rises
 dropped drops lowered lowers raised raises cut cuts slowed slows worsened normalized normalised reached reaches
@@ -114,6 +114,7 @@ DESIGN SETTING SETTINGS PARTICIPANTS PATIENTS INTERVENTIONS INTERVENTION MEASURE
 CONTEXT SUMMARY ABSTRACT DISCUSSION
 """.split())
 #: adverbs between a subject or a drug and its verb: "X also fell", "<drug> significantly improved"
+_AUXILIARIES = frozenset("was were is are been has have had".split())
 _ADVERB_WORDS = frozenset("""also further significantly markedly clearly substantially consistently steadily gradually
 rapidly quickly early then both all each even greatly modestly slightly numerically statistically""".split())
 #: nouns of change; "weight loss", "LDL-C reduction" name what changed before them
@@ -126,12 +127,14 @@ _CHANGE_OF = re.compile(rf"(?:(?:mean|median|average|percent(?:age)?|relative|ab
                         rf"placebo-adjusted|{_DURATION}) )*(?:change|reduction|improvement|increase|decrease|decline|"
                         rf"worsening|slowing|normali[sz]ation)s? (?:from baseline )?(?:(?:in|of) )(?:the )?")
 _CHANGE_VERB = r"(?:improved|decreased|increased|declined|fell|rose|dropped|reduced|lowered|worsened|normali[sz]ed|" \
-               r"improves|decreases|increases|declines|falls|rises|drops)"
+               r"restored|recovered|returned(?= to (?:within )?(?:the )?normal)|improves|decreases|increases|declines|" \
+               r"falls|rises|drops)"
 #: a subject's verb: "X fell", "X was reduced" (adverbs before it are skipped by the caller); the group says
 #: a quantity follows it
 _SUBJECT_VERB = re.compile(rf"\b(?:(?:was|were|has been|have been|had been) )?{_CHANGE_VERB}\b"
                            rf"(?P<after>\s+(?:by|from|to)\s+[-−–]?(?:about |approximately |nearly |almost |more than |"
-                           rf"over |up to |at least )?\d)?")
+                           rf"over |up to |at least )?\d|\s+(?:to|within) (?:within )?(?:the )?normal\b|"
+                           rf"\s+(?:to|below) (?:an? |the )?(?:undetectable|detection limit|limit of detection))?")
 #: "improved the X", "cuts X by 15%"
 _OBJECT_VERB = re.compile(r"\b(?P<verb>improved|reduced|lowered|decreased|increased|raised|cut|slowed|normali[sz]ed|"
                           r"improves|reduces|lowers|decreases|increases|raises|cuts|slows)\s+(?P<det>(?:the|a|an) )?")
@@ -185,7 +188,7 @@ _WORD = re.compile(r"[a-z]+")
 _CHANGE_WORDS = frozenset("""change changes reduction reductions improvement improvements increase increases decrease
 decreases decline declines worsening slowing normalization normalisation""".split())
 _SUBJECT_WORDS = frozenset("""improved decreased increased declined fell rose dropped reduced lowered worsened
-normalized normalised improves decreases increases declines falls rises drops""".split())
+normalized normalised restored recovered returned improves decreases increases declines falls rises drops""".split())
 _OBJECT_WORDS = frozenset("""improved reduced lowered decreased increased raised cut slowed normalized normalised
 improves reduces lowers decreases increases raises cuts slows""".split())
 _VALUE_WORDS = frozenset("was were vs versus compared".split())
@@ -226,6 +229,7 @@ def _is_content(token: Token) -> bool:
         return False
     lower = token.text.lower()
     return lower not in _DETERMINERS and lower not in _PREPOSITIONS and lower not in _STOPS \
+        and lower not in _SUBJECT_WORDS and lower not in _OBJECT_WORDS \
         and not (token.text.endswith("ly") and lower not in _NOT_ADVERBS) and token.text not in _HEADINGS
 
 
@@ -298,12 +302,13 @@ _BY_QUANTITY = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+by\s+(?:about |approximate
                           r"up to |at least |a mean of |an average of )?(?:[-−–]?\d|one|two|three|four|five|half)", re.I)
 
 
-def _before_adverbs(line: str, end: int) -> int:
-    """Where the text before ``end`` ends once the adverbs before it are left out."""
+def _before_adverbs(line: str, end: int, skipped: frozenset[str] = _ADVERB_WORDS) -> int:
+    """Where the text before ``end`` ends once the adverbs (or other ``skipped`` words)
+    before it are left out."""
     text = line[:end].rstrip()
     while True:
         last = text.rsplit(" ", 1)[-1]
-        if last.lower() not in _ADVERB_WORDS or last == text:
+        if last.lower() not in skipped or last == text:
             return len(text)
         text = text[:-len(last)].rstrip()
 
@@ -339,15 +344,24 @@ def _subject_start(tokens: Sequence[Token], end: int) -> int:
     while start > 0:
         previous = tokens[start - 1]
         lower = previous.text.lower()
-        if previous.kind == "punct" or (lower in _STOPS and lower != "or"):
+        coordinated = lower == "and" and tokens[start].text.lower() in _DETERMINERS  # "the A and the B rose"
+        verb = lower in _STOPS or lower in _SUBJECT_WORDS or lower in _OBJECT_WORDS
+        if previous.kind == "punct" or (verb and lower != "or" and not coordinated):
             break
         start -= 1
+    while start < end and tokens[start].text.lower() == "and":
+        start += 1  # ", and the X fell"
     opening = start
     for index in range(start, end):
         lower = tokens[index].text.lower()
-        if lower in _DETERMINERS and (index == start or tokens[index - 1].text.lower() not in _PREPOSITIONS):
+        if lower in _DETERMINERS and (index == start or tokens[index - 1].text.lower() not in _PREPOSITIONS
+                                      and tokens[index - 1].text.lower() != "and"):
             opening = index + 1
     return opening
+
+
+#: the words an apposition opens with: "X, a marker of …,", "X and Y, two markers of …,"
+_APPOSITION_OPENERS = frozenset("a an the which one two three both".split())
 
 
 def _apposition_skipped(tokens: Sequence[Token], end: int) -> int:
@@ -358,7 +372,7 @@ def _apposition_skipped(tokens: Sequence[Token], end: int) -> int:
     while index >= 0 and tokens[index].text not in (",", ";"):
         index -= 1
     if index >= 0 and tokens[index].text == "," and index + 1 < end - 1 \
-            and tokens[index + 1].text.lower() in ("a", "an", "the", "which", "one"):
+            and tokens[index + 1].text.lower() in _APPOSITION_OPENERS:
         probe = index
         while probe > 0 and tokens[probe - 1].kind == "paren":
             probe -= 1
@@ -461,7 +475,7 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset(), words: Op
             for number, (start, end, _) in enumerate(_conjuncts(tokens, index)):
                 yield from _phrases(tokens, start, end, quantified, token_at(match.start()) if number == 0 else None)
     for match in cued["subject_verb"]:  # "X fell by 30%"
-        end = ending_at(_before_adverbs(line, match.start()))
+        end = ending_at(_before_adverbs(line, match.start(), _ADVERB_WORDS | _AUXILIARIES))  # "was significantly"
         if end is None:
             continue
         end = _apposition_skipped(tokens, end)
@@ -472,9 +486,12 @@ def cue_phrases(line: str, therapy_ends: frozenset[int] = frozenset(), words: Op
         if found and (not gap or gap[0].text.lower() in _PREPOSITIONS):  # "X on PET fell": the rest modifies X
             for first, last, changed in found:
                 named = first > 0 and tokens[first - 1].text.lower() in _DETERMINERS
-                if match.group("after") or named or not _ACRONYM.fullmatch(tokens[last - 1].text):
-                    # a bare acronym before "increased" is as often a drug: "TZD increased EPC numbers"
-                    yield from _phrases(tokens, first, last, bool(match.group("after")), changed)
+                after = match.group("after") or ""
+                if after or named or not _ACRONYM.fullmatch(tokens[last - 1].text):
+                    # a bare acronym before "increased" is as often a drug: "TZD increased EPC numbers";
+                    # a lone word needs a number ("attacks fell by 87%", not "the complement returned to normal")
+                    strong = any(c.isdigit() for c in after) or (bool(after) and last - first > 1)
+                    yield from _phrases(tokens, first, last, strong, changed)
     for match in cued["object_verb"]:  # "improved the X, the Y and the Z"
         index = token_at(match.end())
         if index is None:
@@ -601,8 +618,9 @@ def _holds_other(text: str, start: int, end: int, foreign: Sequence[tuple[int, i
     """Whether a mention of another label crosses the phrase or stands inside it. Allowed
     inside: an antigen or therapy that the phrase measures ("fractional exhaled nitric
     oxide", "IL-6 level", "reduction of PCSK9": a measurement word before it, a quantity's
-    head or a change after it, or the change noun the phrase opens with); any mention in a
-    named instrument ("Kansas City Cardiomyopathy Questionnaire"), in one hyphenated word
+    head or a change after it, or the change noun the phrase opens with); a disease or
+    adverse event a quantity's head follows ("seizure frequency", "light sensitivity
+    threshold"); any mention in a named instrument ("Kansas City Cardiomyopathy Questionnaire"), in one hyphenated word
     ("ADCS-MCI-ADL", "seizure-free") or in a measure given with a threshold ("weight
     reduction of 5% or more": a sign counted as a result)."""
     words = text[start:end].split()
@@ -620,7 +638,8 @@ def _holds_other(text: str, start: int, end: int, foreign: Sequence[tuple[int, i
         measured = any(word in MEASURED_IN for word in before) or (after and (
             after[-1] in MEASURE_HEADS or re.fullmatch(_CHANGE_NOUN, after[-1]))) or (
             before and re.fullmatch(_CHANGE_NOUN, before[0]) is not None)
-        if label in ("ANTIGEN", "THERAPY") and measured:
+        if label in ("ANTIGEN", "THERAPY") and measured or after and after[-1] in MEASURE_HEADS:
+            # "serum creatinine level", "reduction of PCSK9", "seizure frequency", "light sensitivity threshold"
             continue
         return True
     return False
