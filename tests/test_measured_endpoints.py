@@ -59,6 +59,7 @@ NOT_RESULTS = [
     "The International Prognostic Index was high in 40% and the ECOG Performance Status Scale was 0 or 1",
     "The rates were 48% and 30%, and the difference was 18 points",
     "The company raised 50 million dollars and its market share rose by 10%",
+    "The company's revenue rose by 12%, and the market size was 4.5 billion dollars",
     "CD20 and CD70 are expressed on 90 of 100 samples",
     "In cultured cells, TZD increased EPC numbers and migration",
     "The airway changes induced by the allergen were smaller, and the dose was increased significantly by week 4",

@@ -42,7 +42,8 @@ chunking over each line (no part-of-speech tagger: the stage runs on ``spacy.bla
    of PCSK9"; a named instrument keeps the disease in its name: "Kansas City Cardiomyopathy
    Questionnaire"); a value read at baseline or in a sentence on
    who was enrolled is a patient characteristic, not a result; a measure that changed
-   in a sentence reporting toxicity is an adverse event, not an endpoint.
+   in a sentence reporting toxicity is an adverse event, not an endpoint; a company's or a
+   market's figures are none.
 """
 from __future__ import annotations
 
@@ -175,6 +176,9 @@ _ADJECTIVE = re.compile(rf"(?:ary|al|ous|ive|ic|ant|ent|ful|ble|er|est|ly)$|^(?:
 #: "ECOG performance status")
 _CHARACTERISTIC = re.compile(r"\b(?:prognostic|risk|staging|comorbidity|charlson|performance status|sample size)\b",
                              re.I)
+#: a company's or a market's figures, which the same news pages report ("revenue rose by 12%")
+_BUSINESS = re.compile(r"\b(?:market|prices?|revenues?|sales|stocks?|shares?|profits?|costs?|funding|investments?|"
+                       r"valuation|dollars?|euros?|yuan|company|company's|population)\b", re.I)
 _BASELINE = re.compile(r"\bbaseline\b", re.I)
 _ELIGIBILITY = re.compile(r"\b(?:enrol\w*|eligib\w*|inclusion|criteri\w*|randomi[sz]ed|assigned)\b", re.I)
 
@@ -550,7 +554,7 @@ def accepted(phrase: Phrase, text: str) -> bool:
     acronym, a measurement word ("serum", "exhaled"), a change named by what changed
     ("weight reduction"), or any head that is not generic when the cue states a quantity."""
     head = phrase.head
-    if not head or not any(c.isalpha() for c in text) or _CHARACTERISTIC.search(text):
+    if not head or not any(c.isalpha() for c in text) or _CHARACTERISTIC.search(text) or _BUSINESS.search(text):
         return False
     lower = head.lower()
     words = text.lower().split()
