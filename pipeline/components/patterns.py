@@ -12,7 +12,10 @@ Regular expressions over each line of the text, each for one family:
 * marker-defined and disease-named cell populations: "CD4+ CAR T cells", "CD34+
   hematopoietic stem and progenitor cells", "leukemic blasts", "myeloma cells";
 * outcome phrases: "hematologic complete response", "failure-free survival", "disease
-  control rate", "MRD negativity";
+  control rate", "MRD negativity"; named instruments ("Expanded Disability Status Scale",
+  "Kansas City Cardiomyopathy Questionnaire clinical summary score") and responder
+  thresholds on a score ("PASI 90", "EASI-75", "ACR20"); measures named by what a results
+  sentence does with them ("body weight fell by 15%") are ``measures``' job;
 * adverse events written as findings: "decreased neutrophil count", "elevated alanine
   aminotransferase", "injection-site pain", "dose-limiting toxicities".
 
@@ -28,6 +31,7 @@ from spacy.tokens import Doc, Span
 
 from .kb_matcher import candidates
 from .line_sentencizer import doc_text, token_texts
+from .measures import measure_spans
 
 _ANTIGEN = r"(?:CD\d{1,3}[a-z]?|CTLA-4|PD-L?1|BCMA|GPRC5D|GD2|HER2|PSMA|GPC3|CLDN18\.2|Claudin ?18\.2|IL-?13R[αa]2|EGFRvIII|EGFR|MSLN|mesothelin|DLL3|B7-H3|ROR1|CEA|MUC1|NY-ESO-1|MAGE-A4|KRAS|TROP2|FAP|CD19/CD22|CD19/CD20|BCMA/CD19|CD19/BCMA|[A-Z][A-Z0-9]{1,6}(?:/[A-Z][A-Z0-9]{1,6})?)"
 _CAR = r"CAR[- ]?(?:T|NK|M)?"
@@ -45,6 +49,8 @@ _SCORE_WORD = (r"(?:[A-Z][\w+-]*|[\w-]*[A-Z][\w+-]*|part|of|activity|activities|
                r"assessment|rating|[IVX]+)")
 #: capitalized words that begin a sentence, not a score's name
 _NOT_ENDPOINT_START = r"(?:The|A|An|In|At|All|Its|Their|This|These|After|Before|Mean|Median|And|Of|On|By|With|For|From)"
+#: a capitalised word of an instrument's name ("Rating-Sum", "George's", "St.")
+_NAME_WORD = r"(?:St\.|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
 #: a short noun phrase after "freedom from", "time to": up to four words, stopping at a preposition or a verb
 _PHRASE = (r"[a-z][a-z-]*(?: (?!(?:for|at|in|and|with|during|after|up|through|over|was|were|is|are|of|by|to|than|"
            r"from|on|or|compared|versus|vs|which|that|as|while|the|decreased|increased|fell|improved|reached|declined|"
@@ -165,6 +171,21 @@ PATTERNS: list[Pattern] = [
     Pattern("OUTCOME", re.compile(
         rf"\b(?!{_NOT_ENDPOINT_START}\b)(?=(?:[\w+-]+ ){{0,6}}?[A-Z][\w+-]*[A-Z0-9])(?:modified |total )?"
         rf"(?:[A-Z][\w+-]*|[\w-]*[A-Z][\w+-]*)(?: {_SCORE_WORD}){{0,5}}? (?:score|index|scale|measure)\b"), anchor=r"\b(?:score|index|scale|measure)\b"),
+    # a named instrument: capitalised words ending in what it is ("Expanded Disability Status Scale",
+    # "North Star Ambulatory Assessment", "St. George's Respiratory Questionnaire (SGRQ) score"); not
+    # the prognostic, staging and performance scores that describe the patients enrolled
+    Pattern("OUTCOME", re.compile(
+        rf"(?<![\w'-])(?:(?:integrated|modified|revised|total|expanded|short-form|composite) )?"
+        rf"(?!{_NOT_ENDPOINT_START}\b)(?!(?:\S+ ){{0,7}}?(?:Prognostic|Risk|Staging|Comorbidity|Performance|Charlson)\b)"
+        rf"(?<!Prognostic )(?<!Risk )(?<!Staging )(?<!Comorbidity )(?<!Performance )(?<!Charlson )"
+        rf"{_NAME_WORD}(?: (?:of|and|for|in|the|{_NAME_WORD})){{0,6}} "
+        rf"(?:Questionnaire|Scale|Score|Index|Inventory|Assessment|Rating|Measure|Test|Profile|Survey)"
+        rf"(?:-[A-Z][a-z]+)?(?: \d{{2,4}})?"
+        rf"(?:(?: \([A-Za-z][\w+/-]{{1,12}}\))?(?: [a-z][a-z-]+){{0,3}} (?:score|scale|index|subscale))?(?![\w-])"),
+        anchor=r"\b(?:Questionnaire|Scale|Score|Index|Inventory|Assessment|Rating|Measure|Test|Profile|Survey)\b"),
+    # a responder threshold on a score: "PASI 90", "EASI-75", "ACR20", "ASAS40" (not "CD20", a marker)
+    Pattern("OUTCOME", re.compile(r"(?<![\w-])(?!CD)[A-Z]{3,6}[- ]?(?:20|40|50|70|75|90|100)(?: response| responders?)?"
+                                  r"(?![\w.,%-]| ?(?:%|mg|µg|μg|mL|ml|kg|patients|participants|cells|days|weeks|months))")),
     Pattern("OUTCOME", re.compile(
         r"\b(?:lung|pulmonary) function\b|\bforced (?:vital capacity|expiratory "
         r"volume(?: in (?:1|one) second)?)|\bdiffusing capacity(?: of the lung)?(?: for carbon monoxide)?", re.I),
@@ -370,4 +391,8 @@ def biomedical_patterns(doc: Doc) -> Doc:
         if span is not None and "\n" not in span.text:
             found.append(span)
     candidates(doc).extend(found)
+    # endpoints named as measures, read from what a results sentence does with them
+    mentions = candidates(doc)
+    known_outcomes = {(s.start, s.end) for s in mentions if s.label_ == "OUTCOME"}
+    mentions.extend(s for s in list(measure_spans(doc, mentions)) if (s.start, s.end) not in known_outcomes)
     return doc
