@@ -100,3 +100,40 @@ def test_british_spellings_find_the_american_keys():
                                    (["hypophosphataemia"], ["hypophosphatemia"])):
         index = kb.lookup(british)
         assert index is not None and index == kb.lookup(american_form), british
+
+
+@pytest.mark.parametrize("alias, expected, absent", [
+    ("Castration-Resistant Prostatic Neoplasms", {"castration-resistant prostate cancer",
+                                                  "castration-resistant prostate tumor",
+                                                  "castration-resistant prostatic carcinoma"}, set()),
+    ("Hepatic Neoplasms", {"liver cancer", "liver tumor", "hepatic tumor"}, set()),
+    ("Castration-Resistant Prostatic Cancer", {"castration-resistant prostate cancer"},
+     {"castration-resistant prostate tumor"}),                       # a cancer is not renamed a tumour
+    ("Benign Brain Neoplasm", {"benign brain tumor"}, {"benign brain cancer", "benign brain carcinoma"}),
+    ("Neoplasms", set(), set()), ("Cancer of the Prostate", set(), set()), ("Prostate (Neoplasms)", set(), set())])
+def test_organ_neoplasm_names_give_the_variants_writers_use(alias, expected, absent):
+    from pipeline.knowledge.variants import neoplasm_variants
+    found = neoplasm_variants(alias)
+    assert expected <= found and not (absent & found), found
+    assert alias.lower() not in found
+
+
+def test_a_variant_that_is_another_descriptors_term_is_left_out():
+    from pipeline.knowledge.build import Entry, add_variants
+    from pipeline.schema import Concept
+    entry = Entry(Concept(label="DISEASE", name="prostate cancer", id="MESH:D011471"), "mesh",
+                  {"Prostatic Neoplasms"})
+    terms = {"prostate cancer": {"MESH:D011471"}, "prostate tumor": {"MESH:D999999"}}
+    add_variants([entry], terms)
+    assert "prostate cancer" in entry.variants and "prostate tumor" not in entry.variants
+
+
+def test_neoplasm_variants_match_their_mesh_concepts_and_take_no_alias():
+    kb = load_kb()
+    for words, mesh in ((["castration", "-", "resistant", "prostate", "cancer"], "MESH:D064129"),
+                        (["prostate", "tumours"], "MESH:D011471"), (["liver", "tumors"], "MESH:D008113"),
+                        (["kidney", "tumor"], "MESH:D007680"), (["gastric", "tumour"], "MESH:D013274")):
+        index = kb.lookup(words, "DISEASE")
+        assert index is not None and kb.concepts[index].id == mesh, words
+    # an alias keeps its concept: "renal cell carcinoma" is no "kidney neoplasm"
+    assert kb.concepts[kb.lookup(["renal", "cell", "carcinoma"])].id == "MESH:D002292"

@@ -5,7 +5,9 @@ alias is assigned to one concept (the curated vocabulary first, then drugs, Dise
 Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
 tokenizer the pipeline runs (case-folded keys in American spelling, see ``spelling``).
 Disease mentions of annotated corpora (BC5CDR, NCBI-disease) add the words writers use
-for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id. Filters keep out what made a naive dictionary tagger fail: aliases that are common
+for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id; organ-site neoplasm
+names get the variants writers use ("prostate tumour" for "Prostatic Neoplasms",
+``variants``), as keys of last resort. Filters keep out what made a naive dictionary tagger fail: aliases that are common
 English words (by their Zipf frequency in the ``wordfreq`` lists), two-letter acronyms
 from ontologies, acronyms that name other things in this domain ("CAR", "ORR", "FDA"),
 proteins and nucleic acids in the drug list that are not drugs ("antibodies", "mRNA"),
@@ -29,7 +31,7 @@ import srsly
 
 from ..schema import Concept
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
-from . import sources
+from . import sources, variants
 from .spelling import american
 
 KB_DIR = MODELS_DIR / "kb"
@@ -91,6 +93,8 @@ class Entry:
     aliases: set[str] = field(default_factory=set)
     #: forms seen as mentions of the concept in annotated text, matched case-folded
     mentions: set[str] = field(default_factory=set)
+    #: generated lexical variants, matched case-folded where no alias of any concept is
+    variants: set[str] = field(default_factory=set)
 
 
 def _zipf():
@@ -214,6 +218,22 @@ def _keep_chemical(form: str, zipf) -> bool:
     return not all(zipf(w) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[a-z]+", text))
 
 
+def add_variants(entries: list[Entry], mesh_terms: dict[str, set[str]]) -> int:
+    """Each disease concept's organ-site neoplasm variants (``variants``), less those that
+    are a MeSH entry term of another descriptor. Returns variants added."""
+    added = 0
+    for entry in entries:
+        if entry.concept.label != "DISEASE":
+            continue
+        own = {entry.concept.id, *entry.concept.xrefs}
+        for form in sorted(variants.variants_of(entry.aliases | entry.mentions)):
+            if mesh_terms.get(form, set()) - own:
+                continue  # "another descriptor's term": MeSH means something else by it
+            entry.variants.add(form)
+            added += 1
+    return added
+
+
 def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     yield from (("curated", c) for c in sources.curated())
     try:
@@ -326,12 +346,27 @@ def compile_kb(entries: list[Entry]) -> dict:
             elif form.lower() == concept.name.lower():
                 names.setdefault((mode, key), index)
     claimed.update({key: index for key, index in names.items() if key not in curated_keys})
+    claimed.update(_variant_keys(entries, claimed, tokenizer))
     tables: dict[str, dict[str, int]] = {"exact": {}, "folded": {}}
     for (mode, key), index in sorted(claimed.items()):
         tables[mode][key] = index
     return {"format": 3, "concepts": concepts, "exact": tables["exact"], "folded": tables["folded"],
             "exact_first": _first_token_lengths(tables["exact"]),
             "folded_first": _first_token_lengths(tables["folded"])}
+
+
+def _variant_keys(entries: list[Entry], claimed: dict[tuple[str, str], int], tokenizer) -> dict[tuple[str, str], int]:
+    """Case-folded keys of generated variants (plurals included) that no alias claims and
+    only one concept generates: a variant never takes a key from a name."""
+    owners: dict[tuple[str, str], set[int]] = {}
+    for index, entry in enumerate(entries):
+        for form in entry.variants:
+            for inflected in (form, plural(form)):
+                tokens = [t.text for t in tokenizer(inflected) if t.text not in ("-", "–", "—")]
+                key = ("folded", american(" ".join(tokens)))
+                if tokens and key not in claimed:
+                    owners.setdefault(key, set()).add(index)
+    return {key: next(iter(indices)) for key, indices in owners.items() if len(indices) == 1}
 
 
 def _first_token_lengths(table: dict[str, int]) -> dict[str, int]:
@@ -364,6 +399,8 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     if data_dir is not None:
         add_mentions(entries, sources.annotated_diseases(data_dir), _zipf())
         add_chemical_mentions(entries, sources.annotated_chemicals(data_dir), _zipf())
+        if (data_dir / "mesh-2024").is_dir():
+            add_variants(entries, sources.mesh_terms(data_dir / "mesh-2024"))
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)

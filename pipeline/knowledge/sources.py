@@ -112,6 +112,18 @@ def mesh_entry_terms(folder: Path) -> Iterator[Concept]:
                       ae_capable=any(r.startswith(_MESH_SYMPTOM_TREES) for r in roots))
 
 
+def mesh_terms(folder: Path) -> dict[str, set[str]]:
+    """Lower-cased term -> the MeSH descriptors (CURIEs) that have it: every entry term of
+    every tree, permuted ones and their natural order included, to tell whether a
+    generated name is already another descriptor's."""
+    terms: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            for term in {row["TermName"], uninvert(row["TermName"])}:
+                terms.setdefault(" ".join(term.lower().split()), set()).add(f"MESH:{row['DescriptorUI']}")
+    return terms
+
+
 def _is_disease_tree(roots: set[str]) -> bool:
     return any(r.startswith("C") and not r.startswith(_MESH_SKIP_TREES) or r == "F03" for r in roots)
 
