@@ -137,3 +137,31 @@ def test_neoplasm_variants_match_their_mesh_concepts_and_take_no_alias():
         assert index is not None and kb.concepts[index].id == mesh, words
     # an alias keeps its concept: "renal cell carcinoma" is no "kidney neoplasm"
     assert kb.concepts[kb.lookup(["renal", "cell", "carcinoma"])].id == "MESH:D002292"
+
+
+@pytest.mark.parametrize("noun, adjective", [
+    ("hypertension", "hypertensive"), ("epilepsy", "epileptic"), ("parkinsonism", "parkinsonian"),
+    ("diabetes", "diabetic"), ("nephrotoxicity", "nephrotoxic"), ("psychosis", "psychotic"),
+    ("schizophrenia", "schizophrenic"), ("dyskinesia", "dyskinetic"), ("obesity", "obese")])
+def test_suffix_rules_derive_the_adjective_of_a_disease_name(noun, adjective):
+    from pipeline.knowledge.adjectives import derive
+    assert adjective in derive(noun)
+
+
+def test_derived_adjectives_are_attested_and_have_no_sense_of_their_own():
+    from pipeline.knowledge.adjectives import disease_adjectives
+    zipf = {"epileptic": 2.9, "epilepsy": 3.3, "gigantic": 3.6, "gigantism": 1.9, "aggressive": 4.3,
+            "aggression": 3.9, "psychotic": 2.8, "psychosis": 3.0}.get
+    names = [(1, "epilepsy"), (2, "gigantism"), (3, "aggression"), (4, "psychosis"), (5, "psychosis")]
+    found = disease_adjectives(names, lambda word: zipf(word, 0.0), taken=set())
+    # "epileptian" is no word; "gigantic" far outnumbers "gigantism"; "aggressive" is common
+    # English; two concepts derive "psychotic"
+    assert found == {"epileptic": 1}
+
+
+def test_the_knowledge_base_derives_adjectives_of_its_diseases():
+    kb = load_kb()
+    for adjective, mesh in (("hypertensive", "MESH:D006973"), ("epileptic", "MESH:D004827"),
+                            ("diabetic", "MESH:D003920"), ("nephrotoxic", "MESH:D007674")):
+        assert kb.concepts[kb.adjectives[adjective]].id == mesh, adjective
+    assert not {"gigantic", "mongolian", "aggressive", "narcotic", "prostatic", "epileptian"} & set(kb.adjectives)

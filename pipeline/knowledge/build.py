@@ -31,7 +31,7 @@ import srsly
 
 from ..schema import Concept
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
-from . import sources, variants
+from . import adjectives, sources, variants
 from .spelling import american
 
 KB_DIR = MODELS_DIR / "kb"
@@ -347,12 +347,33 @@ def compile_kb(entries: list[Entry]) -> dict:
                 names.setdefault((mode, key), index)
     claimed.update({key: index for key, index in names.items() if key not in curated_keys})
     claimed.update(_variant_keys(entries, claimed, tokenizer))
+    derived = adjectives.disease_adjectives(_one_word_disease_names(entries, concepts, claimed, zipf), zipf,
+                                            {key for mode, key in claimed if mode == "folded"})
     tables: dict[str, dict[str, int]] = {"exact": {}, "folded": {}}
     for (mode, key), index in sorted(claimed.items()):
         tables[mode][key] = index
     return {"format": 3, "concepts": concepts, "exact": tables["exact"], "folded": tables["folded"],
+            "adjectives": derived,
             "exact_first": _first_token_lengths(tables["exact"]),
             "folded_first": _first_token_lengths(tables["folded"])}
+
+
+def _one_word_disease_names(entries: list[Entry], concepts: list[list], claimed: dict[tuple[str, str], int],
+                            zipf) -> Iterable[tuple[int, str]]:
+    """(concept index, folded key) for the one-word names of diseases that may be matched
+    (``keep_alias``, or annotated forms): what adjectives are derived from. The concept is
+    the disease the word names in the knowledge base, else — where the word is a curated
+    adverse event's ("hypertension") — the disease concept whose name it is."""
+    for index, entry in enumerate(entries):
+        if entry.concept.label != "DISEASE":
+            continue
+        for name in sorted(entry.aliases | entry.mentions):
+            name = name.strip()
+            if " " in name or is_case_sensitive(name) or not (name in entry.mentions or keep_alias(name, entry, zipf)):
+                continue
+            key = american(name.lower())
+            owner = claimed.get(("folded", key))
+            yield (owner if owner is not None and concepts[owner][0] == "DISEASE" else index), key
 
 
 def _variant_keys(entries: list[Entry], claimed: dict[tuple[str, str], int], tokenizer) -> dict[tuple[str, str], int]:
@@ -412,7 +433,7 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     for label, *_ in kb["concepts"]:
         labels[label] = labels.get(label, 0) + 1
     summary = {"concepts": len(kb["concepts"]), "by_label": dict(sorted(labels.items())),
-               "exact_keys": len(kb["exact"]), "folded_keys": len(kb["folded"]),
+               "exact_keys": len(kb["exact"]), "folded_keys": len(kb["folded"]), "adjectives": len(kb["adjectives"]),
                "bytes": out_file.stat().st_size, "sha256": hashlib.sha256(out_file.read_bytes()).hexdigest()}
     (out_file.parent / "kb.summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
