@@ -22,6 +22,8 @@ from spacy.tokens import Doc
 
 from .components import (abbreviations, disease_adjectives, kb_matcher, line_sentencizer,  # noqa: F401
                          mention_resolver, model_merge, model_ner, negation, patterns)
+from .tokenization import customize
+
 MODELS_VARIABLE = "PIPELINE_NER_MODELS"
 #: the trained models the stage runs when ``PIPELINE_NER_MODELS`` is not set: none (see above)
 STAGE_MODELS: tuple[str, ...] = ()
@@ -63,7 +65,7 @@ def build_nlp(kb_file: str | None = None, models: Optional[Sequence[str]] = None
 @lru_cache(maxsize=4)
 def _build_nlp(kb_file: str | None, models: tuple[str, ...]) -> Language:
     nlp = spacy.blank("en")
-    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
+    nlp.tokenizer = TextKeepingTokenizer(customize(nlp.tokenizer))
     nlp.add_pipe("line_sentencizer")
     nlp.add_pipe("kb_matcher", config={"kb_file": kb_file})
     nlp.add_pipe("disease_adjectives", config={"kb_file": kb_file})

@@ -253,3 +253,22 @@ def test_a_radioligand_is_named_with_its_isotope():
     for name in ("177Lu-PSMA-617", "[177Lu]Lu-DOTATATE", "131I-MIBG", "225Ac-J591"):
         assert ("THERAPY", name) in found
     assert ("THERAPY", "PSMA-617") not in found
+
+
+def test_names_glued_to_brackets_and_suspended_hyphens_are_found():
+    found = labelled("Nimodipine at the onset of nitroglycerin (NTG)-induced hypotension; NTG was given at 3 h\n"
+                     "Ciprofloxacin- and norfloxacin-treated rats received [3H]spiperone and (+)-cibenzoline")
+    for therapy in ("nitroglycerin", "NTG", "Ciprofloxacin", "norfloxacin", "spiperone", "cibenzoline"):
+        assert ("THERAPY", therapy) in found, therapy
+    assert {mention for _, mention in found} >= {"hypotension"}
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("(NTG)-induced", ["(", "NTG", ")", "-", "induced"]),
+    ("ciprofloxacin- and", ["ciprofloxacin", "-", "and"]),
+    ("[3H]spiperone", ["[", "3H", "]", "spiperone"]),
+    ("(+)-cibenzoline", ["(", "+", ")", "-", "cibenzoline"]),
+    ("anti-CD19 CAR-T B-cell IL-6", ["anti", "-", "CD19", "CAR", "-", "T", "B", "-", "cell", "IL-6"])])
+def test_the_tokenizer_splits_names_from_their_punctuation_and_nothing_more(text, tokens):
+    from pipeline.tokenization import english_tokenizer
+    assert [t.text for t in english_tokenizer()(text)] == tokens

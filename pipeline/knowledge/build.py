@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-import spacy
 import srsly
 
 from ..schema import Concept
+from ..tokenization import english_tokenizer
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
 from . import adjectives, sources, variants
 from .spelling import american
@@ -312,7 +312,7 @@ def link_cross_references(entries: list[Entry]) -> list[Entry]:
 
 def compile_kb(entries: list[Entry]) -> dict:
     zipf = _zipf()
-    tokenizer = spacy.blank("en").tokenizer
+    tokenizer = english_tokenizer()
     concepts: list[list] = []
     claimed: dict[tuple[str, str], int] = {}  # (case mode, key) -> concept index
     names: dict[tuple[str, str], int] = {}    # a concept's own name beats another's alias ...
