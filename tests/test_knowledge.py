@@ -165,3 +165,26 @@ def test_the_knowledge_base_derives_adjectives_of_its_diseases():
                             ("diabetic", "MESH:D003920"), ("nephrotoxic", "MESH:D007674")):
         assert kb.concepts[kb.adjectives[adjective]].id == mesh, adjective
     assert not {"gigantic", "mongolian", "aggressive", "narcotic", "prostatic", "epileptian"} & set(kb.adjectives)
+
+
+def test_a_drug_takes_its_mesh_entry_terms_as_names_of_last_resort():
+    from pipeline.knowledge.build import Entry, add_drug_synonyms
+    from pipeline.schema import Concept
+    drug = Entry(Concept(label="THERAPY", name="nitroglycerin", id="DRUGBANK:DB00727", xrefs=["MESH:D005996"]),
+                 "drugs", {"nitroglycerin"})
+    annotated = Entry(Concept(label="THERAPY", name="hepatitis b e antigen", id="MESH:D006513"), "annotated")
+    synonyms = {"MESH:D005996": {"Glyceryl Trinitrate", "GTN", "NTG-2020", "Nitrostat", "Trinitrin"},
+                "MESH:D006513": {"HBeAg", "e Antigen"}}
+    terms = {"trinitrin": {"MESH:D005996", "MESH:D999999"}}
+    add_drug_synonyms([drug, annotated], synonyms, terms, lambda word: 2.0)
+    # letters alone are no drug code; a term MeSH gives two descriptors names neither;
+    # only the drug list's drugs take synonyms
+    assert drug.variants == {"Glyceryl Trinitrate", "NTG-2020", "Nitrostat"}
+    assert not annotated.variants
+
+
+def test_mesh_drug_synonyms_match_their_drug_and_never_an_alias_of_another_concept():
+    kb = load_kb()
+    assert kb.concepts[kb.lookup(["VM-26"])].name == "teniposide"
+    assert kb.lookup(["ATP"]) is None and kb.lookup(["LSD"]) is None
+    assert kb.concepts[kb.lookup(["Gleevec"])].name == "imatinib"

@@ -234,6 +234,40 @@ def add_variants(entries: list[Entry], mesh_terms: dict[str, set[str]]) -> int:
     return added
 
 
+#: the number of a drug code ("VM-26", "E-2020", "AZD6140")
+_DRUG_CODE = re.compile(r"\d{2}")
+
+
+def add_drug_synonyms(entries: list[Entry], synonyms: dict[str, set[str]], mesh_terms: dict[str, set[str]],
+                      zipf) -> int:
+    """A drug of the drug list with one MeSH chemical descriptor (its id or a
+    cross-reference) takes the descriptor's entry terms as variants ("glyceryl trinitrate"
+    for nitroglycerin, "metrazol" for pentylenetetrazole, "VM-26" for teniposide): keys of
+    last resort, filtered as drug names are (``keep_alias``), and left out where MeSH gives
+    the term to another descriptor too. An acronym is taken only as a drug code, with a
+    number of two digits or more: letters alone ("ATP", "LSD") name substances and other
+    things in text. Substances named as anything but a treatment (``NOT_THERAPIES``) take
+    none. Returns variants added."""
+    added = 0
+    for entry in entries:
+        concept = entry.concept
+        if concept.label != "THERAPY" or entry.source != "drugs" or concept.name.lower() in NOT_THERAPIES:
+            continue
+        descriptors = sorted({c for c in (concept.id, *concept.xrefs) if c and c.startswith("MESH:D")})
+        if len(descriptors) != 1:
+            continue
+        as_drug = Entry(concept, "drugs")
+        for term in sorted(synonyms.get(descriptors[0], ())):
+            if mesh_terms.get(" ".join(term.lower().split()), set()) - {descriptors[0]}:
+                continue  # another descriptor's term as well
+            if sources.is_acronym(term) and not _DRUG_CODE.search(term):
+                continue
+            if keep_alias(term, as_drug, zipf):
+                entry.variants.add(term)
+                added += 1
+    return added
+
+
 def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     yield from (("curated", c) for c in sources.curated())
     try:
@@ -377,14 +411,17 @@ def _one_word_disease_names(entries: list[Entry], concepts: list[list], claimed:
 
 
 def _variant_keys(entries: list[Entry], claimed: dict[tuple[str, str], int], tokenizer) -> dict[tuple[str, str], int]:
-    """Case-folded keys of generated variants (plurals included) that no alias claims and
-    only one concept generates: a variant never takes a key from a name."""
+    """Keys of generated variants (plurals of diseases' included) that no alias claims and
+    only one concept generates: a variant never takes a key from a name. Acronyms
+    ("CCNU") are matched case-sensitively, as aliases are."""
     owners: dict[tuple[str, str], set[int]] = {}
     for index, entry in enumerate(entries):
         for form in entry.variants:
-            for inflected in (form, plural(form)):
+            exact = is_case_sensitive(form)
+            forms = (form,) if exact or entry.concept.label not in PLURAL_LABELS else (form, plural(form))
+            for inflected in forms:
                 tokens = [t.text for t in tokenizer(inflected) if t.text not in ("-", "–", "—")]
-                key = ("folded", american(" ".join(tokens)))
+                key = ("exact", " ".join(tokens)) if exact else ("folded", american(" ".join(tokens).lower()))
                 if tokens and key not in claimed:
                     owners.setdefault(key, set()).add(index)
     return {key: next(iter(indices)) for key, indices in owners.items() if len(indices) == 1}
@@ -421,7 +458,9 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
         add_mentions(entries, sources.annotated_diseases(data_dir), _zipf())
         add_chemical_mentions(entries, sources.annotated_chemicals(data_dir), _zipf())
         if (data_dir / "mesh-2024").is_dir():
-            add_variants(entries, sources.mesh_terms(data_dir / "mesh-2024"))
+            mesh_terms = sources.mesh_terms(data_dir / "mesh-2024")
+            add_variants(entries, mesh_terms)
+            add_drug_synonyms(entries, sources.mesh_drug_synonyms(data_dir / "mesh-2024"), mesh_terms, _zipf())
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)

@@ -262,6 +262,23 @@ def mesh_chemical_terms(folder: Path) -> dict[str, set[str]]:
     return terms
 
 
+def mesh_drug_synonyms(folder: Path) -> dict[str, set[str]]:
+    """MeSH descriptor CURIE -> its entry terms, for chemicals and drugs (D trees): the
+    names a drug goes by in MeSH ("glyceryl trinitrate" and "GTN" for Nitroglycerin, "CCNU"
+    for Lomustine). Permuted and inverted terms ("Trinitrate, Glyceryl") are left out."""
+    chemicals: set[str] = set()
+    with open(folder / "mesh2024_trees.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["tree_location"].startswith("D"):
+                chemicals.add(row["DescriptorUI"])
+    synonyms: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["DescriptorUI"] in chemicals and row["IsPermutedTermYN"] != "Y" and ", " not in row["TermName"]:
+                synonyms.setdefault(f"MESH:{row['DescriptorUI']}", set()).add(row["TermName"])
+    return synonyms
+
+
 def _tsv(path: Path) -> Iterator[list[str]]:
     with open(path, encoding="utf-8") as handle:
         yield from csv.reader(handle, delimiter="\t")
