@@ -110,6 +110,7 @@ def test_british_spellings_find_the_american_keys():
     ("Castration-Resistant Prostatic Cancer", {"castration-resistant prostate cancer"},
      {"castration-resistant prostate tumor"}),                       # a cancer is not renamed a tumour
     ("Benign Brain Neoplasm", {"benign brain tumor"}, {"benign brain cancer", "benign brain carcinoma"}),
+    ("hereditary breast cancers", set(), {"hereditary breast cancer"}),  # only its number changes
     ("Neoplasms", set(), set()), ("Cancer of the Prostate", set(), set()), ("Prostate (Neoplasms)", set(), set())])
 def test_organ_neoplasm_names_give_the_variants_writers_use(alias, expected, absent):
     from pipeline.knowledge.variants import neoplasm_variants

@@ -62,7 +62,8 @@ def organ_forms(word: str) -> tuple[str, ...]:
 
 
 def neoplasm_variants(alias: str) -> set[str]:
-    """The variants of one alias (lower case, singular heads; the alias itself left out)."""
+    """The variants of one alias (lower case, singular heads; the alias itself, in any
+    number, left out)."""
     if not _PLAIN.fullmatch(alias):
         return set()
     words = alias.split()
@@ -74,7 +75,9 @@ def neoplasm_variants(alias: str) -> set[str]:
     before = " ".join(words[:-2]).lower()
     heads = (stem,) if stem != "neoplasm" else ("neoplasm", "tumor") if "benign" in before.split() else NEOPLASM_HEADS
     variants = {" ".join(filter(None, (before, organ, new_head))) for organ in organs for new_head in heads}
-    return variants - {alias.lower()}
+    # the alias itself in the singular is no variant: its number is the compiler's business
+    # (a plural annotated form must not bring in a singular its annotations disagree on)
+    return variants - {" ".join(filter(None, (before, words[-2].lower(), stem)))}
 
 
 def variants_of(aliases: Iterable[str]) -> set[str]:
