@@ -1,6 +1,6 @@
 """The spaCy pipeline of the ner stage, built once per process from registered factories:
 
-    line_sentencizer -> kb_matcher -> biomedical_patterns -> model_ner -> model_merge
+    line_sentencizer -> kb_matcher -> disease_adjectives -> biomedical_patterns -> model_ner -> model_merge
                      -> linear_abbreviation_detector -> mention_resolver -> negation
 
 ``model_ner`` runs the trained models under ``models/ner/`` that the environment variable
@@ -20,8 +20,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components import (abbreviations, kb_matcher, line_sentencizer, mention_resolver, model_merge,  # noqa: F401
-                         model_ner, negation, patterns)
+from .components import (abbreviations, disease_adjectives, kb_matcher, line_sentencizer,  # noqa: F401
+                         mention_resolver, model_merge, model_ner, negation, patterns)
+from .tokenization import customize
+
 MODELS_VARIABLE = "PIPELINE_NER_MODELS"
 #: the trained models the stage runs when ``PIPELINE_NER_MODELS`` is not set: none (see above)
 STAGE_MODELS: tuple[str, ...] = ()
@@ -63,9 +65,10 @@ def build_nlp(kb_file: str | None = None, models: Optional[Sequence[str]] = None
 @lru_cache(maxsize=4)
 def _build_nlp(kb_file: str | None, models: tuple[str, ...]) -> Language:
     nlp = spacy.blank("en")
-    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
+    nlp.tokenizer = TextKeepingTokenizer(customize(nlp.tokenizer))
     nlp.add_pipe("line_sentencizer")
     nlp.add_pipe("kb_matcher", config={"kb_file": kb_file})
+    nlp.add_pipe("disease_adjectives", config={"kb_file": kb_file})
     nlp.add_pipe("biomedical_patterns")
     nlp.add_pipe("model_ner", config={"models": list(models)})
     nlp.add_pipe("model_merge", config={"kb_file": kb_file})

@@ -24,6 +24,9 @@ def definitions(text: str) -> set[tuple[str, str]]:
     # initials in another order than their words
     ("Myotonic dystrophy (DM) is the commonest adult muscular dystrophy.", "DM", "Myotonic dystrophy"),
     ("The complete remission (RC) rate was 40%.", "RC", "complete remission"),
+    # the dictionary's mention right before the bracket, where the letter rule fails or stops short
+    ("Patients undergoing cyclosporine (CsA) conversion were followed.", "CsA", "cyclosporine"),
+    ("Women on combined oral contraceptives (COCs) were counted.", "COCs", "combined oral contraceptives"),
 ])
 def test_definitions_the_letter_rule_and_its_extensions_find(text, short, long):
     assert (short, long) in definitions(text)
@@ -59,3 +62,21 @@ def test_a_short_form_names_the_head_of_its_long_form_not_a_word_before_it():
 def test_a_short_form_of_a_disease_named_by_its_cause_names_the_disease():
     found = labelled("Heparin-induced thrombocytopenia (HIT) is rare. HIT was confirmed in two patients.")
     assert any(label in ("DISEASE", "ADVERSE_EVENT") and text == "HIT" for label, text in found)
+
+
+@pytest.mark.parametrize("text, short", [
+    ("Nivolumab (Opdivo) was approved in 2014.", "Opdivo"),     # a brand: one capital only
+    ("Daratumumab, bortezomib and dexamethasone (DVd) were given.", "DVd"),  # the list, not its last drug
+    ("Cyclosporine (TAC) levels were measured.", "TAC"),        # another first letter
+])
+def test_a_mention_before_the_bracket_is_no_long_form_of_what_is_no_short_form_of_it(text, short):
+    assert not any(found == short for found, _ in definitions(text))
+
+
+def test_a_short_form_after_a_drug_induced_disease_names_the_disease():
+    found = labelled("Heparin-induced thrombocytopenia (HIT) is rare. HIT occurred in 2 patients.\n"
+                     "Ribavirin-induced hemolytic anemia (RIHA) was reported; RIHA resolved.")
+    assert {label for label, mention in found if mention == "HIT"} == \
+        {label for label, mention in found if mention == "thrombocytopenia"}
+    assert any(mention == "RIHA" and label in ("DISEASE", "ADVERSE_EVENT") for label, mention in found)
+    assert not any(mention in ("HIT", "RIHA") and label == "THERAPY" for label, mention in found)

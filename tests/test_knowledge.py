@@ -100,3 +100,92 @@ def test_british_spellings_find_the_american_keys():
                                    (["hypophosphataemia"], ["hypophosphatemia"])):
         index = kb.lookup(british)
         assert index is not None and index == kb.lookup(american_form), british
+
+
+@pytest.mark.parametrize("alias, expected, absent", [
+    ("Castration-Resistant Prostatic Neoplasms", {"castration-resistant prostate cancer",
+                                                  "castration-resistant prostate tumor",
+                                                  "castration-resistant prostatic carcinoma"}, set()),
+    ("Hepatic Neoplasms", {"liver cancer", "liver tumor", "hepatic tumor"}, set()),
+    ("Castration-Resistant Prostatic Cancer", {"castration-resistant prostate cancer"},
+     {"castration-resistant prostate tumor"}),                       # a cancer is not renamed a tumour
+    ("Benign Brain Neoplasm", {"benign brain tumor"}, {"benign brain cancer", "benign brain carcinoma"}),
+    ("hereditary breast cancers", set(), {"hereditary breast cancer"}),  # only its number changes
+    ("Neoplasms", set(), set()), ("Cancer of the Prostate", set(), set()), ("Prostate (Neoplasms)", set(), set())])
+def test_organ_neoplasm_names_give_the_variants_writers_use(alias, expected, absent):
+    from pipeline.knowledge.variants import neoplasm_variants
+    found = neoplasm_variants(alias)
+    assert expected <= found and not (absent & found), found
+    assert alias.lower() not in found
+
+
+def test_a_variant_that_is_another_descriptors_term_is_left_out():
+    from pipeline.knowledge.build import Entry, add_variants
+    from pipeline.schema import Concept
+    entry = Entry(Concept(label="DISEASE", name="prostate cancer", id="MESH:D011471"), "mesh",
+                  {"Prostatic Neoplasms"})
+    terms = {"prostate cancer": {"MESH:D011471"}, "prostate tumor": {"MESH:D999999"}}
+    add_variants([entry], terms)
+    assert "prostate cancer" in entry.variants and "prostate tumor" not in entry.variants
+
+
+def test_neoplasm_variants_match_their_mesh_concepts_and_take_no_alias():
+    kb = load_kb()
+    for words, mesh in ((["castration", "-", "resistant", "prostate", "cancer"], "MESH:D064129"),
+                        (["prostate", "tumours"], "MESH:D011471"), (["liver", "tumors"], "MESH:D008113"),
+                        (["kidney", "tumor"], "MESH:D007680"), (["gastric", "tumour"], "MESH:D013274")):
+        index = kb.lookup(words, "DISEASE")
+        assert index is not None and kb.concepts[index].id == mesh, words
+    # an alias keeps its concept: "renal cell carcinoma" is no "kidney neoplasm"
+    assert kb.concepts[kb.lookup(["renal", "cell", "carcinoma"])].id == "MESH:D002292"
+
+
+@pytest.mark.parametrize("noun, adjective", [
+    ("hypertension", "hypertensive"), ("epilepsy", "epileptic"), ("parkinsonism", "parkinsonian"),
+    ("diabetes", "diabetic"), ("nephrotoxicity", "nephrotoxic"), ("psychosis", "psychotic"),
+    ("schizophrenia", "schizophrenic"), ("dyskinesia", "dyskinetic"), ("obesity", "obese")])
+def test_suffix_rules_derive_the_adjective_of_a_disease_name(noun, adjective):
+    from pipeline.knowledge.adjectives import derive
+    assert adjective in derive(noun)
+
+
+def test_derived_adjectives_are_attested_and_have_no_sense_of_their_own():
+    from pipeline.knowledge.adjectives import disease_adjectives
+    zipf = {"epileptic": 2.9, "epilepsy": 3.3, "gigantic": 3.6, "gigantism": 1.9, "aggressive": 4.3,
+            "aggression": 3.9, "psychotic": 2.8, "psychosis": 3.0}.get
+    names = [(1, "epilepsy"), (2, "gigantism"), (3, "aggression"), (4, "psychosis"), (5, "psychosis")]
+    found = disease_adjectives(names, lambda word: zipf(word, 0.0), taken=set())
+    # "epileptian" is no word; "gigantic" far outnumbers "gigantism"; "aggressive" is common
+    # English; two concepts derive "psychotic"
+    assert found == {"epileptic": 1}
+
+
+def test_the_knowledge_base_derives_adjectives_of_its_diseases():
+    kb = load_kb()
+    for adjective, mesh in (("hypertensive", "MESH:D006973"), ("epileptic", "MESH:D004827"),
+                            ("diabetic", "MESH:D003920"), ("nephrotoxic", "MESH:D007674")):
+        assert kb.concepts[kb.adjectives[adjective]].id == mesh, adjective
+    assert not {"gigantic", "mongolian", "aggressive", "narcotic", "prostatic", "epileptian"} & set(kb.adjectives)
+
+
+def test_a_drug_takes_its_mesh_entry_terms_as_names_of_last_resort():
+    from pipeline.knowledge.build import Entry, add_drug_synonyms
+    from pipeline.schema import Concept
+    drug = Entry(Concept(label="THERAPY", name="nitroglycerin", id="DRUGBANK:DB00727", xrefs=["MESH:D005996"]),
+                 "drugs", {"nitroglycerin"})
+    annotated = Entry(Concept(label="THERAPY", name="hepatitis b e antigen", id="MESH:D006513"), "annotated")
+    synonyms = {"MESH:D005996": {"Glyceryl Trinitrate", "GTN", "NTG-2020", "Nitrostat", "Trinitrin"},
+                "MESH:D006513": {"HBeAg", "e Antigen"}}
+    terms = {"trinitrin": {"MESH:D005996", "MESH:D999999"}}
+    add_drug_synonyms([drug, annotated], synonyms, terms, lambda word: 2.0)
+    # letters alone are no drug code; a term MeSH gives two descriptors names neither;
+    # only the drug list's drugs take synonyms
+    assert drug.variants == {"Glyceryl Trinitrate", "NTG-2020", "Nitrostat"}
+    assert not annotated.variants
+
+
+def test_mesh_drug_synonyms_match_their_drug_and_never_an_alias_of_another_concept():
+    kb = load_kb()
+    assert kb.concepts[kb.lookup(["VM-26"])].name == "teniposide"
+    assert kb.lookup(["ATP"]) is None and kb.lookup(["LSD"]) is None
+    assert kb.concepts[kb.lookup(["Gleevec"])].name == "imatinib"

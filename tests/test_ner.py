@@ -108,9 +108,28 @@ def test_words_writers_use_for_diseases_match_their_mesh_concepts():
     assert ("ADVERSE_EVENT", "insomnia", False, "sleep initiation and maintenance disorders") in found
     assert ("ADVERSE_EVENT", "blurred vision", False, "vision disorders") in found
     assert ("DISEASE", "cerebral edema", False, "brain edema") in found
-    # an adjective and a bodily process that annotated corpora tag as diseases are not names here
-    texts = {m[1] for m in mentions("Hypertensive patients were excluded; platelet aggregation was measured")}
-    assert not texts & {"Hypertensive", "platelet aggregation"}
+    # a bodily process that annotated corpora tag as a disease is no name here, nor is an
+    # adjective of a disease unless it says who has the disease
+    found = mentions("Hypertensive patients were excluded; platelet aggregation was measured after a hypertensive "
+                     "response")
+    assert ("DISEASE", "Hypertensive", False, "hypertension") in found
+    assert not {m[1] for m in found} & {"hypertensive", "platelet aggregation"}
+
+
+@pytest.mark.parametrize("text, adjective, disease", [
+    ("Epileptic children were enrolled", "Epileptic", "epilepsy"),
+    ("Spontaneously hypertensive and normotensive rats were compared", "hypertensive", "hypertension"),
+    ("in diabetic female rats", "diabetic", "diabetes mellitus"),
+    ("Parkinsonian patients on levodopa", "Parkinsonian", "Parkinsonism"),
+    ("Schizophrenic patients were randomized", "Schizophrenic", "schizophrenia"),
+    ("The dose was lowered in neutropenic patients", "neutropenic", "neutropenia"),
+    ("an ischemic stroke unit", None, None),                         # the dictionary's longer name
+    ("the diabetic\npatients", None, None),                          # a line is a sentence
+    ("Mongolian patients and gigantic tumours", None, None)])       # words with a sense of their own
+def test_an_adjective_of_a_disease_names_it_where_it_says_who_has_it(text, adjective, disease):
+    found = [(m[1], m[3]) for m in mentions(text) if m[0] in ("DISEASE", "ADVERSE_EVENT")]
+    adjectives = [(mention, name) for mention, name in found if " " not in mention]
+    assert adjectives == ([(adjective, disease)] if adjective else []), found
 
 
 def test_british_spellings_match_with_their_own_text_and_offsets():
@@ -153,8 +172,9 @@ def test_linking_by_head_and_by_similarity():
 
 
 def test_pipeline_components_in_order():
-    assert build_nlp().pipe_names == ["line_sentencizer", "kb_matcher", "biomedical_patterns", "model_ner",
-                                      "model_merge", "linear_abbreviation_detector", "mention_resolver", "negation"]
+    assert build_nlp().pipe_names == ["line_sentencizer", "kb_matcher", "disease_adjectives", "biomedical_patterns",
+                                      "model_ner", "model_merge", "linear_abbreviation_detector", "mention_resolver",
+                                      "negation"]
 
 
 def test_numbered_biology_is_no_product_code():
@@ -265,3 +285,22 @@ def test_pharmacological_classes_are_therapies_with_their_route():
     for name in ("Beta-blockers", "anticoagulants", "inhaled glucocorticoids", "long-acting muscarinic antagonist",
                  "antifungal therapy"):
         assert ("THERAPY", name) in found
+
+
+def test_names_glued_to_brackets_and_suspended_hyphens_are_found():
+    found = labelled("Nimodipine at the onset of nitroglycerin (NTG)-induced hypotension; NTG was given at 3 h\n"
+                     "Ciprofloxacin- and norfloxacin-treated rats received [3H]spiperone and (+)-cibenzoline")
+    for therapy in ("nitroglycerin", "NTG", "Ciprofloxacin", "norfloxacin", "spiperone", "cibenzoline"):
+        assert ("THERAPY", therapy) in found, therapy
+    assert {mention for _, mention in found} >= {"hypotension"}
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("(NTG)-induced", ["(", "NTG", ")", "-", "induced"]),
+    ("ciprofloxacin- and", ["ciprofloxacin", "-", "and"]),
+    ("[3H]spiperone", ["[", "3H", "]", "spiperone"]),
+    ("(+)-cibenzoline", ["(", "+", ")", "-", "cibenzoline"]),
+    ("anti-CD19 CAR-T B-cell IL-6", ["anti", "-", "CD19", "CAR", "-", "T", "B", "-", "cell", "IL-6"])])
+def test_the_tokenizer_splits_names_from_their_punctuation_and_nothing_more(text, tokens):
+    from pipeline.tokenization import english_tokenizer
+    assert [t.text for t in english_tokenizer()(text)] == tokens

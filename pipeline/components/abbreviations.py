@@ -18,6 +18,14 @@ Two documented extensions find definitions the letter rule misses:
   "Hodgkin lymphoma, classic (cHL)" is not one): when the letter rule fails, a short form of
   2–6 capitals is accepted when its letters are, in any order, the initials of exactly the
   words right before the bracket, one word each.
+* **The mention before the bracket**: the dictionary's mention that ends right before a
+  bracketed short form is its long form when it starts with the short form's first letter —
+  where the letter rule fails ("cyclosporine (CsA)": no "a" in the name) and where it stops
+  inside the name ("combined oral contraceptives (COCs)": the rule finds every letter in
+  "contraceptives"). The short form must look like one: two capitals at least, so that a
+  brand or a company in brackets ("nivolumab (Opdivo)", "(Roche)") is not taken for one; and
+  the mention must not end a list ("daratumumab, bortezomib and dexamethasone (DVd)" names
+  the regimen, not its last drug).
 """
 from __future__ import annotations
 
@@ -31,6 +39,7 @@ from scispacy.abbreviation import AbbreviationDetector, filter_matches
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .kb_matcher import candidates
 from .line_sentencizer import token_texts
 
 #: scispaCy's filter_matches ignores bracketed spans of more than eight tokens
@@ -40,6 +49,10 @@ HYPHENATED_SHORT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
 MAX_SHORT_CHARS = 10
 #: capitals whose order may differ from their words': "DM" for "myotonic dystrophy"
 INITIALS = re.compile(r"[A-Z]{2,6}")
+#: words before the last item of a list, which a bracket after the list does not name alone
+_LIST_WORDS = frozenset({"and", "or", ",", "plus", "+", "/", "with"})
+#: a short form for the mention-before-the-bracket extension: letters and digits, two capitals at least
+ABBREVIATION_LIKE = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9-]{1,9}")
 
 
 class LinearAbbreviationDetector(AbbreviationDetector):
@@ -71,6 +84,9 @@ class LinearAbbreviationDetector(AbbreviationDetector):
             short, long = short_candidate, find_long_form(long_candidate, short_candidate)
             if long is None:
                 long = _initials_in_any_order(long_candidate, short_candidate)
+            mention = _mention_before(long_candidate, short_candidate)
+            if mention is not None and (long is None or (mention.start < long.start and mention.end == long.end)):
+                long = mention
             if long is None or long.text == short.text or long.text in seen_long or short.text in seen_short:
                 continue
             seen_long.add(long.text)
@@ -148,6 +164,22 @@ def _initials_in_any_order(long_candidate: Span, short: Span) -> Optional[Span]:
     if not all(t.is_alpha for t in tail) or sorted(t.text[0].upper() for t in tail) != sorted(short.text):
         return None
     return tail
+
+
+def _mention_before(long_candidate: Span, short: Span) -> Optional[Span]:
+    """The longest mention the dictionary found that ends right before the short form's
+    bracket and starts with its first letter, or None."""
+    doc = short.doc
+    if not len(long_candidate) or long_candidate.end != short.start - 1 or doc[short.start - 1].text != "(":
+        return None
+    if not ABBREVIATION_LIKE.fullmatch(short.text):
+        return None
+    before = [s for s in candidates(doc) if s.end == long_candidate.end and s.start >= long_candidate.start
+              and s.text[:1].lower() == short.text[:1].lower() and "\n" not in s.text]
+    if not before:
+        return None
+    mention = max(before, key=lambda s: (s.end - s.start, s.label_ != "ANTIGEN"))
+    return None if mention.start > 0 and doc[mention.start - 1].lower_ in _LIST_WORDS else mention
 
 
 @Language.factory("linear_abbreviation_detector")

@@ -57,8 +57,6 @@ _DRUG_NAME = re.compile(rf"[A-Za-z][a-z]{{2,}}(?:{INN_ENDINGS})")
 #: a long form that names a molecule: "programmed death 1", "Delta-like ligand 3"
 MOLECULE = re.compile(r"\b(?:ligand|receptor|protein|antigen|factor|kinase|gene|molecule|enzyme|peptide|domain|"
                       r"transporter|channel)s?\b|\s\d{1,2}[a-z]?$", re.I)
-#: a long form that names a disease by its cause: "heparin-induced thrombocytopenia (HIT)"
-_CAUSE_BEFORE = re.compile(r"-?\s*(?:induced|associated|related|mediated)\s*$", re.I)
 #: a word of inheritance right before a disease ("familial", "X-linked", "autosomal recessive")
 _INHERITANCE = re.compile(r"(?<![\w-])(?:hereditary|familial|inherited|congenital|X-linked|"
                           r"autosomal[- ](?:dominant|recessive))\s+$", re.I)
@@ -215,11 +213,18 @@ def _drop_therapies_naming_a_state(doc: Doc, spans: list[Span]) -> list[Span]:
     return [s for s in spans if not names_a_state(s)]
 
 
+#: the words before a disease that say what caused it: "heparin-induced", "warfarin-associated"
+_CAUSED_BY = re.compile(r"\w[-\s](?:induced|associated|related)\s*$", re.I)
+
+
 def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
     """The candidate that is the long form, or the longest one inside it that ends where
     it ends: a name's head is its last word, so "B-cell" in "B-cell maturation antigen",
     "microsatellite instability" in "microsatellite instability-high" or "B-cell lymphoma"
-    in "B-cell lymphoma 2" does not say what the short form names."""
+    in "B-cell lymphoma 2" does not say what the short form names. The head must cover half
+    the long form, unless what comes before it names a cause ("heparin-induced
+    thrombocytopenia (HIT)", "levodopa-induced dyskinesias (LID)": the short form names the
+    disease)."""
     inside = [s for s in spans if s.start >= target.start and s.end <= target.end and s.label_ != "ANTIGEN"]
     exact = [s for s in inside if s.start == target.start and s.end == target.end]
     if exact:
@@ -227,7 +232,8 @@ def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
     headed = [s for s in inside if s.end == target.end]
     if headed:
         best = max(headed, key=lambda s: s.end - s.start)
-        if (best.end - best.start) * 2 >= target.end - target.start or _CAUSE_BEFORE.search(target.doc[target.start:best.start].text):
+        cause = target.doc[target.start:best.start].text
+        if (best.end - best.start) * 2 >= target.end - target.start or _CAUSED_BY.search(cause):
             return best  # "levodopa-induced dyskinesia (LID)": the short form names the disease
     return None
 

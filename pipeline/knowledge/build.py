@@ -5,7 +5,9 @@ alias is assigned to one concept (the curated vocabulary first, then drugs, Dise
 Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
 tokenizer the pipeline runs (case-folded keys in American spelling, see ``spelling``).
 Disease mentions of annotated corpora (BC5CDR, NCBI-disease) add the words writers use
-for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id. Filters keep out what made a naive dictionary tagger fail: aliases that are common
+for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id; organ-site neoplasm
+names get the variants writers use ("prostate tumour" for "Prostatic Neoplasms",
+``variants``), as keys of last resort. Filters keep out what made a naive dictionary tagger fail: aliases that are common
 English words (by their Zipf frequency in the ``wordfreq`` lists), two-letter acronyms
 from ontologies, acronyms that name other things in this domain ("CAR", "ORR", "FDA"),
 proteins and nucleic acids in the drug list that are not drugs ("antibodies", "mRNA"),
@@ -24,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-import spacy
 import srsly
 
 from ..schema import Concept
+from ..tokenization import english_tokenizer
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
-from . import sources
+from . import adjectives, sources, variants
 from .spelling import american
 
 KB_DIR = MODELS_DIR / "kb"
@@ -91,6 +93,8 @@ class Entry:
     aliases: set[str] = field(default_factory=set)
     #: forms seen as mentions of the concept in annotated text, matched case-folded
     mentions: set[str] = field(default_factory=set)
+    #: generated lexical variants, matched case-folded where no alias of any concept is
+    variants: set[str] = field(default_factory=set)
 
 
 def _zipf():
@@ -214,6 +218,56 @@ def _keep_chemical(form: str, zipf) -> bool:
     return not all(zipf(w) >= COMMON_PHRASE_ZIPF for w in re.findall(r"[a-z]+", text))
 
 
+def add_variants(entries: list[Entry], mesh_terms: dict[str, set[str]]) -> int:
+    """Each disease concept's organ-site neoplasm variants (``variants``), less those that
+    are a MeSH entry term of another descriptor. Returns variants added."""
+    added = 0
+    for entry in entries:
+        if entry.concept.label != "DISEASE":
+            continue
+        own = {entry.concept.id, *entry.concept.xrefs}
+        for form in sorted(variants.variants_of(entry.aliases | entry.mentions)):
+            if mesh_terms.get(form, set()) - own:
+                continue  # "another descriptor's term": MeSH means something else by it
+            entry.variants.add(form)
+            added += 1
+    return added
+
+
+#: the number of a drug code ("VM-26", "E-2020", "AZD6140")
+_DRUG_CODE = re.compile(r"\d{2}")
+
+
+def add_drug_synonyms(entries: list[Entry], synonyms: dict[str, set[str]], mesh_terms: dict[str, set[str]],
+                      zipf) -> int:
+    """A drug of the drug list with one MeSH chemical descriptor (its id or a
+    cross-reference) takes the descriptor's entry terms as variants ("glyceryl trinitrate"
+    for nitroglycerin, "metrazol" for pentylenetetrazole, "VM-26" for teniposide): keys of
+    last resort, filtered as drug names are (``keep_alias``), and left out where MeSH gives
+    the term to another descriptor too. An acronym is taken only as a drug code, with a
+    number of two digits or more: letters alone ("ATP", "LSD") name substances and other
+    things in text. Substances named as anything but a treatment (``NOT_THERAPIES``) take
+    none. Returns variants added."""
+    added = 0
+    for entry in entries:
+        concept = entry.concept
+        if concept.label != "THERAPY" or entry.source != "drugs" or concept.name.lower() in NOT_THERAPIES:
+            continue
+        descriptors = sorted({c for c in (concept.id, *concept.xrefs) if c and c.startswith("MESH:D")})
+        if len(descriptors) != 1:
+            continue
+        as_drug = Entry(concept, "drugs")
+        for term in sorted(synonyms.get(descriptors[0], ())):
+            if mesh_terms.get(" ".join(term.lower().split()), set()) - {descriptors[0]}:
+                continue  # another descriptor's term as well
+            if sources.is_acronym(term) and not _DRUG_CODE.search(term):
+                continue
+            if keep_alias(term, as_drug, zipf):
+                entry.variants.add(term)
+                added += 1
+    return added
+
+
 def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     yield from (("curated", c) for c in sources.curated())
     try:
@@ -292,7 +346,7 @@ def link_cross_references(entries: list[Entry]) -> list[Entry]:
 
 def compile_kb(entries: list[Entry]) -> dict:
     zipf = _zipf()
-    tokenizer = spacy.blank("en").tokenizer
+    tokenizer = english_tokenizer()
     concepts: list[list] = []
     claimed: dict[tuple[str, str], int] = {}  # (case mode, key) -> concept index
     names: dict[tuple[str, str], int] = {}    # a concept's own name beats another's alias ...
@@ -326,12 +380,51 @@ def compile_kb(entries: list[Entry]) -> dict:
             elif form.lower() == concept.name.lower():
                 names.setdefault((mode, key), index)
     claimed.update({key: index for key, index in names.items() if key not in curated_keys})
+    claimed.update(_variant_keys(entries, claimed, tokenizer))
+    derived = adjectives.disease_adjectives(_one_word_disease_names(entries, concepts, claimed, zipf), zipf,
+                                            {key for mode, key in claimed if mode == "folded"})
     tables: dict[str, dict[str, int]] = {"exact": {}, "folded": {}}
     for (mode, key), index in sorted(claimed.items()):
         tables[mode][key] = index
     return {"format": 3, "concepts": concepts, "exact": tables["exact"], "folded": tables["folded"],
+            "adjectives": derived,
             "exact_first": _first_token_lengths(tables["exact"]),
             "folded_first": _first_token_lengths(tables["folded"])}
+
+
+def _one_word_disease_names(entries: list[Entry], concepts: list[list], claimed: dict[tuple[str, str], int],
+                            zipf) -> Iterable[tuple[int, str]]:
+    """(concept index, folded key) for the one-word names of diseases that may be matched
+    (``keep_alias``, or annotated forms): what adjectives are derived from. The concept is
+    the disease the word names in the knowledge base, else — where the word is a curated
+    adverse event's ("hypertension") — the disease concept whose name it is."""
+    for index, entry in enumerate(entries):
+        if entry.concept.label != "DISEASE":
+            continue
+        for name in sorted(entry.aliases | entry.mentions):
+            name = name.strip()
+            if " " in name or is_case_sensitive(name) or not (name in entry.mentions or keep_alias(name, entry, zipf)):
+                continue
+            key = american(name.lower())
+            owner = claimed.get(("folded", key))
+            yield (owner if owner is not None and concepts[owner][0] == "DISEASE" else index), key
+
+
+def _variant_keys(entries: list[Entry], claimed: dict[tuple[str, str], int], tokenizer) -> dict[tuple[str, str], int]:
+    """Keys of generated variants (plurals of diseases' included) that no alias claims and
+    only one concept generates: a variant never takes a key from a name. Acronyms
+    ("CCNU") are matched case-sensitively, as aliases are."""
+    owners: dict[tuple[str, str], set[int]] = {}
+    for index, entry in enumerate(entries):
+        for form in entry.variants:
+            exact = is_case_sensitive(form)
+            forms = (form,) if exact or entry.concept.label not in PLURAL_LABELS else (form, plural(form))
+            for inflected in forms:
+                tokens = [t.text for t in tokenizer(inflected) if t.text not in ("-", "–", "—")]
+                key = ("exact", " ".join(tokens)) if exact else ("folded", american(" ".join(tokens).lower()))
+                if tokens and key not in claimed:
+                    owners.setdefault(key, set()).add(index)
+    return {key: next(iter(indices)) for key, indices in owners.items() if len(indices) == 1}
 
 
 def _first_token_lengths(table: dict[str, int]) -> dict[str, int]:
@@ -364,6 +457,10 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     if data_dir is not None:
         add_mentions(entries, sources.annotated_diseases(data_dir), _zipf())
         add_chemical_mentions(entries, sources.annotated_chemicals(data_dir), _zipf())
+        if (data_dir / "mesh-2024").is_dir():
+            mesh_terms = sources.mesh_terms(data_dir / "mesh-2024")
+            add_variants(entries, mesh_terms)
+            add_drug_synonyms(entries, sources.mesh_drug_synonyms(data_dir / "mesh-2024"), mesh_terms, _zipf())
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)
@@ -375,7 +472,7 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     for label, *_ in kb["concepts"]:
         labels[label] = labels.get(label, 0) + 1
     summary = {"concepts": len(kb["concepts"]), "by_label": dict(sorted(labels.items())),
-               "exact_keys": len(kb["exact"]), "folded_keys": len(kb["folded"]),
+               "exact_keys": len(kb["exact"]), "folded_keys": len(kb["folded"]), "adjectives": len(kb["adjectives"]),
                "bytes": out_file.stat().st_size, "sha256": hashlib.sha256(out_file.read_bytes()).hexdigest()}
     (out_file.parent / "kb.summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary

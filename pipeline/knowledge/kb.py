@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -32,6 +32,8 @@ class KnowledgeBase:
     folded: dict[str, int]
     exact_first: dict[str, int]     # first token -> tokens of the longest key it starts
     folded_first: dict[str, int]
+    #: adjectives derived from disease names ("hypertensive") -> the disease's concept
+    adjectives: dict[str, int] = field(default_factory=dict)
 
     def lookup(self, tokens: list[str], label: Optional[str] = None) -> Optional[int]:
         """The concept of an exact alias, given its tokens (hyphens dropped); case-folded
@@ -55,4 +57,4 @@ def kb_sha256(path: Path = KB_FILE) -> Optional[str]:
 def load_kb(path: Path = KB_FILE) -> KnowledgeBase:
     data = srsly.msgpack_loads(gzip.decompress(path.read_bytes()))
     return KnowledgeBase([KbConcept(*c[:4], tuple(c[4]) if len(c) > 4 else ()) for c in data["concepts"]], data["exact"], data["folded"],
-                         data["exact_first"], data["folded_first"])
+                         data["exact_first"], data["folded_first"], data.get("adjectives", {}))

@@ -112,6 +112,18 @@ def mesh_entry_terms(folder: Path) -> Iterator[Concept]:
                       ae_capable=any(r.startswith(_MESH_SYMPTOM_TREES) for r in roots))
 
 
+def mesh_terms(folder: Path) -> dict[str, set[str]]:
+    """Lower-cased term -> the MeSH descriptors (CURIEs) that have it: every entry term of
+    every tree, permuted ones and their natural order included, to tell whether a
+    generated name is already another descriptor's."""
+    terms: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            for term in {row["TermName"], uninvert(row["TermName"])}:
+                terms.setdefault(" ".join(term.lower().split()), set()).add(f"MESH:{row['DescriptorUI']}")
+    return terms
+
+
 def _is_disease_tree(roots: set[str]) -> bool:
     return any(r.startswith("C") and not r.startswith(_MESH_SKIP_TREES) or r == "F03" for r in roots)
 
@@ -248,6 +260,23 @@ def mesh_chemical_terms(folder: Path) -> dict[str, set[str]]:
             if row["DescriptorUI"] in chemicals and row["IsPermutedTermYN"] != "Y":
                 terms.setdefault(row["TermName"].lower(), set()).add(row["DescriptorUI"])
     return terms
+
+
+def mesh_drug_synonyms(folder: Path) -> dict[str, set[str]]:
+    """MeSH descriptor CURIE -> its entry terms, for chemicals and drugs (D trees): the
+    names a drug goes by in MeSH ("glyceryl trinitrate" and "GTN" for Nitroglycerin, "CCNU"
+    for Lomustine). Permuted and inverted terms ("Trinitrate, Glyceryl") are left out."""
+    chemicals: set[str] = set()
+    with open(folder / "mesh2024_trees.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["tree_location"].startswith("D"):
+                chemicals.add(row["DescriptorUI"])
+    synonyms: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["DescriptorUI"] in chemicals and row["IsPermutedTermYN"] != "Y" and ", " not in row["TermName"]:
+                synonyms.setdefault(f"MESH:{row['DescriptorUI']}", set()).add(row["TermName"])
+    return synonyms
 
 
 def _tsv(path: Path) -> Iterator[list[str]]:

@@ -126,9 +126,9 @@ class NgramIndex:
 
 class Linker:
     def __init__(self, kb: KnowledgeBase):
-        import spacy
+        from ..tokenization import english_tokenizer
         self.kb = kb
-        self.tokenizer = spacy.blank("en").tokenizer
+        self.tokenizer = english_tokenizer()
         self._indexes: dict[str, Optional[NgramIndex]] = {}
         self.link = lru_cache(maxsize=MEMO_SIZE)(self._link)
 
