@@ -13,7 +13,10 @@
    common in the elderly" stays a disease): the label follows what each sentence says.
 3. A mention inside a longer mention of another label is dropped ("leukemia" in
    "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
-   targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
+   targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive") — not a
+   laboratory value inside an adverse event or outcome ("increased alanine
+   aminotransferase"), nor a molecule written as a word inside a drug class ("proteasome
+   inhibitors"). A drug named as the protein it is ("GM-CSF") is a therapy, not an antigen.
 4. Within a label the longest mention wins; mentions of different labels may overlap.
    Combinations ("nivolumab plus ipilimumab") are kept beside their parts, and so are
    composite diseases ("breast and ovarian cancer", ``composite_diseases``).
@@ -241,12 +244,27 @@ def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
         outer = [o for o in open_spans if o.end >= span.end and o.label_ != span.label_
                  and (o.end - o.start) > (span.end - span.start)]
         open_spans.append(span)
-        # an antigen names the target inside a therapy or disease, but inside a cell
-        # population it is the population's marker ("CD34+ cells")
-        if outer and (span.label_ != "ANTIGEN" or any(o.label_ == "CELL_TYPE" for o in outer)):
+        if outer and not _target_inside(span, outer):
             continue
         kept.append(span)
-    return kept
+    # a drug named as the protein it is ("GM-CSF"): a therapy, not a target
+    therapies = {(s.start, s.end) for s in kept if s.label_ == "THERAPY"}
+    return [s for s in kept if s.label_ != "ANTIGEN" or (s.start, s.end) not in therapies]
+
+
+#: a molecule written as a word ("proteasome", "acetylcholinesterase"), not as a symbol
+_WORD_NAMED = re.compile(r"[A-Za-z][a-z]*(?:[ -][a-z]+)*")
+
+
+def _target_inside(span: Span, outer: list[Span]) -> bool:
+    """An antigen names the target inside a therapy or disease ("anti-CD19 CAR-T",
+    "HER2-positive"), but not inside a cell population (the population's marker: "CD34+
+    cells"), an adverse event or outcome (a laboratory value: "increased alanine
+    aminotransferase"), nor, written as a word, inside a therapy (the class's mechanism:
+    "proteasome inhibitors")."""
+    if span.label_ != "ANTIGEN" or any(o.label_ in ("CELL_TYPE", "ADVERSE_EVENT", "OUTCOME") for o in outer):
+        return False
+    return not (_WORD_NAMED.fullmatch(span.text) and any(o.label_ == "THERAPY" for o in outer))
 
 
 def _with_inheritance(doc: Doc, spans: list[Span]) -> list[Span]:

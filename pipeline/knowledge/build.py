@@ -30,7 +30,7 @@ import srsly
 from ..schema import Concept
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
 from . import sources
-from .spelling import american
+from .spelling import folded
 
 KB_DIR = MODELS_DIR / "kb"
 KB_FILE = KB_DIR / "kb.msgpack.gz"
@@ -229,7 +229,9 @@ def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     readers = (("disease_ontology", "disease-ontology", sources.disease_ontology),
                ("mesh", "mesh-disease", sources.mesh_diseases),
                ("mesh_entry_terms", "mesh-2024", sources.mesh_entry_terms),
-               ("cell_ontology", "cell-ontology", sources.cell_ontology), ("hgnc", "hgnc", sources.hgnc))
+               ("cell_ontology", "cell-ontology", sources.cell_ontology),
+               ("hgnc", "hgnc", lambda folder: sources.hgnc(folder, _hormones(data_dir))),
+               ("mesh_proteins", "mesh-2024", lambda folder: sources.mesh_proteins(folder, data_dir / "ctcae-v5")))
     mesh_ids: set[str] = set()  # entry terms join descriptors the disease extract holds
     for name, folder, reader in readers:
         path = data_dir / folder
@@ -242,6 +244,11 @@ def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
             if name == "mesh":
                 mesh_ids.add(concept.id)
             yield name, concept
+
+
+def _hormones(data_dir: Path) -> frozenset[str]:
+    mesh = data_dir / "mesh-2024"
+    return sources.hormone_terms(mesh) if mesh.is_dir() else frozenset()
 
 
 def merge(entries: Iterable[tuple[str, Concept]]) -> list[Entry]:
@@ -319,7 +326,7 @@ def compile_kb(entries: list[Entry]) -> dict:
                 continue
             # annotated mentions are never acronyms: short ones ("acne") fold case too
             mode = "exact" if is_case_sensitive(form) and form not in mentions else "folded"
-            key = " ".join(tokens) if mode == "exact" else american(" ".join(tokens).lower())
+            key = " ".join(tokens) if mode == "exact" else folded(" ".join(tokens))
             claimed.setdefault((mode, key), index)  # first entry (by source priority) keeps an alias
             if entry.source == "curated":
                 curated_keys.add((mode, key))
@@ -347,7 +354,8 @@ def required_sources() -> list[str]:
     """The files of ``../shared/data`` a build reads, relative to the data folder."""
     return ["mesh-disease/mesh_descriptors_c_f_tree.tsv", "mesh-disease/mesh_scr.tsv",
             "disease-ontology/reports/HumanDO.tsv", "disease-ontology/reports/MESHinDO.tsv",
-            "cell-ontology/cl-edit.owl", "hgnc/HGNCgenes.txt"] + [f"{folder}/{name}"
+            "cell-ontology/cl-edit.owl", "hgnc/HGNCgenes.txt", "mesh-2024/mesh2024_trees.tsv",
+            "mesh-2024/mesh2024_descriptor_terms.tsv", "ctcae-v5/CTCAE_v5.0_clean_copy.tsv"] + [f"{folder}/{name}"
                                                                 for folder, name in sources.ANNOTATED_CORPORA]
 
 
