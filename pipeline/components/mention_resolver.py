@@ -241,10 +241,11 @@ def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
     open_spans: list[Span] = []  # a sweep: only spans still open can hold the next one
     for span in by_start:
         open_spans = [o for o in open_spans if o.end > span.start]
-        # a molecule's name holds what it is named after ("estrogen receptor", "Wiskott-Aldrich
-        # syndrome protein"): the ligand or the disease stays a mention of its own
-        outer = [o for o in open_spans if o.end >= span.end and o.label_ not in (span.label_, "ANTIGEN")
-                 and (o.end - o.start) > (span.end - span.start)]
+        # a protein named after a disease ("Wiskott-Aldrich syndrome protein") leaves the
+        # disease a mention of its own
+        outer = [o for o in open_spans if o.end >= span.end and o.label_ != span.label_
+                 and (o.end - o.start) > (span.end - span.start)
+                 and not (o.label_ == "ANTIGEN" and span.label_ == "DISEASE")]
         open_spans.append(span)
         if outer and not _target_inside(span, outer):
             continue

@@ -2,8 +2,9 @@
 
 Concepts from every source (``pipeline.knowledge.sources``) are merged by id, each
 alias is assigned to one concept (the curated vocabulary first, then drugs, Disease
-Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
-tokenizer the pipeline runs (case-folded keys in American spelling, see ``spelling``).
+Ontology, MeSH, Cell Ontology, HGNC, annotated chemicals and last MeSH proteins and
+enzymes), filtered, and turned into match keys with the same tokenizer the pipeline runs
+(case-folded keys with Greek letters spelled out, in American spelling, see ``spelling``).
 Disease mentions of annotated corpora (BC5CDR, NCBI-disease) add the words writers use
 for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id. Filters keep out what made a naive dictionary tagger fail: aliases that are common
 English words (by their Zipf frequency in the ``wordfreq`` lists), two-letter acronyms
@@ -372,6 +373,9 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
     if data_dir is not None:
         add_mentions(entries, sources.annotated_diseases(data_dir), _zipf())
         add_chemical_mentions(entries, sources.annotated_chemicals(data_dir), _zipf())
+    # protein names are the least specific source: every other one, annotated chemical
+    # forms included, claims a shared key first
+    entries.sort(key=lambda entry: entry.source == "mesh_proteins")
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)

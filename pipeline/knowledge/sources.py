@@ -273,12 +273,13 @@ def mesh_chemical_terms(folder: Path) -> dict[str, set[str]]:
     return terms
 
 
-#: MeSH trees of the molecules a drug acts on: proteins, peptides and enzymes
-PROTEIN_TREES = ("D12.776", "D12.644", "D08.811")
+#: MeSH trees of the molecules a drug acts on: proteins and enzymes (not the peptides of
+#: D12.644 alone: glutathione, tachykinins and peptide drugs such as enalapril)
+PROTEIN_TREES = ("D12.776", "D08.811")
 #: a heading over this many narrower headings names a class ("Cytokines", "Caspases",
 #: "Hemoglobins"), not one molecule
 MAX_NARROWER = 10
-#: tree numbers this short are the first groupings under Proteins, Peptides or Enzymes
+#: tree numbers this short are the first groupings under Proteins or Enzymes
 #: ("Amyloid", "Mutant Proteins", "Fetal Proteins"); a molecule sits deeper somewhere
 MIN_TREE_LEVELS = 4
 #: a term made of these words alone names a kind, not a molecule ("antigen receptor")
@@ -306,7 +307,7 @@ _LAB_CHANGE = re.compile(r"\s+(?:increased|decreased|abnormal|high|low|prolonged
 
 
 def mesh_proteins(folder: Path, ctcae_folder: Optional[Path] = None) -> Iterator[Concept]:
-    """Proteins, peptides and enzymes of MeSH 2024 (``PROTEIN_TREES``) as ANTIGEN concepts,
+    """Proteins and enzymes of MeSH 2024 (``PROTEIN_TREES``) as ANTIGEN concepts,
     with their entry terms (not permuted; inverted ones also in natural order, "Receptor,
     Bradykinin B2" -> "Bradykinin B2 Receptor") and each term without a generic head when
     what stays is a name ("Amyloid beta-Peptides" -> "Amyloid beta"); a term of kind words
