@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
+from typing import Callable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -79,7 +79,7 @@ class MentionResolver:
         spans = _drop_organization_acronyms(doc, spans)
         spans = _drop_therapies_naming_a_state(doc, spans)
         spans = self._context_labels(doc, spans, sentences)
-        spans = _drop_inside_other_labels(spans)
+        spans = _drop_inside_other_labels(spans, self._named_after_parts)
         spans = _with_inheritance(doc, spans)
         kept: list[Span] = []
         for label in sorted({s.label_ for s in spans}):
@@ -174,6 +174,13 @@ class MentionResolver:
                     induced.add((effect.start, effect.end))
         return induced
 
+    def _named_after_parts(self, span: Span) -> bool:
+        """A MeSH protein or enzyme: its name holds the ligand, substrate or disease it is
+        named after ("angiotensin-converting enzyme", "acetylcholine receptor", "Wiskott-Aldrich
+        syndrome protein"), each a mention of its own."""
+        concept = self._concept(span)
+        return concept is not None and concept.label == "ANTIGEN" and (concept.id or "").startswith("MESH:")
+
     def _concept(self, span: Span):
         return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
 
@@ -235,17 +242,17 @@ def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
     return None
 
 
-def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
+def _drop_inside_other_labels(spans: list[Span], named_after_parts: Callable[[Span], bool]) -> list[Span]:
+    """Mentions inside a longer mention of another label, but antigens (``_target_inside``)
+    and the parts of a molecule's name that name what it is named after (``named_after_parts``)."""
     by_start = sorted(spans, key=lambda s: (s.start, -s.end))
     kept = []
     open_spans: list[Span] = []  # a sweep: only spans still open can hold the next one
     for span in by_start:
         open_spans = [o for o in open_spans if o.end > span.start]
-        # a protein named after a disease ("Wiskott-Aldrich syndrome protein") leaves the
-        # disease a mention of its own
         outer = [o for o in open_spans if o.end >= span.end and o.label_ != span.label_
                  and (o.end - o.start) > (span.end - span.start)
-                 and not (o.label_ == "ANTIGEN" and span.label_ == "DISEASE")]
+                 and not (o.label_ == "ANTIGEN" and (span.label_ == "DISEASE" or named_after_parts(o)))]
         open_spans.append(span)
         if outer and not _target_inside(span, outer):
             continue

@@ -308,7 +308,7 @@ _LAB_CHANGE = re.compile(r"\s+(?:increased|decreased|abnormal|high|low|prolonged
 
 def mesh_proteins(folder: Path, ctcae_folder: Optional[Path] = None) -> Iterator[Concept]:
     """Proteins and enzymes of MeSH 2024 (``PROTEIN_TREES``) as ANTIGEN concepts,
-    with their entry terms (not permuted; inverted ones also in natural order, "Receptor,
+    with their entry terms (not permuted; inverted ones in natural order only, "Receptor,
     Bradykinin B2" -> "Bradykinin B2 Receptor") and each term without a generic head when
     what stays is a name ("Amyloid beta-Peptides" -> "Amyloid beta"); a term of kind words
     alone ("Antigen Receptor") is left out. Left out as well: classes (first groupings,
@@ -328,9 +328,9 @@ def mesh_proteins(folder: Path, ctcae_folder: Optional[Path] = None) -> Iterator
         for row in csv.DictReader(handle, delimiter="\t"):
             if row["IsPermutedTermYN"] == "Y" or not any(t.startswith(PROTEIN_TREES) for t in trees.get(row["DescriptorUI"], ())):
                 continue
-            forms = {row["TermName"], uninvert(row["TermName"])}
-            forms |= {match.group(1) for form in forms for match in [_GENERIC_HEAD.match(form)]
-                      if match and _OWN_NAME.search(match.group(1))}
+            form = uninvert(row["TermName"])  # "Receptor, Progesterone" would match across a list's comma
+            forms = {form} | {match.group(1) for match in [_GENERIC_HEAD.match(form)]
+                              if match and _OWN_NAME.search(match.group(1))}
             terms.setdefault(row["DescriptorUI"], set()).update(form for form in forms if not _names_a_kind(form))
     analytes = lab_analytes(ctcae_folder) if ctcae_folder and ctcae_folder.is_dir() else set()
     lab_values = {d for d, forms in terms.items() if any(_names_analyte(form, analytes) for form in forms)}
