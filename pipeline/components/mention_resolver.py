@@ -77,6 +77,8 @@ class MentionResolver:
         sentences = SentenceIndex(doc)
         spans = self._abbreviations(doc, spans)
         spans = _drop_organization_acronyms(doc, spans)
+        antigen_tokens = {i for s in spans if s.label_ == "ANTIGEN" for i in range(s.start, s.end)}
+        spans = [s for s in spans if not self._symbol_of_something_else(doc, s, antigen_tokens)]
         spans = _drop_therapies_naming_a_state(doc, spans)
         spans = self._context_labels(doc, spans, sentences)
         spans = _drop_inside_other_labels(spans, self._named_after_parts)
@@ -174,6 +176,22 @@ class MentionResolver:
                     induced.add((effect.start, effect.end))
         return induced
 
+    def _symbol_of_something_else(self, doc: Doc, span: Span, antigen_tokens: set[int]) -> bool:
+        """A gene's other symbol (an alias or a withdrawn one: "CDR" of CDR1, "ADL" of SGCA,
+        "AMG" of AMELX) where the text uses the letters for something else: a part of a
+        hyphenated acronym ("CDR-SB", "MG-ADL", "T-DM1"; not a fusion of two genes, "BCR-ABL"),
+        a product's code ("AMG 510") or an organisation's meeting ("the ATS conference")."""
+        if span.label_ != "ANTIGEN" or span.end - span.start != 1:
+            return False
+        concept = self._concept(span)
+        if concept is None or concept.name == span.text or not _SYMBOL.fullmatch(span.text):
+            return False
+        token = doc[span.start]
+        following = doc[span.end] if span.end < len(doc) else None
+        if following is not None and token.whitespace_ and (following.like_num or _OTHER_THING.fullmatch(following.text)):
+            return True
+        return _in_acronym(doc, span.start, -1, antigen_tokens) or _in_acronym(doc, span.end - 1, 1, antigen_tokens)
+
     def _named_after_parts(self, span: Span) -> bool:
         """A MeSH protein or enzyme: its name holds the ligand, substrate or disease it is
         named after ("angiotensin-converting enzyme", "acetylcholine receptor", "Wiskott-Aldrich
@@ -187,6 +205,23 @@ class MentionResolver:
     def _concept_key(self, span: Span) -> str:
         concept = self._concept(span)
         return concept.name if concept is not None else span.text.lower()
+
+
+#: a gene symbol as written: capitals and digits ("ADL", "DM1")
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+#: what follows an acronym that names a meeting, a body or a score, not a gene
+_OTHER_THING = re.compile(r"conference|congress|meeting|annual|guidelines?|criteria|score|scale|questionnaire|index",
+                          re.I)
+
+
+def _in_acronym(doc: Doc, index: int, step: int, antigen_tokens: set[int]) -> bool:
+    """The token at ``index`` is joined by a hyphen, without spaces, to a capitalised
+    token on the side of ``step`` (-1 before, 1 after) that is no antigen: "CDR-SB", "T-DM1"."""
+    hyphen, other = index + step, index + 2 * step
+    if not (0 <= other < len(doc)) or doc[hyphen].text != "-" or other in antigen_tokens:
+        return False
+    joined = doc[min(index, hyphen)].whitespace_ == "" and doc[min(hyphen, other)].whitespace_ == ""
+    return joined and bool(re.fullmatch(r"[A-Z][A-Za-z]*", doc[other].text))
 
 
 _ORGANIZATION_HEAD = re.compile(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|for|and|the|de|&)\s+)*){2,}$")
