@@ -116,8 +116,8 @@ class MentionResolver:
         for text, forms in uses.items():
             definition = _best_cover(spans, long_forms[text])
             positions = {(f.start, f.end) for f in forms}
-            if definition is None and MOLECULE.search(long_forms[text].text):
-                continue  # "Delta-like ligand 3 (DLL3)": the symbol keeps what the dictionary found
+            if definition is None and (MOLECULE.search(long_forms[text].text) or _is_antigen(spans, long_forms[text])):
+                continue  # "Delta-like ligand 3 (DLL3)", "Glypican-3 (GPC3)": the symbol keeps what the dictionary found
             spans = [s for s in spans if (s.start, s.end) not in positions]
             if definition is not None:
                 spans += [Span(doc, f.start, f.end, label=definition.label_, kb_id=definition.kb_id_) for f in forms]
@@ -258,6 +258,10 @@ def _drop_therapies_naming_a_state(doc: Doc, spans: list[Span]) -> list[Span]:
                 and doc[end].text == "-" and not doc[end].whitespace_
                 and doc[end + 1].lower_ in _STATE_AFTER_HYPHEN)
     return [s for s in spans if not names_a_state(s)]
+
+
+def _is_antigen(spans: list[Span], long_form: Span) -> bool:
+    return any(s.label_ == "ANTIGEN" and (s.start, s.end) == (long_form.start, long_form.end) for s in spans)
 
 
 def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:

@@ -164,16 +164,44 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
                 add("CAUSES_ADVERSE_EVENT", head, tail, sentence)
             elif tail.label == "DISEASE" and key(tail) in main_diseases and not other:
                 add("TREATS", head, tail, sentence)
-            elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or (
-                    (names_focus or not _products(sentence)) and TARGET_CUE.search(sentence.text)
-                    and _nearest_therapy(tail, sentence) in (None, name)
-                    and _said_to_target(tail, sentence) in (None, name))):
+            elif tail.label == "ANTIGEN" and _studied_targets(name, tail, sentence, entities, names_focus):
                 add("TARGETS", head, tail, sentence)
             elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
                     and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
                     and uses_cells(lineage, tail.text) is not False \
                     and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                 add("USES_CELL_TYPE", head, tail, sentence)
+
+
+def _studied_targets(name: str, tail: Entity, sentence: Sentence, entities: list[Entity], names_focus: bool) -> bool:
+    """Whether the studied therapy ``name`` targets the antigen this sentence names: the
+    antigen is inside the therapy's name; or a target cue stands in a sentence that names
+    the therapy (or no product), no other product is nearer
+    the antigen or said to target it, and an antigen inside a class's name ("BTK inhibitor")
+    goes to the product the class is put beside or, failing that, the sentence's subject
+    ("PD-1/VEGF bispecific antibody" in "Ivonescimab beats pembrolizumab: …" is not
+    pembrolizumab's)."""
+    if _inside_any(tail, entities, name):
+        return True
+    if not (names_focus or not _products(sentence)) or not TARGET_CUE.search(sentence.text):
+        return False
+    if _nearest_therapy(tail, sentence) not in (None, name) or _said_to_target(tail, sentence) not in (None, name):
+        return False
+    holder = _holder(tail, sentence.entities)
+    if holder is None or key(holder) == name:
+        return True
+    apposed = _apposed_product(holder, sentence)
+    return (apposed or _subject_product(holder, sentence)) == name
+
+
+def _subject_product(description: Entity, sentence: Sentence) -> Optional[str]:
+    """The product a class describes when nothing puts them side by side: the sentence's
+    first product, named before the class ("Zanubrutinib (BGB-3111) developed by BeiGene is
+    a next-generation BTK inhibitor"; "Ivonescimab beats pembrolizumab: PD-1/VEGF bispecific
+    antibody …")."""
+    products = [e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))
+                and e.end <= description.start]
+    return _product_key(min(products, key=lambda e: e.start), sentence) if products else None
 
 
 def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[str], primary: Optional[Entity],
@@ -220,7 +248,7 @@ def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
     holder = _holder(tail, sentence.entities)
     if holder is not None:  # "the PD-1 inhibitor pembrolizumab" gives PD-1 to pembrolizumab; "proteasome
         return _apposed_product(holder, sentence)  # inhibitors and anti-CD38 antibodies" to neither neighbour
-    stated = [(distance, key(head)) for head in sentence.entities
+    stated = [(distance, _product_key(head, sentence)) for head in sentence.entities
               if head.label == "THERAPY" and not generic(key(head))
               for distance in [_target_distance(head, tail, sentence)] if distance is not None]
     return min(stated)[1] if stated else None
@@ -235,12 +263,22 @@ def _target_distance(head: Entity, tail: Entity, sentence: Sentence) -> Optional
         return None
     lo, hi = (head.end, tail.start) if head.end <= tail.start else (tail.end, head.start)
     between = list(sentence.text[lo - sentence.start:hi - sentence.start])
-    for other in sentence.entities:  # "anti-" inside "anti-CD38 antibodies" is that therapy's cue
-        if other.label == "THERAPY" and lo <= other.start and other.end <= hi:
+    for other in sentence.entities:  # "anti-" inside "anti-CD38 antibodies" is that therapy's cue,
+        if other.label in ("THERAPY", "ANTIGEN") and lo <= other.start and other.end <= hi:  # "/" in "PD-1/VEGF" the pair's
             between[other.start - lo:other.end - lo] = " " * (other.end - other.start)
+    _unjoin(between, head.end <= tail.start)
     if hi - lo <= TARGET_DISTANCE and TARGET_CUE.search("".join(between)):
         return hi - lo
     return None
+
+
+def _unjoin(between: list[str], tail_last: bool) -> None:
+    """A slash that joins the antigen to its neighbour ("PD-1/VEGF") is the pair's, not a
+    cue between a therapy and its target: blanked in ``between``."""
+    if tail_last and between and between[-1] == "/":
+        between[-1] = " "
+    elif not tail_last and between and between[0] == "/":
+        between[0] = " "
 
 
 def _blamed_therapy(tail: Entity, sentence: Sentence) -> Optional[Entity]:
@@ -280,7 +318,21 @@ def _nearest_therapy(tail: Entity, sentence: Sentence) -> Optional[str]:
                  and not (e.start <= tail.start and tail.end <= e.end)]
     if not therapies:
         return None
-    return key(min(therapies, key=lambda e: min(abs(tail.start - e.end), abs(e.start - tail.end))))
+    return _product_key(min(therapies, key=lambda e: min(abs(tail.start - e.end), abs(e.start - tail.end))), sentence)
+
+
+#: a bracket opened right after a product, up to a wording of its own: "Lecanemab (BAN2401, "
+_OWN_BRACKET = re.compile(r"^\s*\((?:[^()]*?,\s*)?$")
+
+
+def _product_key(therapy: Entity, sentence: Sentence) -> str:
+    """The product a wording names: a code or brand in a bracket right after a product
+    ("Lecanemab (BAN2401, Leqembi)", "Tabelecleucel (tab-cel)") is that product's."""
+    for product in sentence.entities:
+        if product.label == "THERAPY" and product.end <= therapy.start and not generic(key(product)) \
+                and _OWN_BRACKET.match(sentence.text[product.end - sentence.start:therapy.start - sentence.start]):
+            return key(product)
+    return key(therapy)
 
 
 def _inside_any(tail: Entity, entities: list[Entity], name: str) -> bool:
