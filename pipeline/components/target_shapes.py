@@ -12,6 +12,7 @@ Regular expressions over the doc's text, each for one family:
   "interleukin-13 receptor alpha 2"), or with the ligand's defined short form between
   ("glucagon-like peptide-1 (GLP-1) receptor": the short form's letters and digits are the
   initials of the words before it, as in Schwartz & Hearst 2003);
+* the symbol a drug is named against ("anti-C5 antibodies", "anti-FXIIa antibody");
 * MHC and HLA classes ("MHC class I");
 * a virus's antigens and proteins ("EBV antigens", "RSV prefusion F protein", "spike
   protein");
@@ -72,6 +73,8 @@ _FORM_BEFORE = re.compile(r"\b(?:[NC]-terminal(?:ly)?(?: [a-z]+)?|(?:hyper)?phos
 _FORM_AFTER = re.compile(r"^ (?:proto)?fibrils\b|^ oligomers\b")
 #: "soluble" names a form together with an assembly ("soluble amyloid-β protofibrils")
 _SOLUBLE = re.compile(r"\bsoluble $")
+#: "anti-C5", "anti-FXIIa": the symbol a drug is named against (not "anti-inflammatory")
+ANTI_SYMBOL = re.compile(r"\b[Aa]nti-(?P<target>[A-Z][A-Za-z0-9]{0,8}\d[A-Za-z0-9]*|[A-Z]{2,}[a-z]?(?:-\d{1,2}[A-Za-z]?)?)(?![\w-])")
 ALLELE = re.compile(r"\b[A-Z][A-Z0-9]{1,7} ?(?:ε|epsilon)\d\b|\bHLA-[A-Z]{1,3}\d?\*\d{2}(?::\d{2,3}){0,3}")
 
 
@@ -79,7 +82,7 @@ def target_spans(doc: Doc, known: Iterable[Span] = ()) -> Iterator[Span]:
     """The targets the shapes above find in the doc; ``known`` are the antigens already
     found (their forms are looked for around them)."""
     text = doc_text(doc)
-    found = [m.span("target") for m in CUE_OBJECT.finditer(text)]
+    found = [m.span("target") for pattern in (CUE_OBJECT, ANTI_SYMBOL) for m in pattern.finditer(text)]
     found += [m.span() for pattern in (RECEPTOR, MHC_CLASS, VIRAL, ALLELE) for m in pattern.finditer(text)]
     found += list(defined_receptors(text))
     found += list(protein_forms(text, [(s.start_char, s.end_char) for s in known if s.label_ == LABEL]))

@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Callable, Optional
 
 from ..relating.effector_cells import effector_lineage, uses_cells
-from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
+from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, OTHER_ARM, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
@@ -30,7 +30,7 @@ from . import per_record
 STAGE = "relations"
 TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|bispecific|specific|engager|inhibit\w*|"
                         r"block\w*|antagonist|agonist|antibod\w*|conjugate|degrad\w*|recogni[sz]\w*|edit\w*|knock\w*|"
-                        r"silenc\w*|deliver\w*|encod\w*|copy of|×|x\b|/)", re.I)
+                        r"silenc\w*|deliver\w*|encod\w*|neutrali[sz]\w*|copy of|×|x\b|/)", re.I)
 #: a sentence on how the article's disease is treated today
 STANDARD_TREATMENT = re.compile(r"\b(?:standard (?:of care|treatment|therapy)|standard-of-care|mainstay|"
                                 r"current (?:drugs|treatments?|therap(?:y|ies)|options)|treatment options?|"
@@ -114,9 +114,9 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 add("CAUSES_ADVERSE_EVENT", heads.get(key(cause), cause), effect, sentence)
         with steps.step("targets stated"):
             for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
-                stated = _said_to_target(tail, sentence)
-                if stated and stated in heads:  # "daratumumab, an antibody that targets CD38"
-                    add("TARGETS", heads[stated], tail, sentence)
+                for stated in _stated_targeters(tail, sentence):
+                    if stated in heads:  # "daratumumab, an antibody that targets CD38"
+                        add("TARGETS", heads[stated], tail, sentence)
         with steps.step("drugs given for a toxicity"):
             for head in (e for e in sentence.entities if e.label == "THERAPY" and key(e) not in focus_set):
                 managed = managed_event(head, sentence)
@@ -176,14 +176,17 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
 def _studied_targets(name: str, tail: Entity, sentence: Sentence, entities: list[Entity], names_focus: bool) -> bool:
     """Whether the studied therapy ``name`` targets the antigen this sentence names: the
     antigen is inside the therapy's name; or a target cue stands in a sentence that names
-    the therapy (or no product), no other product is nearer
+    the therapy (or no product and no other arm or history: "despite a stable regimen of
+    anti-C5 therapy"), no other product is nearer
     the antigen or said to target it, and an antigen inside a class's name ("BTK inhibitor")
     goes to the product the class is put beside or, failing that, the sentence's subject
     ("PD-1/VEGF bispecific antibody" in "Ivonescimab beats pembrolizumab: …" is not
     pembrolizumab's)."""
     if _inside_any(tail, entities, name):
         return True
-    if not (names_focus or not _products(sentence)) or not TARGET_CUE.search(sentence.text):
+    if not (names_focus or not _products(sentence) and not OTHER_ARM.search(sentence.text)):
+        return False  # a sentence without the therapy that marks another arm or a history is about that
+    if not TARGET_CUE.search(sentence.text):
         return False
     if _nearest_therapy(tail, sentence) not in (None, name) or _said_to_target(tail, sentence) not in (None, name):
         return False
@@ -194,14 +197,25 @@ def _studied_targets(name: str, tail: Entity, sentence: Sentence, entities: list
     return (apposed or _subject_product(holder, sentence)) == name
 
 
+#: what says a product is a class or is made of one: "X … is a next-generation BTK inhibitor",
+#: "it consists of … fused to an anti-CD3 effector"
+_COPULA = re.compile(r"\b(?:is|are|was|were|acts as|works as|consists? of|composed of|contains?)\b", re.I)
+
+
 def _subject_product(description: Entity, sentence: Sentence) -> Optional[str]:
     """The product a class describes when nothing puts them side by side: the sentence's
-    first product, named before the class ("Zanubrutinib (BGB-3111) developed by BeiGene is
-    a next-generation BTK inhibitor"; "Ivonescimab beats pembrolizumab: PD-1/VEGF bispecific
-    antibody …")."""
+    first product, said to be the class ("Zanubrutinib (BGB-3111) developed by BeiGene is
+    a next-generation BTK inhibitor"), unless the class is its other arm ("Ivonescimab beats
+    pembrolizumab: PD-1/VEGF bispecific antibody …", "iptacopan beats anti-C5 antibodies")."""
     products = [e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))
                 and e.end <= description.start]
-    return _product_key(min(products, key=lambda e: e.start), sentence) if products else None
+    if not products:
+        return None
+    subject = min(products, key=lambda e: e.start)
+    between = sentence.text[subject.end - sentence.start:description.start - sentence.start]
+    if not _COPULA.search(between) or OTHER_ARM.search(between):
+        return None  # "iptacopan beats anti-C5 antibodies": the class is the other arm
+    return _product_key(subject, sentence)
 
 
 def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[str], primary: Optional[Entity],
@@ -243,15 +257,52 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
 
 
 def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
-    """The product the sentence says targets the antigen: a target cue stands between them,
-    close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
+    """The product the sentence says targets the antigen (the first of ``_stated_targeters``)."""
+    return next(iter(_stated_targeters(tail, sentence)), None)
+
+
+def _stated_targeters(tail: Entity, sentence: Sentence) -> list[str]:
+    """The products the sentence says target the antigen: those a class holding the antigen
+    is put beside ("the PD-1 inhibitor pembrolizumab", "the anti-C5 antibodies eculizumab
+    and ravulizumab"; "proteasome inhibitors and anti-CD38 antibodies" gives it to neither
+    neighbour); else the nearest product with a target cue between them, close by
+    ("nivolumab, which targets PD-1, and ipilimumab"), and the examples a cue's object is
+    given ("the biologics that block IL-17A such as secukinumab and ixekizumab")."""
     holder = _holder(tail, sentence.entities)
-    if holder is not None:  # "the PD-1 inhibitor pembrolizumab" gives PD-1 to pembrolizumab; "proteasome
-        return _apposed_product(holder, sentence)  # inhibitors and anti-CD38 antibodies" to neither neighbour
+    if holder is not None:
+        return _apposed_products(holder, sentence)
     stated = [(distance, _product_key(head, sentence)) for head in sentence.entities
               if head.label == "THERAPY" and not generic(key(head))
               for distance in [_target_distance(head, tail, sentence)] if distance is not None]
-    return min(stated)[1] if stated else None
+    return ([min(stated)[1]] if stated else []) + _examples(tail, sentence)
+
+
+#: examples introduced after a cue's object
+_EXAMPLES = re.compile(r"^\s*,?\s*(?:such as|including|like|e\.g\.,?|for example,?)\s+$", re.I)
+#: what joins the products of a list
+_LISTED = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
+
+
+def _examples(tail: Entity, sentence: Sentence) -> list[str]:
+    """Products given as examples right after a cue's object: "biologics that block IL-17A
+    such as secukinumab and ixekizumab" -> both."""
+    before = sentence.text[max(0, tail.start - sentence.start - 30):tail.start - sentence.start]
+    if not TARGET_CUE.search(before):
+        return []
+    following = sorted((e for e in sentence.entities if e.label == "THERAPY" and e.start >= tail.end), key=lambda e: e.start)
+    if not following or not _EXAMPLES.match(sentence.text[tail.end - sentence.start:following[0].start - sentence.start]):
+        return []
+    return [_product_key(product, sentence) for product in _listed(following, sentence) if not generic(key(product))]
+
+
+def _listed(products: list[Entity], sentence: Sentence) -> list[Entity]:
+    """The first product and those listed right after it ("A, B and C")."""
+    listed = products[:1]
+    for product in products[1:]:
+        if not _LISTED.match(sentence.text[listed[-1].end - sentence.start:product.start - sentence.start]):
+            break
+        listed.append(product)
+    return listed
 
 
 def _target_distance(head: Entity, tail: Entity, sentence: Sentence) -> Optional[int]:
@@ -273,12 +324,17 @@ def _target_distance(head: Entity, tail: Entity, sentence: Sentence) -> Optional
 
 
 def _unjoin(between: list[str], tail_last: bool) -> None:
-    """A slash that joins the antigen to its neighbour ("PD-1/VEGF") is the pair's, not a
-    cue between a therapy and its target: blanked in ``between``."""
+    """A slash that joins the antigen to its neighbour ("PD-1/VEGF") is the pair's, and an
+    "anti-" before it after other words the name of a drug the text leaves unnamed ("… and
+    35 continued the anti-C5 therapy"), not a cue between a therapy and its target: blanked
+    in ``between``. "rituximab (anti-CD20)" keeps its cue."""
     if tail_last and between and between[-1] == "/":
         between[-1] = " "
     elif not tail_last and between and between[0] == "/":
         between[0] = " "
+    text = "".join(between)
+    if tail_last and text.lower().endswith("anti-") and re.search(r"[A-Za-z0-9]", text[:-5]):
+        between[-5:] = " " * 5
 
 
 def _blamed_therapy(tail: Entity, sentence: Sentence) -> Optional[Entity]:
@@ -347,17 +403,27 @@ def _holder(tail: Entity, entities: list[Entity]) -> Optional[Entity]:
 
 
 def _apposed_product(description: Entity, sentence: Sentence) -> Optional[str]:
-    """The product a class is put beside as its description: "the PD-1 inhibitor
-    pembrolizumab", "zolbetuximab, a claudin 18.2 antibody", "rituximab (anti-CD20)"."""
-    for product in sentence.entities:
-        if product.label != "THERAPY" or generic(key(product)) or product is description:
-            continue
+    """The product a class is put beside as its description (the first of ``_apposed_products``)."""
+    return next(iter(_apposed_products(description, sentence)), None)
+
+
+#: a class's defined short form between it and its product: "EGFR tyrosine kinase inhibitor (TKI) osimertinib"
+_SHORT_FORM = re.compile(r"^\s*\([^()]{1,20}\)")
+
+
+def _apposed_products(description: Entity, sentence: Sentence) -> list[str]:
+    """The products a class is put beside as their description: "the PD-1 inhibitor
+    pembrolizumab", "the anti-C5 antibodies eculizumab and ravulizumab", "zolbetuximab, a
+    claudin 18.2 antibody", "rituximab (anti-CD20)"."""
+    products = sorted((e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e)) and e is not description),
+                      key=lambda e: e.start)
+    for index, product in enumerate(products):
         if description.end <= product.start:
             between = sentence.text[description.end - sentence.start:product.start - sentence.start]
-            if NAMED_AS.match(between):
-                return key(product)
+            if NAMED_AS.match(_SHORT_FORM.sub("", between)):
+                return [_product_key(p, sentence) for p in _listed(products[index:], sentence)]
         elif product.end <= description.start:
             between = sentence.text[product.end - sentence.start:description.start - sentence.start]
             if APPOSITION.match(between) or re.fullmatch(r"\s*\(\s*", between):
-                return key(product)
-    return None
+                return [key(product)]
+    return []
