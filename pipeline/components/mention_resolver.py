@@ -193,11 +193,11 @@ class MentionResolver:
         return _in_acronym(doc, span.start, -1, antigen_tokens) or _in_acronym(doc, span.end - 1, 1, antigen_tokens)
 
     def _named_after_parts(self, span: Span) -> bool:
-        """A MeSH protein or enzyme: its name holds the ligand, substrate or disease it is
-        named after ("angiotensin-converting enzyme", "acetylcholine receptor", "Wiskott-Aldrich
-        syndrome protein"), each a mention of its own."""
+        """A MeSH protein or enzyme, or a target found by the shape of its name: its name
+        holds the ligand, substrate or disease it is named after ("angiotensin-converting
+        enzyme", "NMDA receptor", "Wiskott-Aldrich syndrome protein"), each a mention of its own."""
         concept = self._concept(span)
-        return concept is not None and concept.label == "ANTIGEN" and (concept.id or "").startswith("MESH:")
+        return concept is None or concept.label == "ANTIGEN" and (concept.id or "").startswith("MESH:")
 
     def _concept(self, span: Span):
         return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
