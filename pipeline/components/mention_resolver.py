@@ -193,11 +193,13 @@ class MentionResolver:
         return _in_acronym(doc, span.start, -1, antigen_tokens) or _in_acronym(doc, span.end - 1, 1, antigen_tokens)
 
     def _named_after_parts(self, span: Span) -> bool:
-        """A MeSH protein or enzyme, or a target found by the shape of its name: its name
-        holds the ligand, substrate or disease it is named after ("angiotensin-converting
+        """A MeSH protein or enzyme, or a receptor, channel, transporter or enzyme found by
+        the shape of its name: its name holds the ligand, substrate or disease it is named after ("angiotensin-converting
         enzyme", "NMDA receptor", "Wiskott-Aldrich syndrome protein"), each a mention of its own."""
         concept = self._concept(span)
-        return concept is None or concept.label == "ANTIGEN" and (concept.id or "").startswith("MESH:")
+        if concept is None:
+            return bool(_NAMED_AFTER.search(span.text))
+        return concept.label == "ANTIGEN" and (concept.id or "").startswith("MESH:")
 
     def _concept(self, span: Span):
         return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
@@ -207,6 +209,9 @@ class MentionResolver:
         return concept.name if concept is not None else span.text.lower()
 
 
+#: the head of a name given after a ligand or substrate ("NMDA receptor", "chloride channels")
+_NAMED_AFTER = re.compile(r"(?:receptors?|channels?|transporters?|[a-z]ases?)(?: (?:alpha|beta|gamma|delta|[αβγδ]|\d+))?$",
+                          re.I)
 #: a gene symbol as written: capitals and digits ("ADL", "DM1")
 _SYMBOL = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 #: what follows an acronym that names a meeting, a body or a score, not a gene

@@ -371,7 +371,7 @@ def _nearest_therapy(tail: Entity, sentence: Sentence) -> Optional[str]:
     (anti-CTLA-4)" gives PD-1 to nivolumab alone; a class in apposition ("a monoclonal
     antibody that targets CD38") does not count."""
     therapies = [e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))
-                 and not (e.start <= tail.start and tail.end <= e.end)]
+                 and not (e.start <= tail.start and tail.end <= e.end) and not (tail.start <= e.start and e.end <= tail.end)]
     if not therapies:
         return None
     return _product_key(min(therapies, key=lambda e: min(abs(tail.start - e.end), abs(e.start - tail.end))), sentence)
