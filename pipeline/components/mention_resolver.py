@@ -114,10 +114,10 @@ class MentionResolver:
             uses.setdefault(short.text, []).append(short)
             long_forms.setdefault(short.text, short._.long_form)
         for text, forms in uses.items():
-            definition = _best_cover(spans, long_forms[text])
+            definition = _best_cover(spans, long_forms[text]) or _antigen_named(spans, long_forms[text])
             positions = {(f.start, f.end) for f in forms}
-            if definition is None and (MOLECULE.search(long_forms[text].text) or _is_antigen(spans, long_forms[text])):
-                continue  # "Delta-like ligand 3 (DLL3)", "Glypican-3 (GPC3)": the symbol keeps what the dictionary found
+            if definition is None and MOLECULE.search(long_forms[text].text):
+                continue  # "Delta-like ligand 3 (DLL3)": the symbol keeps what the dictionary found
             spans = [s for s in spans if (s.start, s.end) not in positions]
             if definition is not None:
                 spans += [Span(doc, f.start, f.end, label=definition.label_, kb_id=definition.kb_id_) for f in forms]
@@ -265,8 +265,10 @@ def _drop_therapies_naming_a_state(doc: Doc, spans: list[Span]) -> list[Span]:
     return [s for s in spans if not names_a_state(s)]
 
 
-def _is_antigen(spans: list[Span], long_form: Span) -> bool:
-    return any(s.label_ == "ANTIGEN" and (s.start, s.end) == (long_form.start, long_form.end) for s in spans)
+def _antigen_named(spans: list[Span], long_form: Span) -> Optional[Span]:
+    """The antigen that is the whole long form ("Glypican-3 (GPC3)", "superoxide dismutase
+    (SOD)"): its short form names it, not what the letters spell elsewhere."""
+    return next((s for s in spans if s.label_ == "ANTIGEN" and (s.start, s.end) == (long_form.start, long_form.end)), None)
 
 
 def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
