@@ -12,6 +12,7 @@ their name. Each relation's evidence is the sentence of its tail.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from typing import Callable, Optional
 
@@ -78,6 +79,7 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     """The page's relations. Each rule runs as its own step (per studied therapy, per
     sentence): one that raises costs the relations it would have added, not the others."""
     steps = steps or Steps(STAGE)
+    entities = steps.run("ligands inside targets", _without_named_ligands, entities, default=entities)
     sentences = steps.run("sentences", sentences_of, text, entities, default=[])
     focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
     therapies = [e for e in entities if e.label == "THERAPY"]
@@ -135,6 +137,18 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
+
+
+def _without_named_ligands(entities: list[Entity]) -> list[Entity]:
+    """The entities but therapies inside an antigen's name: "adenosine" in "adenosine A2A
+    receptor antagonist" names the receptor's ligand, not a drug given."""
+    antigens = sorted((e.start, e.end) for e in entities if e.label == "ANTIGEN")
+    starts = [start for start, _ in antigens]
+
+    def inside(entity: Entity) -> bool:
+        index = bisect_right(starts, entity.start)
+        return any(end >= entity.end for _, end in antigens[max(0, index - 8):index])
+    return [e for e in entities if e.label != "THERAPY" or not inside(e)]
 
 
 def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
