@@ -190,16 +190,17 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
 def _studied_targets(name: str, tail: Entity, sentence: Sentence, entities: list[Entity], names_focus: bool) -> bool:
     """Whether the studied therapy ``name`` targets the antigen this sentence names: the
     antigen is inside the therapy's name; or a target cue stands in a sentence that names
-    the therapy (or no product and no other arm or history: "despite a stable regimen of
-    anti-C5 therapy"), no other product is nearer
+    the therapy (or no product, no other arm or history — "despite a stable regimen of
+    anti-C5 therapy" — and the gene is not named as mutated), no other product is nearer
     the antigen or said to target it, and an antigen inside a class's name ("BTK inhibitor")
     goes to the product the class is put beside or, failing that, the sentence's subject
     ("PD-1/VEGF bispecific antibody" in "Ivonescimab beats pembrolizumab: …" is not
     pembrolizumab's)."""
     if _inside_any(tail, entities, name):
         return True
-    if not (names_focus or not _products(sentence) and not OTHER_ARM.search(sentence.text)):
-        return False  # a sentence without the therapy that marks another arm or a history is about that
+    if not (names_focus or not _products(sentence) and not OTHER_ARM.search(sentence.text)
+            and not _MUTATED.match(sentence.text, tail.end - sentence.start)):
+        return False  # without the therapy: another arm or a history, or the patients' mutated gene
     if not TARGET_CUE.search(sentence.text):
         return False
     if _nearest_therapy(tail, sentence) not in (None, name) or _said_to_target(tail, sentence) not in (None, name):
@@ -214,6 +215,11 @@ def _studied_targets(name: str, tail: Entity, sentence: Sentence, entities: list
 #: what says a product is a class or is made of one: "X … is a next-generation BTK inhibitor",
 #: "it consists of … fused to an anti-CD3 effector"
 _COPULA = re.compile(r"\b(?:is|are|was|were|acts as|works as|consists? of|composed of|contains?)\b", re.I)
+
+
+#: a gene named as mutated: "in tumors with BRCA1 or BRCA2 mutation"
+_MUTATED = re.compile(r"(?:\s*(?:,|or|and)\s*[\w-]+)*(?:\s+gene)?(?:\s+|-)(?:mutations?|mutated|mutant|variants?|"
+                      r"deletions?|amplifications?|rearrangements?|rearranged|alterations?)\b", re.I)
 
 
 def _subject_product(description: Entity, sentence: Sentence) -> Optional[str]:
