@@ -78,18 +78,37 @@ ANTI_SYMBOL = re.compile(r"\b[Aa]nti-(?P<target>[A-Z][A-Za-z0-9]{0,8}\d[A-Za-z0-
 ALLELE = re.compile(r"\b[A-Z][A-Z0-9]{1,7} ?(?:ε|epsilon)\d\b|\bHLA-[A-Z]{1,3}\d?\*\d{2}(?::\d{2,3}){0,3}")
 
 
+#: each shape with a word every match holds: the shape is tried only in windows around it,
+#: which one scan for a plain word finds several times faster than the shape itself
+ANCHORED = ((CUE_OBJECT, re.compile(r"target|bind|block|inhibit|neutrali|degrad|recogni|agonist|antibod|directed")),
+            (ANTI_SYMBOL, re.compile(r"nti-")), (RECEPTOR, re.compile(r"receptor")), (MHC_CLASS, re.compile(r"class")),
+            (VIRAL, re.compile(r"antigen|protein")), (ALLELE, re.compile(r"ε|epsilon|\*")))
+#: how far a match may reach before and after its anchor word
+WINDOW = 80
+
+
 def target_spans(doc: Doc, known: Iterable[Span] = ()) -> Iterator[Span]:
     """The targets the shapes above find in the doc; ``known`` are the antigens already
     found (their forms are looked for around them)."""
     text = doc_text(doc)
-    found = [m.span("target") for pattern in (CUE_OBJECT, ANTI_SYMBOL) for m in pattern.finditer(text)]
-    found += [m.span() for pattern in (RECEPTOR, MHC_CLASS, VIRAL, ALLELE) for m in pattern.finditer(text)]
+    found = [match.span("target" if "target" in pattern.groupindex else 0)
+             for pattern, anchor in ANCHORED for match in _anchored(pattern, anchor, text)]
     found += list(defined_receptors(text))
     found += list(protein_forms(text, [(s.start_char, s.end_char) for s in known if s.label_ == LABEL]))
     for start, end in found:
         span = doc.char_span(start, end, label=LABEL, alignment_mode="expand")
         if span is not None and "\n" not in span.text:
             yield span
+
+
+def _anchored(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str) -> Iterator[re.Match]:
+    """The pattern's matches that hold an anchor word, each once."""
+    seen: set[tuple[int, int]] = set()
+    for hit in anchor.finditer(text):
+        for match in pattern.finditer(text, max(0, hit.start() - WINDOW), min(len(text), hit.end() + WINDOW)):
+            if match.start() <= hit.start() and hit.end() <= match.end() and match.span() not in seen:
+                seen.add(match.span())
+                yield match
 
 
 def defined_receptors(text: str) -> Iterator[tuple[int, int]]:
