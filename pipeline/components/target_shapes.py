@@ -11,7 +11,8 @@ Regular expressions over the doc's text, each for one family:
 * a receptor named by its ligand's symbol, with its subunit ("IL-4 receptor alpha",
   "interleukin-13 receptor alpha 2"), or with the ligand's defined short form between
   ("glucagon-like peptide-1 (GLP-1) receptor": the short form's letters and digits are the
-  initials of the words before it, as in Schwartz & Hearst 2003);
+  initials of the words, or of their hyphenated parts, before it, after Schwartz & Hearst
+  2003);
 * the symbol a drug is named against ("anti-C5 antibodies", "anti-FXIIa antibody");
 * MHC and HLA classes ("MHC class I");
 * a virus's antigens and proteins ("EBV antigens", "RSV prefusion F protein", "spike
@@ -118,19 +119,20 @@ def defined_receptors(text: str) -> Iterator[tuple[int, int]]:
         before = _WORDS_BEFORE.search(text, max(0, match.start() - 80), match.start())
         if before is None:
             continue
-        words = before.group(1).split()
+        words, short = before.group(1).split(), _letters(match.group("short"))
         for count in range(1, len(words) + 1):
-            if _initials(words[-count:]) == _letters(match.group("short")):
+            if short in (_initials(words[-count:]), _initials(words[-count:], parts=False)):
                 start = match.start() - len(" ".join(words[-count:])) - 1
                 yield start, match.end()
                 break
 
 
-def _initials(words: list[str]) -> str:
-    """The first letter of each part of the words, and their numbers whole: "glucagon-like
-    peptide-1" -> "glp1"."""
-    parts = [part for word in words for part in re.split(r"-", word) if part]
-    return "".join(part if part.isdigit() else part[0] for part in parts).lower()
+def _initials(words: list[str], parts: bool = True) -> str:
+    """The first letter of each word, or of each hyphenated part, numbers whole:
+    "glucagon-like peptide-1" -> "glp1"; "glucose-dependent insulinotropic polypeptide" ->
+    "gip" by words."""
+    pieces = [piece for word in words for piece in (word.split("-") if parts else [word]) if piece]
+    return "".join(piece if piece.isdigit() else piece[0] for piece in pieces).lower()
 
 
 def _letters(short: str) -> str:
