@@ -7,6 +7,7 @@
 | Human Disease Ontology labels and exact synonyms, MeSH cross-references | DISEASE | ``shared/data/disease-ontology`` | CC0 1.0 |
 | Cell Ontology labels and exact synonyms | CELL_TYPE | ``shared/data/cell-ontology`` | CC BY 4.0 |
 | HGNC symbols, aliases, previous symbols, approved names | ANTIGEN | ``shared/data/hgnc`` | HGNC, free use with citation |
+| MeSH 2024 proteins and enzymes with their entry terms (laboratory values by CTCAE v5 left out) | ANTIGEN | ``shared/data/mesh-2024``, ``shared/data/ctcae-v5`` | NLM MeSH terms; CTCAE public domain |
 | drug names with DrugBank and MeSH ids (PyPI ``drug-named-entity-recognition``) | THERAPY | the installed package | MIT |
 | Disease mentions of BC5CDR and NCBI-disease (training and development splits) with their MeSH ids | aliases of MeSH concepts | ``shared/data/bc5cdr``, ``shared/data/ncbi-disease`` | NCBI public domain notice |
 """
