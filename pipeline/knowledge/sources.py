@@ -358,15 +358,24 @@ def hormone_terms(folder: Path) -> frozenset[str]:
 
 
 def lab_analytes(folder: Path) -> set[str]:
-    """The laboratory values of CTCAE v5's "Investigations" terms, lower-cased:
-    "alanine aminotransferase", "cardiac troponin i", "cpk"."""
+    """The laboratory values of CTCAE v5's "Investigations" terms, lower-cased, as the term
+    names them ("alanine aminotransferase", "cardiac troponin i", "cpk") and as its
+    definition does ("… levels of creatine phosphokinase in a blood specimen")."""
     analytes = set()
     with open(folder / "CTCAE_v5.0_clean_copy.tsv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             if row["MedDRA SOC"].strip() == "Investigations":
                 value = _LAB_CHANGE.sub("", row["CTCAE Term"].strip()).lower()
                 analytes |= {value, re.sub(r"^(?:blood|serum|urine)\s+", "", value)}
+                defined = _DEFINED_ANALYTE.search(row.get("Definition") or "")
+                if defined:
+                    analytes.add(re.sub(r"\s*\([^)]*\)", "", defined.group(1)).strip().lower())
     return analytes
+
+
+#: a definition's analyte: "an increase in levels of creatine phosphokinase in a blood specimen"
+_DEFINED_ANALYTE = re.compile(r"\b(?:levels?|concentrations?|amounts?|activity|number) of (?:the )?(?:enzyme )?"
+                              r"([\w ,()-]+?) in (?:a |the )?(?:blood|serum|urine|plasma)")
 
 
 def _names_analyte(form: str, analytes: set[str]) -> bool:
