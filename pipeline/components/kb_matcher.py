@@ -5,8 +5,9 @@ Longest-key dictionary lookup over token sequences, in the manner of FlashText (
 start with that token are tried up to the longest such key in the knowledge base, one
 hash lookup per length, so the cost does not grow with the vocabulary. Hyphens are not
 part of keys ("CAR-T cell" and "CAR T-cell" are one key). Acronyms and short forms are
-looked up case-sensitively, everything else case-folded and in American spelling
-("haematuria" finds "hematuria", ``knowledge.spelling``); matches never cross a line.
+looked up case-sensitively, everything else case-folded, Greek letters spelled out and in
+American spelling ("haematuria" finds "hematuria", "amyloid-β" finds "amyloid beta",
+``knowledge.spelling``); matches never cross a line.
 All matches go to the doc's ``candidates`` list, with the concept's index as ``kb_id``.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..knowledge.kb import HYPHENS, KB_FILE, KnowledgeBase, load_kb
-from ..knowledge.spelling import american
+from ..knowledge.spelling import folded as folded_key
 from .line_sentencizer import token_texts
 
 CANDIDATES = "candidates"
@@ -66,12 +67,12 @@ class KbMatcher:
 
 
 class FoldedWords(dict):
-    """Token text -> its case-folded key in American spelling, worked out once per word:
+    """Token text -> its case-folded key (Greek letters spelled out, American spelling), worked out once per word:
     words recur, and a dict lookup costs less than folding again."""
     LIMIT = 500_000
 
     def __missing__(self, text: str) -> str:
-        key = self[text] = american(text.lower())
+        key = self[text] = folded_key(text)
         return key
 
 

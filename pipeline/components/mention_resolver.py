@@ -13,7 +13,10 @@
    common in the elderly" stays a disease): the label follows what each sentence says.
 3. A mention inside a longer mention of another label is dropped ("leukemia" in
    "leukemia-free survival", "B cell" in "B-cell lymphoma"), except antigens, which name
-   targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive").
+   targets inside therapies and diseases ("anti-CD19 CAR-T", "HER2-positive") — not a
+   laboratory value inside an adverse event or outcome ("increased alanine
+   aminotransferase"), nor a molecule written as a word inside a drug class ("proteasome
+   inhibitors"). A drug named as the protein it is ("GM-CSF") is a therapy, not an antigen.
 4. Within a label the longest mention wins; mentions of different labels may overlap.
    Combinations ("nivolumab plus ipilimumab") are kept beside their parts, and so are
    composite diseases ("breast and ovarian cancer", ``composite_diseases``).
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
+from typing import Callable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -72,9 +75,11 @@ class MentionResolver:
         sentences = SentenceIndex(doc)
         spans = self._abbreviations(doc, spans)
         spans = _drop_organization_acronyms(doc, spans)
+        antigen_tokens = {i for s in spans if s.label_ == "ANTIGEN" for i in range(s.start, s.end)}
+        spans = [s for s in spans if not self._symbol_of_something_else(doc, s, antigen_tokens)]
         spans = _drop_therapies_naming_a_state(doc, spans)
         spans = self._context_labels(doc, spans, sentences)
-        spans = _drop_inside_other_labels(spans)
+        spans = _drop_inside_other_labels(spans, self._named_after_parts)
         spans = _with_inheritance(doc, spans)
         kept: list[Span] = []
         for label in sorted({s.label_ for s in spans}):
@@ -107,7 +112,7 @@ class MentionResolver:
             uses.setdefault(short.text, []).append(short)
             long_forms.setdefault(short.text, short._.long_form)
         for text, forms in uses.items():
-            definition = _best_cover(spans, long_forms[text])
+            definition = _best_cover(spans, long_forms[text]) or _antigen_named(spans, long_forms[text])
             positions = {(f.start, f.end) for f in forms}
             if definition is None and MOLECULE.search(long_forms[text].text):
                 continue  # "Delta-like ligand 3 (DLL3)": the symbol keeps what the dictionary found
@@ -169,12 +174,57 @@ class MentionResolver:
                     induced.add((effect.start, effect.end))
         return induced
 
+    def _symbol_of_something_else(self, doc: Doc, span: Span, antigen_tokens: set[int]) -> bool:
+        """A gene's other symbol (an alias or a withdrawn one: "CDR" of CDR1, "ADL" of SGCA,
+        "AMG" of AMELX) where the text uses the letters for something else: a part of a
+        hyphenated acronym ("CDR-SB", "MG-ADL", "T-DM1"; not a fusion of two genes, "BCR-ABL"),
+        a product's code ("AMG 510") or an organisation's meeting ("the ATS conference")."""
+        if span.label_ != "ANTIGEN" or span.end - span.start != 1:
+            return False
+        concept = self._concept(span)
+        if concept is None or concept.name == span.text or not _SYMBOL.fullmatch(span.text):
+            return False
+        token = doc[span.start]
+        following = doc[span.end] if span.end < len(doc) else None
+        if following is not None and token.whitespace_ and (following.like_num or _OTHER_THING.fullmatch(following.text)):
+            return True
+        return _in_acronym(doc, span.start, -1, antigen_tokens) or _in_acronym(doc, span.end - 1, 1, antigen_tokens)
+
+    def _named_after_parts(self, span: Span) -> bool:
+        """A MeSH protein or enzyme, or a receptor, channel, transporter or enzyme found by
+        the shape of its name: its name holds the ligand, substrate or disease it is named after ("angiotensin-converting
+        enzyme", "NMDA receptor", "Wiskott-Aldrich syndrome protein"), each a mention of its own."""
+        concept = self._concept(span)
+        if concept is None:
+            return bool(_NAMED_AFTER.search(span.text))
+        return concept.label == "ANTIGEN" and (concept.id or "").startswith("MESH:")
+
     def _concept(self, span: Span):
         return self.kb.concepts[int(span.kb_id_)] if span.kb_id_ else None
 
     def _concept_key(self, span: Span) -> str:
         concept = self._concept(span)
         return concept.name if concept is not None else span.text.lower()
+
+
+#: the head of a name given after a ligand or substrate ("NMDA receptor", "chloride channels")
+_NAMED_AFTER = re.compile(r"(?:receptors?|channels?|transporters?|[a-z]ases?)(?: (?:alpha|beta|gamma|delta|[αβγδ]|\d+))?$",
+                          re.I)
+#: a gene symbol as written: capitals and digits ("ADL", "DM1")
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+#: what follows an acronym that names a meeting, a body or a score, not a gene
+_OTHER_THING = re.compile(r"conference|congress|meeting|annual|guidelines?|criteria|score|scale|questionnaire|index",
+                          re.I)
+
+
+def _in_acronym(doc: Doc, index: int, step: int, antigen_tokens: set[int]) -> bool:
+    """The token at ``index`` is joined by a hyphen, without spaces, to a capitalised
+    token on the side of ``step`` (-1 before, 1 after) that is no antigen: "CDR-SB", "T-DM1"."""
+    hyphen, other = index + step, index + 2 * step
+    if not (0 <= other < len(doc)) or doc[hyphen].text != "-" or other in antigen_tokens:
+        return False
+    joined = doc[min(index, hyphen)].whitespace_ == "" and doc[min(hyphen, other)].whitespace_ == ""
+    return joined and bool(re.fullmatch(r"[A-Z][A-Za-z]*", doc[other].text))
 
 
 _ORGANIZATION_HEAD = re.compile(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|for|and|the|de|&)\s+)*){2,}$")
@@ -217,6 +267,12 @@ def _drop_therapies_naming_a_state(doc: Doc, spans: list[Span]) -> list[Span]:
 _CAUSED_BY = re.compile(r"\w[-\s](?:induced|associated|related)\s*$", re.I)
 
 
+def _antigen_named(spans: list[Span], long_form: Span) -> Optional[Span]:
+    """The antigen that is the whole long form ("Glypican-3 (GPC3)", "superoxide dismutase
+    (SOD)"): its short form names it, not what the letters spell elsewhere."""
+    return next((s for s in spans if s.label_ == "ANTIGEN" and (s.start, s.end) == (long_form.start, long_form.end)), None)
+
+
 def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
     """The candidate that is the long form, or the longest one inside it that ends where
     it ends: a name's head is its last word, so "B-cell" in "B-cell maturation antigen",
@@ -238,21 +294,39 @@ def _best_cover(spans: list[Span], target: Span) -> Optional[Span]:
     return None
 
 
-def _drop_inside_other_labels(spans: list[Span]) -> list[Span]:
+def _drop_inside_other_labels(spans: list[Span], named_after_parts: Callable[[Span], bool]) -> list[Span]:
+    """Mentions inside a longer mention of another label, but antigens (``_target_inside``)
+    and the parts of a molecule's name that name what it is named after (``named_after_parts``)."""
     by_start = sorted(spans, key=lambda s: (s.start, -s.end))
     kept = []
     open_spans: list[Span] = []  # a sweep: only spans still open can hold the next one
     for span in by_start:
         open_spans = [o for o in open_spans if o.end > span.start]
         outer = [o for o in open_spans if o.end >= span.end and o.label_ != span.label_
-                 and (o.end - o.start) > (span.end - span.start)]
+                 and (o.end - o.start) > (span.end - span.start)
+                 and not (o.label_ == "ANTIGEN" and (span.label_ == "DISEASE" or named_after_parts(o)))]
         open_spans.append(span)
-        # an antigen names the target inside a therapy or disease, but inside a cell
-        # population it is the population's marker ("CD34+ cells")
-        if outer and (span.label_ != "ANTIGEN" or any(o.label_ == "CELL_TYPE" for o in outer)):
+        if outer and not _target_inside(span, outer):
             continue
         kept.append(span)
-    return kept
+    # a drug named as the protein it is ("GM-CSF"): a therapy, not a target
+    therapies = {(s.start, s.end) for s in kept if s.label_ == "THERAPY"}
+    return [s for s in kept if s.label_ != "ANTIGEN" or (s.start, s.end) not in therapies]
+
+
+#: a molecule written as a word ("proteasome", "acetylcholinesterase"), not as a symbol
+_WORD_NAMED = re.compile(r"[A-Za-z][a-z]*(?:[ -][a-z]+)*")
+
+
+def _target_inside(span: Span, outer: list[Span]) -> bool:
+    """An antigen names the target inside a therapy or disease ("anti-CD19 CAR-T",
+    "HER2-positive"), but not inside a cell population (the population's marker: "CD34+
+    cells"), an adverse event or outcome (a laboratory value: "increased alanine
+    aminotransferase"), nor, written as a word, inside a therapy (the class's mechanism:
+    "proteasome inhibitors")."""
+    if span.label_ != "ANTIGEN" or any(o.label_ in ("CELL_TYPE", "ADVERSE_EVENT", "OUTCOME") for o in outer):
+        return False
+    return not (_WORD_NAMED.fullmatch(span.text) and any(o.label_ == "THERAPY" for o in outer))
 
 
 def _with_inheritance(doc: Doc, spans: list[Span]) -> list[Span]:

@@ -9,6 +9,7 @@ Regular expressions over each line of the text, each for one family:
   -platin, -taxel, -rubicin, -citabine, -tecan, -vedotin …; short "-cel" forms ("cilta-cel"); code
   names of investigational products ("VGX-3100", "CT041", "mRNA-4157");
 * drug classes by target: "BRAF inhibitor", "anti-CD38 antibody", "PD-1 blockade";
+* targets by the shape of their names and of what is said of them (``target_shapes``);
 * marker-defined and disease-named cell populations: "CD4+ CAR T cells", "CD34+
   hematopoietic stem and progenitor cells", "leukemic blasts", "myeloma cells";
 * outcome phrases: "hematologic complete response", "failure-free survival", "disease
@@ -32,6 +33,7 @@ from spacy.tokens import Doc, Span
 from .kb_matcher import candidates
 from .line_sentencizer import doc_text, token_texts
 from .measures import measure_spans
+from .target_shapes import target_spans
 
 _ANTIGEN = r"(?:CD\d{1,3}[a-z]?|CTLA-4|PD-L?1|BCMA|GPRC5D|GD2|HER2|PSMA|GPC3|CLDN18\.2|Claudin ?18\.2|IL-?13R[αa]2|EGFRvIII|EGFR|MSLN|mesothelin|DLL3|B7-H3|ROR1|CEA|MUC1|NY-ESO-1|MAGE-A4|KRAS|TROP2|FAP|CD19/CD22|CD19/CD20|BCMA/CD19|CD19/BCMA|[A-Z][A-Z0-9]{1,6}(?:/[A-Z][A-Z0-9]{1,6})?)"
 _CAR = r"CAR[- ]?(?:T|NK|M)?"
@@ -390,6 +392,7 @@ def biomedical_patterns(doc: Doc) -> Doc:
         span = doc.char_span(start, end, label="THERAPY", alignment_mode="expand")
         if span is not None and "\n" not in span.text:
             found.append(span)
+    found += target_spans(doc, candidates(doc))  # targets by shape: ``target_shapes``
     candidates(doc).extend(found)
     # endpoints named as measures, read from what a results sentence does with them
     mentions = candidates(doc)

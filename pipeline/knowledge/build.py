@@ -2,8 +2,9 @@
 
 Concepts from every source (``pipeline.knowledge.sources``) are merged by id, each
 alias is assigned to one concept (the curated vocabulary first, then drugs, Disease
-Ontology, MeSH, Cell Ontology and HGNC), filtered, and turned into match keys with the same
-tokenizer the pipeline runs (case-folded keys in American spelling, see ``spelling``).
+Ontology, MeSH, Cell Ontology, HGNC, annotated chemicals and last MeSH proteins and
+enzymes), filtered, and turned into match keys with the same tokenizer the pipeline runs
+(case-folded keys with Greek letters spelled out, in American spelling, see ``spelling``).
 Disease mentions of annotated corpora (BC5CDR, NCBI-disease) add the words writers use
 for MeSH concepts ("acne", "blurred vision"), joined on the MeSH id; organ-site neoplasm
 names get the variants writers use ("prostate tumour" for "Prostatic Neoplasms",
@@ -32,7 +33,7 @@ from ..schema import Concept
 from ..tokenization import english_tokenizer
 from ..vocabulary import MODELS_DIR, is_case_sensitive, plural
 from . import adjectives, sources, variants
-from .spelling import american
+from .spelling import american, folded
 
 KB_DIR = MODELS_DIR / "kb"
 KB_FILE = KB_DIR / "kb.msgpack.gz"
@@ -283,7 +284,9 @@ def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
     readers = (("disease_ontology", "disease-ontology", sources.disease_ontology),
                ("mesh", "mesh-disease", sources.mesh_diseases),
                ("mesh_entry_terms", "mesh-2024", sources.mesh_entry_terms),
-               ("cell_ontology", "cell-ontology", sources.cell_ontology), ("hgnc", "hgnc", sources.hgnc))
+               ("cell_ontology", "cell-ontology", sources.cell_ontology),
+               ("hgnc", "hgnc", lambda folder: sources.hgnc(folder, _hormones(data_dir))),
+               ("mesh_proteins", "mesh-2024", lambda folder: sources.mesh_proteins(folder, data_dir / "ctcae-v5")))
     mesh_ids: set[str] = set()  # entry terms join descriptors the disease extract holds
     for name, folder, reader in readers:
         path = data_dir / folder
@@ -296,6 +299,11 @@ def _source_entries(data_dir: Optional[Path]) -> Iterable[tuple[str, Concept]]:
             if name == "mesh":
                 mesh_ids.add(concept.id)
             yield name, concept
+
+
+def _hormones(data_dir: Path) -> frozenset[str]:
+    mesh = data_dir / "mesh-2024"
+    return sources.hormone_terms(mesh) if mesh.is_dir() else frozenset()
 
 
 def merge(entries: Iterable[tuple[str, Concept]]) -> list[Entry]:
@@ -373,7 +381,7 @@ def compile_kb(entries: list[Entry]) -> dict:
                 continue
             # annotated mentions are never acronyms: short ones ("acne") fold case too
             mode = "exact" if is_case_sensitive(form) and form not in mentions else "folded"
-            key = " ".join(tokens) if mode == "exact" else american(" ".join(tokens).lower())
+            key = " ".join(tokens) if mode == "exact" else folded(" ".join(tokens))
             claimed.setdefault((mode, key), index)  # first entry (by source priority) keeps an alias
             if entry.source == "curated":
                 curated_keys.add((mode, key))
@@ -440,7 +448,8 @@ def required_sources() -> list[str]:
     """The files of ``../shared/data`` a build reads, relative to the data folder."""
     return ["mesh-disease/mesh_descriptors_c_f_tree.tsv", "mesh-disease/mesh_scr.tsv",
             "disease-ontology/reports/HumanDO.tsv", "disease-ontology/reports/MESHinDO.tsv",
-            "cell-ontology/cl-edit.owl", "hgnc/HGNCgenes.txt"] + [f"{folder}/{name}"
+            "cell-ontology/cl-edit.owl", "hgnc/HGNCgenes.txt", "mesh-2024/mesh2024_trees.tsv",
+            "mesh-2024/mesh2024_descriptor_terms.tsv", "ctcae-v5/CTCAE_v5.0_clean_copy.tsv"] + [f"{folder}/{name}"
                                                                 for folder, name in sources.ANNOTATED_CORPORA]
 
 
@@ -461,6 +470,9 @@ def build(data_dir: Optional[Path], out_file: Path = KB_FILE) -> dict:
             mesh_terms = sources.mesh_terms(data_dir / "mesh-2024")
             add_variants(entries, mesh_terms)
             add_drug_synonyms(entries, sources.mesh_drug_synonyms(data_dir / "mesh-2024"), mesh_terms, _zipf())
+    # protein names are the least specific source: every other one, annotated chemical
+    # forms included, claims a shared key first
+    entries.sort(key=lambda entry: entry.source == "mesh_proteins")
     kb = compile_kb(entries)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     payload = srsly.msgpack_dumps(kb)

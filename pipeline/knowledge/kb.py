@@ -11,7 +11,7 @@ from typing import NamedTuple, Optional
 import srsly
 
 from ..vocabulary import MODELS_DIR
-from .spelling import american
+from .spelling import folded
 
 KB_FILE = MODELS_DIR / "kb" / "kb.msgpack.gz"
 HYPHENS = frozenset({"-", "–", "—"})
@@ -37,11 +37,11 @@ class KnowledgeBase:
 
     def lookup(self, tokens: list[str], label: Optional[str] = None) -> Optional[int]:
         """The concept of an exact alias, given its tokens (hyphens dropped); case-folded
-        keys are in American spelling."""
+        keys have Greek letters spelled out and American spelling."""
         key = " ".join(t for t in tokens if t not in HYPHENS)
         index = self.exact.get(key)
         if index is None:
-            index = self.folded.get(american(key.lower()))
+            index = self.folded.get(folded(key))
         if index is not None and (label is None or self.concepts[index].label == label):
             return index
         return None

@@ -7,6 +7,7 @@
 | Human Disease Ontology labels and exact synonyms, MeSH cross-references | DISEASE | ``shared/data/disease-ontology`` | CC0 1.0 |
 | Cell Ontology labels and exact synonyms | CELL_TYPE | ``shared/data/cell-ontology`` | CC BY 4.0 |
 | HGNC symbols, aliases, previous symbols, approved names | ANTIGEN | ``shared/data/hgnc`` | HGNC, free use with citation |
+| MeSH 2024 proteins and enzymes with their entry terms (laboratory values by CTCAE v5 left out) | ANTIGEN | ``shared/data/mesh-2024``, ``shared/data/ctcae-v5`` | NLM MeSH terms; CTCAE public domain |
 | drug names with DrugBank and MeSH ids (PyPI ``drug-named-entity-recognition``) | THERAPY | the installed package | MIT |
 | Disease mentions of BC5CDR and NCBI-disease (training and development splits) with their MeSH ids | aliases of MeSH concepts | ``shared/data/bc5cdr``, ``shared/data/ncbi-disease`` | NCBI public domain notice |
 """
@@ -16,6 +17,7 @@ import bz2
 import csv
 import pickle
 import re
+from bisect import bisect_left
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -184,11 +186,14 @@ _NUMBERED_SYMBOL = re.compile(r"^(?:p\d{2,3}|[A-Z]{2,6}-?\d{1,3}[A-Za-z]?|[A-Z]{
 _LETTERS_NUMBER = re.compile(r"^([A-Z]{2,6})-?(\d{1,3}[A-Za-z]?)$")
 
 
-def hgnc(folder: Path) -> Iterator[Concept]:
+def hgnc(folder: Path, hormones: frozenset[str] = frozenset()) -> Iterator[Concept]:
     """Gene symbols as ANTIGEN concepts: the approved and previous symbols, CD names, and
     numbered alias symbols ("p53", "COX2", "IL-8") that name one gene only — alias symbols
     in general are many and collide with other acronyms. A symbol of letters and a number
-    is also matched as papers hyphenate it ("IL-2", "COX-2")."""
+    is also matched as papers hyphenate it ("IL-2", "COX-2"), and a symbol that is a word and
+    a number as a word ("Nectin-4"). Approved names of up to five words are aliases, one-word
+    protein names ("otoferlin") included, but not the names of ``hormones`` (lower-cased):
+    "insulin" and "glucagon" are named as drugs and measured, not targeted."""
     with open(folder / "HGNCgenes.txt", encoding="utf-8") as handle:
         rows = sorted(csv.DictReader(handle, delimiter="\t"), key=lambda r: int(r["HGNC ID"] or 0))
     owners = Counter(symbol for row in rows for symbol in _symbols(row))
@@ -202,9 +207,28 @@ def hgnc(folder: Path) -> Iterator[Concept]:
                    if re.fullmatch(r"CD\d+[A-Za-z]?", s) or (_NUMBERED_SYMBOL.match(s) and owners[s.replace("-", "")] == 1)]
         aliases = {symbol, *others}
         aliases |= {_hyphenated(a) for a in aliases if _LETTERS_NUMBER.match(a)}
-        if 2 <= len(name.split()) <= 5 or re.search(r"\d", name):
-            aliases.add(name)
+        if (len(name.split()) <= 5 or re.search(r"\d", name)) and not _CLONE_NAME.match(name) \
+                and name.lower() not in hormones:
+            aliases.add(name)  # one-word names are proteins' own ("otoferlin", "dystrophin")
+        aliases |= _spoken_symbol(symbol, name)
         yield Concept(label="ANTIGEN", name=symbol, id=f"HGNC:{row['HGNC ID']}", aliases=sorted(aliases))
+
+
+#: a placeholder name made of a clone's id ("KIAA0040"), not a protein's name
+_CLONE_NAME = re.compile(r"^KIAA\d+$")
+#: a symbol that is a word and a number ("NECTIN4")
+_WORD_NUMBER = re.compile(r"^([A-Z]{4,})(\d{1,2})$")
+
+
+def _spoken_symbol(symbol: str, name: str) -> set[str]:
+    """A symbol that is its name's first word and a number is written as a word:
+    NECTIN4, "nectin cell adhesion molecule 4", is "Nectin-4" and "nectin 4" in text."""
+    match = _WORD_NUMBER.match(symbol)
+    first = name.split()[0].lower() if name.split() else ""
+    if not match or match.group(1).lower() != first:
+        return set()
+    word, number = first, match.group(2)
+    return {f"{word}-{number}", f"{word} {number}"}
 
 
 def _split(cell: str) -> list[str]:
@@ -277,6 +301,146 @@ def mesh_drug_synonyms(folder: Path) -> dict[str, set[str]]:
             if row["DescriptorUI"] in chemicals and row["IsPermutedTermYN"] != "Y" and ", " not in row["TermName"]:
                 synonyms.setdefault(f"MESH:{row['DescriptorUI']}", set()).add(row["TermName"])
     return synonyms
+
+
+#: MeSH trees of the molecules a drug acts on: proteins and enzymes (not the peptides of
+#: D12.644 alone: glutathione, tachykinins and peptide drugs such as enalapril)
+PROTEIN_TREES = ("D12.776", "D08.811")
+#: a heading over this many narrower headings names a class ("Cytokines", "Caspases",
+#: "Hemoglobins"), not one molecule
+MAX_NARROWER = 10
+#: tree numbers this short are the first groupings under Proteins or Enzymes
+#: ("Amyloid", "Mutant Proteins", "Fetal Proteins"); a molecule sits deeper somewhere
+MIN_TREE_LEVELS = 4
+#: a term made of these words alone names a kind, not a molecule ("antigen receptor")
+_KIND_WORDS = frozenset("""
+antigen antigens receptor receptors protein proteins peptide peptides enzyme enzymes factor factors kinase kinases
+ligand ligands molecule molecules complex complexes subunit subunits chain chains channel channels domain domains
+polypeptide polypeptides of and the
+""".split())
+#: headings whose narrower headings are drugs, reagents and constructs rather than what a
+#: drug targets: antibodies, cytokines given as drugs (GM-CSF, interleukin-2), recombinant
+#: and engineered proteins (chimeric antigen receptors, TALENs)
+_NOT_TARGET_HEADINGS = frozenset({"Immunoglobulins", "Antibodies", "Cytokines", "Recombinant Proteins",
+                                  "Receptors, Artificial"})
+#: hormones (MeSH D06: insulin, glucagon, C-peptide) are named as drugs and laboratory values
+_HORMONE_TREE = "D06"
+#: "tau Protein" is "tau", "MHC Class I Molecules" "MHC Class I", "Amyloid beta-Peptides"
+#: "Amyloid beta": the generic head dropped ...
+_GENERIC_HEAD = re.compile(r"^(.+?\S)[- ](?:Proteins?|Peptides?|Molecules?|Polypeptides?)$", re.I)
+#: ... when what stays is a name of its own: a number, a symbol or a Greek letter in it
+#: ("Mutant Proteins" and "Fetal Proteins" leave an adjective)
+_OWN_NAME = re.compile(r"\d|\b[A-Z][A-Za-z]*[A-Z]|\b(?:alpha|beta|gamma|delta|epsilon|kappa|lambda|tau|zeta)\b")
+#: CTCAE "Investigations" terms end in the change they report ("Alanine aminotransferase
+#: increased"); what precedes is a laboratory value
+_LAB_CHANGE = re.compile(r"\s+(?:increased|decreased|abnormal|high|low|prolonged)$", re.I)
+
+
+def mesh_proteins(folder: Path, ctcae_folder: Optional[Path] = None) -> Iterator[Concept]:
+    """Proteins and enzymes of MeSH 2024 (``PROTEIN_TREES``) as ANTIGEN concepts,
+    with their entry terms (not permuted; inverted ones in natural order only, "Receptor,
+    Bradykinin B2" -> "Bradykinin B2 Receptor") and each term without a generic head when
+    what stays is a name ("Amyloid beta-Peptides" -> "Amyloid beta"); a term of kind words
+    alone ("Antigen Receptor") is left out. Left out as well: classes (first groupings,
+    headings with more than ``MAX_NARROWER`` narrower headings), antibodies, cytokines,
+    engineered proteins and hormones (``_NOT_TARGET_HEADINGS``, ``_HORMONE_TREE``), and
+    laboratory values: a heading with a term that is, or ends in, the analyte of a CTCAE
+    v5 "Investigations" term ("Alanine Transaminase", "Glycated Hemoglobin", ``_names_analyte``),
+    with its narrower headings."""
+    trees: dict[str, set[str]] = {}
+    headings: dict[str, str] = {}
+    with open(folder / "mesh2024_trees.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            trees.setdefault(row["DescriptorUI"], set()).add(row["tree_location"])
+            headings[row["DescriptorUI"]] = row["DescriptorName"]
+    terms: dict[str, set[str]] = {}
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["IsPermutedTermYN"] == "Y" or not any(t.startswith(PROTEIN_TREES) for t in trees.get(row["DescriptorUI"], ())):
+                continue
+            form = uninvert(row["TermName"])  # "Receptor, Progesterone" would match across a list's comma
+            forms = {form} | {match.group(1) for match in [_GENERIC_HEAD.match(form)]
+                              if match and _OWN_NAME.search(match.group(1))}
+            terms.setdefault(row["DescriptorUI"], set()).update(form for form in forms if not _names_a_kind(form))
+    analytes = lab_analytes(ctcae_folder) if ctcae_folder and ctcae_folder.is_dir() else set()
+    lab_values = {d for d, forms in terms.items() if any(_names_analyte(form, analytes) for form in forms)}
+    wanted = _single_molecules(trees, headings, lab_values)
+    for mesh_id in sorted(set(terms) & wanted):
+        yield Concept(label="ANTIGEN", name=uninvert(headings[mesh_id]), id=f"MESH:{mesh_id}",
+                      aliases=sorted(terms[mesh_id]))
+
+
+def _names_a_kind(form: str) -> bool:
+    return all(word in _KIND_WORDS for word in re.split(r"[\s,-]+", form.lower()) if word)
+
+
+def hormone_terms(folder: Path) -> frozenset[str]:
+    """Lower-cased entry terms of MeSH 2024's hormones (``_HORMONE_TREE``)."""
+    hormones = set()
+    with open(folder / "mesh2024_trees.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["tree_location"].startswith(_HORMONE_TREE):
+                hormones.add(row["DescriptorUI"])
+    with open(folder / "mesh2024_descriptor_terms.tsv", encoding="utf-8") as handle:
+        return frozenset(row["TermName"].lower() for row in csv.DictReader(handle, delimiter="\t")
+                         if row["DescriptorUI"] in hormones)
+
+
+def lab_analytes(folder: Path) -> set[str]:
+    """The laboratory values of CTCAE v5's "Investigations" terms, lower-cased, as the term
+    names them ("alanine aminotransferase", "cardiac troponin i", "cpk") and as its
+    definition does ("… levels of creatine phosphokinase in a blood specimen")."""
+    analytes = set()
+    with open(folder / "CTCAE_v5.0_clean_copy.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["MedDRA SOC"].strip() == "Investigations":
+                value = _LAB_CHANGE.sub("", row["CTCAE Term"].strip()).lower()
+                analytes |= {value, re.sub(r"^(?:blood|serum|urine)\s+", "", value)}
+                defined = _DEFINED_ANALYTE.search(row.get("Definition") or "")
+                if defined:
+                    analytes.add(re.sub(r"\s*\([^)]*\)", "", defined.group(1)).strip().lower())
+    return analytes
+
+
+#: a definition's analyte: "an increase in levels of creatine phosphokinase in a blood specimen"
+_DEFINED_ANALYTE = re.compile(r"\b(?:levels?|concentrations?|amounts?|activity|number) of (?:the )?(?:enzyme )?"
+                              r"([\w ,()-]+?) in (?:a |the )?(?:blood|serum|urine|plasma)")
+
+
+def _names_analyte(form: str, analytes: set[str]) -> bool:
+    """"Glycated Hemoglobin" is a kind of "hemoglobin"; "Troponin I" a name of "cardiac
+    troponin I" (a term of two words or more at the end of an analyte)."""
+    lowered = form.lower()
+    return lowered in analytes or any(lowered.endswith(" " + analyte) or
+                                      (" " in lowered and analyte.endswith(" " + lowered)) for analyte in analytes)
+
+
+def _single_molecules(trees: dict[str, set[str]], headings: dict[str, str], excluded: set[str]) -> set[str]:
+    """Descriptors under ``PROTEIN_TREES`` that name one molecule a drug may act on: below
+    the first groupings (``MIN_TREE_LEVELS``), at most ``MAX_NARROWER`` narrower headings,
+    neither under ``_NOT_TARGET_HEADINGS`` nor a hormone, and neither in ``excluded`` nor
+    under it."""
+    positions = sorted((tree, descriptor) for descriptor, numbers in trees.items() for tree in numbers)
+    starts = [tree for tree, _ in positions]
+
+    def narrower(tree: str) -> set[str]:
+        found, index = set(), bisect_left(starts, tree + ".")
+        while index < len(starts) and starts[index].startswith(tree + "."):
+            found.add(positions[index][1])
+            index += 1
+        return found
+    roots = {d for d in trees if headings[d] in _NOT_TARGET_HEADINGS} | excluded
+    left_out = tuple(tree + "." for descriptor in roots for tree in trees[descriptor])
+    wanted = set()
+    for descriptor, numbers in trees.items():
+        levels = [tree.count(".") + 1 for tree in numbers if tree.startswith(PROTEIN_TREES)]
+        if descriptor in roots or not levels or max(levels) < MIN_TREE_LEVELS:
+            continue
+        if any(tree.startswith(left_out) or tree.startswith(_HORMONE_TREE) for tree in numbers):
+            continue
+        if len(set().union(*(narrower(tree) for tree in numbers))) <= MAX_NARROWER:
+            wanted.add(descriptor)
+    return wanted
 
 
 def _tsv(path: Path) -> Iterator[list[str]]:

@@ -8,6 +8,10 @@ and on text tokens at match time, so "haematuria", "oedema" and "tumour" find th
 English are rewritten: "ae"/"oe" digraphs of Greek stems (haem-, -aemia, paed-, oedema,
 oesophag-, foet-, -rrhoea, -pnoea), "-our" of "tumour" and "behaviour" (not "four" or
 "hour"), and "-isation". The entity's own text is never changed.
+
+Greek letters fold to their names the same way (``folded``): protein names are written
+with either ("amyloid-β", "amyloid beta"; "IL-4Rα", "TNF-alpha"), and vocabularies mostly
+spell them out.
 """
 from __future__ import annotations
 
@@ -30,3 +34,18 @@ def american(lowered: str) -> str:
     if not any(cue in lowered for cue in _CUES):
         return lowered
     return _BRITISH.sub(lambda match: _AMERICAN[match.group()], lowered)
+
+
+#: Greek letters of protein and gene names, as vocabularies spell them
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "λ": "lambda",
+          "θ": "theta", "ζ": "zeta", "μ": "mu", "τ": "tau", "ω": "omega"}
+_GREEK_LETTER = re.compile("|".join(_GREEK))
+
+
+def folded(text: str) -> str:
+    """The case-folded match key of a word or name: lower-cased, Greek letters spelled out
+    ("amyloid-β" -> "amyloid-beta"), in American spelling."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = _GREEK_LETTER.sub(lambda match: _GREEK[match.group()], lowered)
+    return american(lowered)

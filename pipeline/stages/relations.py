@@ -12,11 +12,12 @@ their name. Each relation's evidence is the sentence of its tail.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from typing import Callable, Optional
 
 from ..relating.effector_cells import effector_lineage, uses_cells
-from ..relating.focus import (APPOSITION, NAMED_AS, TREATS_NOTHING, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
+from ..relating.focus import (APPOSITION, NAMED_AS, NOT_STUDIED, OTHER_ARM, TREATS_NOTHING, Sentence, about_other_therapy, appositions, focus_therapies, generic, key, sentences_of,
                              studied_names)
 from ..isolation import Steps
 from ..schema import Entity, EntityDocument, Evidence, Relation, RelationDocument
@@ -31,7 +32,7 @@ from . import per_record
 STAGE = "relations"
 TARGET_CUE = re.compile(r"\b(?:target\w*|directed|against|anti-|binds?|binding|bispecific|specific|engager|inhibit\w*|"
                         r"block\w*|antagonist|agonist|antibod\w*|conjugate|degrad\w*|recogni[sz]\w*|edit\w*|knock\w*|"
-                        r"silenc\w*|deliver\w*|encod\w*|copy of|×|x\b|/)", re.I)
+                        r"silenc\w*|deliver\w*|encod\w*|neutrali[sz]\w*|copy of|×|x\b|/)", re.I)
 #: a sentence on how the article's disease is treated today
 STANDARD_TREATMENT = re.compile(r"\b(?:standard (?:of care|treatment|therapy)|standard-of-care|mainstay|"
                                 r"current (?:drugs|treatments?|therap(?:y|ies)|options)|treatment options?|"
@@ -52,7 +53,6 @@ BLAMED_BEFORE = re.compile(r"\b(?:(?:side|off-target|toxic|unwanted) effects?|ad
 #: taken out: " with ", " with  and "
 PREPARATION_LIST = re.compile(r"\s*(?:with|using|of|consisting of)\b[\s,+/]*(?:(?:and|plus)\b[\s,+/]*)*", re.I)
 #: what joins the products of a list: ", ", " and ", ", or "
-LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)", re.I)
 #: how far a target may stand from the therapy said to target it
 TARGET_DISTANCE = 60
 #: the cells a therapy acts on ("depletes B cells"), not the ones it is made of
@@ -85,6 +85,7 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
     """The page's relations. Each rule runs as its own step (per studied therapy, per
     sentence): one that raises costs the relations it would have added, not the others."""
     steps = steps or Steps(STAGE)
+    entities = steps.run("ligands inside targets", _without_named_ligands, entities, default=entities)
     sentences = steps.run("sentences", sentences_of, text, entities, default=[])
     focus = steps.run("studied therapy", focus_therapies, text, entities, sentences, default=[])
     therapies = [e for e in entities if e.label == "THERAPY"]
@@ -132,7 +133,7 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
                 add("CAUSES_ADVERSE_EVENT", heads.get(key(cause), cause), effect, sentence)
         with steps.step("targets stated"):
             for tail in (e for e in sentence.entities if e.label == "ANTIGEN"):
-                for stated in _said_to_target_all(tail, sentence):
+                for stated in _stated_targeters(tail, sentence):
                     if stated in heads:  # "daratumumab, an antibody that targets CD38"
                         add("TARGETS", heads[stated], tail, sentence)
         with steps.step("drugs given for a toxicity"):
@@ -155,6 +156,18 @@ def relate(text: str, entities: list[Entity], steps: Optional[Steps] = None) -> 
         with steps.step("other therapies"):
             _relate_others(sentence, focus_set, main_diseases, primary, add)
     return list(found.values())
+
+
+def _without_named_ligands(entities: list[Entity]) -> list[Entity]:
+    """The entities but therapies inside an antigen's name: "adenosine" in "adenosine A2A
+    receptor antagonist" names the receptor's ligand, not a drug given."""
+    antigens = sorted((e.start, e.end) for e in entities if e.label == "ANTIGEN")
+    starts = [start for start, _ in antigens]
+
+    def inside(entity: Entity) -> bool:
+        index = bisect_right(starts, entity.start)
+        return any(end >= entity.end for _, end in antigens[max(0, index - 8):index])
+    return [e for e in entities if e.label != "THERAPY" or not inside(e)]
 
 
 def _induced(sentence: Sentence) -> list[tuple[Entity, Entity]]:
@@ -187,16 +200,64 @@ def _relate_studied(name: str, head: Entity, text: str, entities: list[Entity], 
                 add("CAUSES_ADVERSE_EVENT", head, tail, sentence)
             elif tail.label == "DISEASE" and key(tail) in main_diseases and not other:
                 add("TREATS", head, tail, sentence)
-            elif tail.label == "ANTIGEN" and (_inside_any(tail, entities, name) or (
-                    (names_focus or not _products(sentence)) and TARGET_CUE.search(sentence.text)
-                    and _nearest_therapy(tail, sentence) in (None, name)
-                    and _said_to_target(tail, sentence) in (None, name))):
+            elif tail.label == "ANTIGEN" and _studied_targets(name, tail, sentence, entities, names_focus):
                 add("TARGETS", head, tail, sentence)
             elif tail.label == "CELL_TYPE" and cell_therapy and not other and not DISEASE_CELLS.search(tail.text) \
                     and not DISEASED.search(text[max(0, tail.start - 20):tail.start]) \
                     and uses_cells(lineage, tail.text) is not False \
                     and (ENGINEERED_CELLS.search(tail.text) or not ACTED_ON.search(sentence.text)):
                 add("USES_CELL_TYPE", head, tail, sentence)
+
+
+def _studied_targets(name: str, tail: Entity, sentence: Sentence, entities: list[Entity], names_focus: bool) -> bool:
+    """Whether the studied therapy ``name`` targets the antigen this sentence names: the
+    antigen is inside the therapy's name; or a target cue stands in a sentence that names
+    the therapy (or no product, no other arm or history — "despite a stable regimen of
+    anti-C5 therapy" — and the gene is not named as mutated), no other product is nearer
+    the antigen or said to target it, and an antigen inside a class's name ("BTK inhibitor")
+    goes to the product the class is put beside or, failing that, the sentence's subject
+    ("PD-1/VEGF bispecific antibody" in "Ivonescimab beats pembrolizumab: …" is not
+    pembrolizumab's)."""
+    if _inside_any(tail, entities, name):
+        return True
+    if not (names_focus or not _products(sentence) and not OTHER_ARM.search(sentence.text)
+            and not _MUTATED.match(sentence.text, tail.end - sentence.start)):
+        return False  # without the therapy: another arm or a history, or the patients' mutated gene
+    if not TARGET_CUE.search(sentence.text):
+        return False
+    if _nearest_therapy(tail, sentence) not in (None, name) or _said_to_target(tail, sentence) not in (None, name):
+        return False
+    holder = _holder(tail, sentence.entities)
+    if holder is None or key(holder) == name:
+        return True
+    apposed = _apposed_product(holder, sentence)
+    return (apposed or _subject_product(holder, sentence)) == name
+
+
+#: what says a product is a class or is made of one: "X … is a next-generation BTK inhibitor",
+#: "it consists of … fused to an anti-CD3 effector"
+_COPULA = re.compile(r"\b(?:is|are|was|were|acts as|works as|consists? of|composed of|contains?)\b", re.I)
+
+
+#: a gene named as mutated: "in tumors with BRCA1 or BRCA2 mutation"
+_MUTATED = re.compile(r"(?:\s*(?:,|or|and)\s*[\w-]+)*(?:\s+gene)?(?:\s+|-)(?:mutations?|mutated|mutant|variants?|"
+                      r"deletions?|amplifications?|rearrangements?|rearranged|alterations?)\b", re.I)
+
+
+def _subject_product(description: Entity, sentence: Sentence) -> Optional[str]:
+    """The product a class describes when nothing puts them side by side: the sentence's
+    first product, said to be the class ("Zanubrutinib (BGB-3111) developed by BeiGene is
+    a next-generation BTK inhibitor"), unless the class is its other arm ("Ivonescimab beats
+    pembrolizumab: PD-1/VEGF bispecific antibody …", "iptacopan beats anti-C5 antibodies")."""
+    products = [e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))
+                and e.end <= description.start]
+    if not products:
+        return None
+    subject = min(products, key=lambda e: e.start)
+    between = sentence.text[subject.end - sentence.start:description.start - sentence.start]
+    if not _COPULA.search(between) or OTHER_ARM.search(between):
+        return None  # "iptacopan beats anti-C5 antibodies": the class is the other arm
+    return _product_key(subject, sentence)
 
 
 def _relate_others(sentence: Sentence, focus_set: set[str], main_diseases: set[str], primary: Optional[Entity],
@@ -255,27 +316,53 @@ def _main_diseases(text: str, entities: list[Entity]) -> set[str]:
     return in_title | {name for name, n in counts.items() if n >= max(2, 0.5 * top)}
 
 
-def _said_to_target_all(tail: Entity, sentence: Sentence) -> list[str]:
-    """The products the sentence says target the antigen: the one ``_said_to_target``
-    finds, and those listed with it after a class that names the antigen ("the anti-CD20
-    antibodies ocrelizumab and ofatumumab")."""
+def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
+    """The product the sentence says targets the antigen (the first of ``_stated_targeters``)."""
+    return next(iter(_stated_targeters(tail, sentence)), None)
+
+
+def _stated_targeters(tail: Entity, sentence: Sentence) -> list[str]:
+    """The products the sentence says target the antigen: those a class holding the antigen
+    is put beside ("the PD-1 inhibitor pembrolizumab", "the anti-C5 antibodies eculizumab
+    and ravulizumab"; "proteasome inhibitors and anti-CD38 antibodies" gives it to neither
+    neighbour); else the nearest product with a target cue between them, close by
+    ("nivolumab, which targets PD-1, and ipilimumab"), and the examples a cue's object is
+    given ("the biologics that block IL-17A such as secukinumab and ixekizumab")."""
     holder = _holder(tail, sentence.entities)
     if holder is not None:
         return _apposed_products(holder, sentence)
-    stated = _said_to_target(tail, sentence)
-    return [stated] if stated else []
-
-
-def _said_to_target(tail: Entity, sentence: Sentence) -> Optional[str]:
-    """The product the sentence says targets the antigen: a target cue stands between them,
-    close by ("nivolumab, which targets PD-1, and ipilimumab"); the nearest such one."""
-    holder = _holder(tail, sentence.entities)
-    if holder is not None:  # "the PD-1 inhibitor pembrolizumab" gives PD-1 to pembrolizumab; "proteasome
-        return _apposed_product(holder, sentence)  # inhibitors and anti-CD38 antibodies" to neither neighbour
-    stated = [(distance, key(head)) for head in sentence.entities
+    stated = [(distance, _product_key(head, sentence)) for head in sentence.entities
               if head.label == "THERAPY" and not generic(key(head))
               for distance in [_target_distance(head, tail, sentence)] if distance is not None]
-    return min(stated)[1] if stated else None
+    return ([min(stated)[1]] if stated else []) + _examples(tail, sentence)
+
+
+#: examples introduced after a cue's object
+_EXAMPLES = re.compile(r"^\s*,?\s*(?:such as|including|like|e\.g\.,?|for example,?)\s+$", re.I)
+#: what joins the products of a list
+_LISTED = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
+
+
+def _examples(tail: Entity, sentence: Sentence) -> list[str]:
+    """Products given as examples right after a cue's object: "biologics that block IL-17A
+    such as secukinumab and ixekizumab" -> both."""
+    before = sentence.text[max(0, tail.start - sentence.start - 30):tail.start - sentence.start]
+    if not TARGET_CUE.search(before):
+        return []
+    following = sorted((e for e in sentence.entities if e.label == "THERAPY" and e.start >= tail.end), key=lambda e: e.start)
+    if not following or not _EXAMPLES.match(sentence.text[tail.end - sentence.start:following[0].start - sentence.start]):
+        return []
+    return [_product_key(product, sentence) for product in _listed(following, sentence) if not generic(key(product))]
+
+
+def _listed(products: list[Entity], sentence: Sentence) -> list[Entity]:
+    """The first product and those listed right after it ("A, B and C")."""
+    listed = products[:1]
+    for product in products[1:]:
+        if not _LISTED.match(sentence.text[listed[-1].end - sentence.start:product.start - sentence.start]):
+            break
+        listed.append(product)
+    return listed
 
 
 def _target_distance(head: Entity, tail: Entity, sentence: Sentence) -> Optional[int]:
@@ -287,12 +374,27 @@ def _target_distance(head: Entity, tail: Entity, sentence: Sentence) -> Optional
         return None
     lo, hi = (head.end, tail.start) if head.end <= tail.start else (tail.end, head.start)
     between = list(sentence.text[lo - sentence.start:hi - sentence.start])
-    for other in sentence.entities:  # "anti-" inside "anti-CD38 antibodies" is that therapy's cue
-        if other.label == "THERAPY" and lo <= other.start and other.end <= hi:
+    for other in sentence.entities:  # "anti-" inside "anti-CD38 antibodies" is that therapy's cue,
+        if other.label in ("THERAPY", "ANTIGEN") and lo <= other.start and other.end <= hi:  # "/" in "PD-1/VEGF" the pair's
             between[other.start - lo:other.end - lo] = " " * (other.end - other.start)
+    _unjoin(between, head.end <= tail.start)
     if hi - lo <= TARGET_DISTANCE and TARGET_CUE.search("".join(between)):
         return hi - lo
     return None
+
+
+def _unjoin(between: list[str], tail_last: bool) -> None:
+    """A slash that joins the antigen to its neighbour ("PD-1/VEGF") is the pair's, and an
+    "anti-" before it after other words the name of a drug the text leaves unnamed ("… and
+    35 continued the anti-C5 therapy"), not a cue between a therapy and its target: blanked
+    in ``between``. "rituximab (anti-CD20)" keeps its cue."""
+    if tail_last and between and between[-1] == "/":
+        between[-1] = " "
+    elif not tail_last and between and between[0] == "/":
+        between[0] = " "
+    text = "".join(between)
+    if tail_last and text.lower().endswith("anti-") and re.search(r"[A-Za-z0-9]", text[:-5]):
+        between[-5:] = " " * 5
 
 
 def _blamed_therapy(tail: Entity, sentence: Sentence) -> Optional[Entity]:
@@ -329,10 +431,24 @@ def _nearest_therapy(tail: Entity, sentence: Sentence) -> Optional[str]:
     (anti-CTLA-4)" gives PD-1 to nivolumab alone; a class in apposition ("a monoclonal
     antibody that targets CD38") does not count."""
     therapies = [e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))
-                 and not (e.start <= tail.start and tail.end <= e.end)]
+                 and not (e.start <= tail.start and tail.end <= e.end) and not (tail.start <= e.start and e.end <= tail.end)]
     if not therapies:
         return None
-    return key(min(therapies, key=lambda e: min(abs(tail.start - e.end), abs(e.start - tail.end))))
+    return _product_key(min(therapies, key=lambda e: min(abs(tail.start - e.end), abs(e.start - tail.end))), sentence)
+
+
+#: a bracket opened right after a product, up to a wording of its own: "Lecanemab (BAN2401, "
+_OWN_BRACKET = re.compile(r"^\s*\((?:[^()]*?,\s*)?$")
+
+
+def _product_key(therapy: Entity, sentence: Sentence) -> str:
+    """The product a wording names: a code or brand in a bracket right after a product
+    ("Lecanemab (BAN2401, Leqembi)", "Tabelecleucel (tab-cel)") is that product's."""
+    for product in sentence.entities:
+        if product.label == "THERAPY" and product.end <= therapy.start and not generic(key(product)) \
+                and _OWN_BRACKET.match(sentence.text[product.end - sentence.start:therapy.start - sentence.start]):
+            return key(product)
+    return key(therapy)
 
 
 def _inside_any(tail: Entity, entities: list[Entity], name: str) -> bool:
@@ -346,37 +462,28 @@ def _holder(tail: Entity, entities: list[Entity]) -> Optional[Entity]:
                  and (e.start, e.end) != (tail.start, tail.end)), None)
 
 
-def _apposed_products(description: Entity, sentence: Sentence) -> list[str]:
-    """``_apposed_product`` and the products listed right after it: "the anti-CD20
-    antibodies ocrelizumab and ofatumumab"."""
-    first = _apposed_product(description, sentence)
-    if first is None:
-        return []
-    found = [first]
-    products = sorted((e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e))),
-                      key=lambda e: e.start)
-    listed = [e for e in products if key(e) == first and e.start >= description.end][:1]
-    for previous, product in zip(listed, [p for p in products if listed and p.start >= listed[0].end]):
-        between = sentence.text[previous.end - sentence.start:product.start - sentence.start]
-        if not LIST_JOIN.fullmatch(between):
-            break
-        found.append(key(product))
-        listed.append(product)
-    return found
-
-
 def _apposed_product(description: Entity, sentence: Sentence) -> Optional[str]:
-    """The product a class is put beside as its description: "the PD-1 inhibitor
-    pembrolizumab", "zolbetuximab, a claudin 18.2 antibody", "rituximab (anti-CD20)"."""
-    for product in sentence.entities:
-        if product.label != "THERAPY" or generic(key(product)) or product is description:
-            continue
+    """The product a class is put beside as its description (the first of ``_apposed_products``)."""
+    return next(iter(_apposed_products(description, sentence)), None)
+
+
+#: a class's defined short form between it and its product: "EGFR tyrosine kinase inhibitor (TKI) osimertinib"
+_SHORT_FORM = re.compile(r"^\s*\([^()]{1,20}\)")
+
+
+def _apposed_products(description: Entity, sentence: Sentence) -> list[str]:
+    """The products a class is put beside as their description: "the PD-1 inhibitor
+    pembrolizumab", "the anti-C5 antibodies eculizumab and ravulizumab", "zolbetuximab, a
+    claudin 18.2 antibody", "rituximab (anti-CD20)"."""
+    products = sorted((e for e in sentence.entities if e.label == "THERAPY" and not generic(key(e)) and e is not description),
+                      key=lambda e: e.start)
+    for index, product in enumerate(products):
         if description.end <= product.start:
             between = sentence.text[description.end - sentence.start:product.start - sentence.start]
-            if NAMED_AS.match(between):
-                return key(product)
+            if NAMED_AS.match(_SHORT_FORM.sub("", between)):
+                return [_product_key(p, sentence) for p in _listed(products[index:], sentence)]
         elif product.end <= description.start:
             between = sentence.text[product.end - sentence.start:description.start - sentence.start]
             if APPOSITION.match(between) or re.fullmatch(r"\s*\(\s*", between):
-                return key(product)
-    return None
+                return [key(product)]
+    return []
