@@ -15,8 +15,6 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-import orjson
-
 from ..jsonl import atomic_writer, dump_line
 from ..schema import ArticleRecord
 from ..writers.sqlite import SqliteWriter
@@ -37,9 +35,8 @@ def export(records: Iterable[ArticleRecord], out_dir: Path, records_sha256: Opti
                           run_id=f"export-{records_sha256[:16]}" if records_sha256 else None)
     with writer, atomic_writer(out_dir / "articles.jsonl") as handle:
         for record in records:
-            line = dump_line(record)
-            handle.write(line)
-            writer.write([orjson.loads(line)])  # the record's JSON form read back from its line, not dumped again
+            handle.write(dump_line(record))
+            writer.write([record])
             yield record
     os.replace(temporary, database)
     rejects = out_dir / "sqlite.rejects.jsonl"
